@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# epgate: top-level build.
+#
+#   make                 kernel/epgate.ko for KDIR and userspace/epgate
+#   make modules         the module for every installed Debian kernel,
+#                        each in build/<kver>/kernel/
+#   make deps            install what the project needs (apt-get, idempotent)
+#   make check           deps, builds, static checks, host tests, VM selftests
+#   make demo            boot a VM gateway and show epgate at work
+#   make vm-shell        a shell in a VM [KVER=<kver>], module built
+#   make sparse          W=1 C=2 build for every kernel, fails on any warning
+#   make clean
+
+VERSION := $(shell cat VERSION)
+ROOT := $(CURDIR)
+
+# Debian kernels with headers, newest last.  The host's own kernel is never
+# one of them: it has no /lib/modules tree and cannot load modules.
+KVERS ?= $(shell scripts/kernels.sh)
+KVER ?= $(lastword $(KVERS))
+KDIR ?= /lib/modules/$(KVER)/build
+KDIR_KVER = $(patsubst /lib/modules/%/build,%,$(KDIR))
+
+KBUILD_ARGS = EPGATE_ROOT=$(ROOT) EPGATE_VERSION=$(VERSION)
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
+
+all: kernel/epgate.ko userspace
+
+# Kbuild builds in the module's folder, so each kernel gets a folder of
+# symlinks to the sources: build/<kver>/kernel.
+define kernel_rules
+build/$(1)/kernel/epgate.ko: $(KERNEL_SRCS) $(wildcard include/*/*.h include/uapi/linux/*.h) VERSION
+	@mkdir -p build/$(1)/kernel
+	@for f in $(KERNEL_SRCS); do ln -sf $(ROOT)/$$$$f build/$(1)/kernel/; done
+	$$(MAKE) -C /lib/modules/$(1)/build M=$(ROOT)/build/$(1)/kernel $(KBUILD_ARGS) modules
+
+modules: build/$(1)/kernel/epgate.ko
+
+sparse-$(1):
+	@mkdir -p build/$(1)/sparse
+	@for f in $(KERNEL_SRCS); do ln -sf $(ROOT)/$$$$f build/$(1)/sparse/; done
+	@$$(MAKE) -s -C /lib/modules/$(1)/build M=$(ROOT)/build/$(1)/sparse $(KBUILD_ARGS) clean
+	@$$(MAKE) -s -C /lib/modules/$(1)/build M=$(ROOT)/build/$(1)/sparse $(KBUILD_ARGS) W=1 C=2 modules 2>&1 | tee build/$(1)/sparse.log
+	@! grep -E 'warning:|error:' build/$(1)/sparse.log
+
+sparse: sparse-$(1)
+endef
+$(foreach k,$(KVERS),$(eval $(call kernel_rules,$(k))))
+
+kernel/epgate.ko: build/$(KDIR_KVER)/kernel/epgate.ko
+	cp $< $@
+
+userspace:
+	$(MAKE) -C userspace
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+# After deps, so that KVERS sees freshly installed kernels.
+check-run: modules kernel/epgate.ko userspace
+	@selftests/check.sh $(KVERS)
+
+vm-shell: deps
+	@$(MAKE) --no-print-directory modules userspace
+	@selftests/vm/run.sh -k $(KVER) -i
+
+demo: deps
+	@$(MAKE) --no-print-directory modules userspace
+	@selftests/vm/run.sh -k $(KVER) -- selftests/demo.sh
+
+clean:
+	$(MAKE) -C userspace clean
+	rm -rf build kernel/epgate.ko
+
+.PHONY: all modules userspace deps check check-run vm-shell demo sparse clean

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the test VM after switch_root, running in the host's root file
+# system (read-only over 9p).  Mounts what a test needs, mounts the epgate
+# tree read-write at its host path, runs the command written by run.sh (or an
+# interactive shell), then leaves the exit status and the kernel log in the
+# run folder and powers off.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+for d in /tmp /run /var/tmp /root /var/log /var/lib/nftables; do
+	[ -d "$d" ] && mount -t tmpfs tmpfs "$d"
+done
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
+repo= run= interactive=0
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	epgate.repo=*) repo=${arg#epgate.repo=} ;;
+	epgate.run=*) run=${arg#epgate.run=} ;;
+	epgate.interactive=1) interactive=1 ;;
+	esac
+done
+
+poweroff_now() {
+	sync
+	echo o > /proc/sysrq-trigger
+	while :; do sleep 1; done
+}
+
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 epgate "$repo"; then
+	echo "guest: cannot mount the epgate tree at $repo"
+	poweroff_now
+fi
+
+# kernel/epgate.ko is the module for the kernel that is running.
+kver=$(uname -r)
+if [ -f "$repo/build/$kver/kernel/epgate.ko" ] && [ -f "$repo/kernel/epgate.ko" ]; then
+	mount --bind "$repo/build/$kver/kernel/epgate.ko" "$repo/kernel/epgate.ko"
+fi
+
+ip link set lo up
+hostname epgate-vm 2>/dev/null
+cd "$repo" || poweroff_now
+export PATH=$repo/userspace:$PATH
+
+if [ "$interactive" = 1 ]; then
+	echo "epgate VM: Linux $kver. The tree is $repo; 'insmod kernel/epgate.ko', 'epgate status'. Exit the shell to power off."
+	setsid --ctty bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+	poweroff_now
+fi
+
+bash "$run/cmd" 2>&1 | tee "$run/output"
+rc=${PIPESTATUS[0]}
+dmesg > "$run/dmesg"
+echo "$rc" > "$run/rc"
+poweroff_now

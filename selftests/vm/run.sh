@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh -k KVER [-o DIR] [-t SECONDS] [-m MEM] -- COMMAND...
+# run.sh -k KVER -i
+#
+# Boot Debian kernel KVER under qemu (TCG) with the host's root file system
+# read-only over 9p and the epgate tree read-write at its own path, run
+# COMMAND inside (from the tree's top) and exit with its status.  The run
+# folder DIR (default build/vm/KVER/run) keeps the command's output, the
+# guest's kernel log (dmesg) and its exit status (rc).  The run fails if the
+# guest gave no status (crash, timeout) or if the kernel log shows a warning,
+# a BUG, an oops or a KASAN, refcount or kmemleak report.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+kver= dir= timeout=900 mem=1G interactive=0
+while getopts "k:o:t:m:i" opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	o) dir=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	i) interactive=1 ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = -- ] && shift
+
+die() { echo "vm: $*" >&2; exit 1; }
+
+[ -n "$kver" ] || die "no kernel given (-k KVER)"
+[ -f "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver (make deps installs the Debian kernels)"
+[ "$interactive" = 1 ] || [ $# -gt 0 ] || die "no command given"
+
+dir=${dir:-$repo/build/vm/$kver/run}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+case "$dir" in
+"$repo"/*) ;;
+*) die "the run folder must be inside $repo (it is shared with the guest)" ;;
+esac
+rm -f "$dir/rc" "$dir/dmesg" "$dir/output"
+
+initrd=$repo/build/vm/$kver/initramfs.cpio.gz
+if [ ! -f "$initrd" ] || [ "$repo/selftests/vm/init" -nt "$initrd" ] ||
+   [ "$repo/selftests/vm/mkinitramfs.sh" -nt "$initrd" ]; then
+	"$repo/selftests/vm/mkinitramfs.sh" "$kver" "$initrd" ||
+		die "cannot build the initramfs for $kver"
+fi
+
+printf '%q ' "$@" > "$dir/cmd"
+echo >> "$dir/cmd"
+
+append="console=ttyS0 panic=-1 loglevel=3 epgate.repo=$repo epgate.run=$dir"
+serial=stdio
+if [ "$interactive" = 1 ]; then
+	append="$append epgate.interactive=1"
+	serial=mon:stdio
+fi
+
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
+      -nodefaults -no-reboot -display none -serial "$serial"
+      -kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append"
+      -virtfs local,path=/,mount_tag=hostroot,readonly=on,multidevs=remap,security_model=none
+      -virtfs "local,path=$repo,mount_tag=epgate,multidevs=remap,security_model=none")
+
+if [ "$interactive" = 1 ]; then
+	exec "${qemu[@]}"
+fi
+
+timeout -k 10 "$timeout" "${qemu[@]}" < /dev/null
+qrc=$?
+
+if [ ! -f "$dir/rc" ]; then
+	[ "$qrc" = 124 ] && die "$kver: timed out after ${timeout}s"
+	die "$kver: the guest gave no exit status (qemu exit $qrc): crash?"
+fi
+rc=$(cat "$dir/rc")
+
+bad='WARNING:|BUG:|Oops|KASAN|refcount_t|unreferenced object'
+if grep -Eq "$bad" "$dir/dmesg"; then
+	echo "vm: $kver: the kernel log shows a fault:" >&2
+	grep -E -A20 "$bad" "$dir/dmesg" | head -60 >&2
+	[ "$rc" = 0 ] && rc=1
+fi
+exit "$rc"

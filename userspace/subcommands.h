@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef EPGATE_SUBCOMMANDS_H
+#define EPGATE_SUBCOMMANDS_H
+
+extern const char *prog;
+
+int status_main(int argc, const char *argv[]);
+
+#endif
