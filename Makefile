@@ -70,7 +70,7 @@ vm-shell: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory modules userspace
-	@selftests/vm/run.sh -k $(KVER) -- selftests/demo.sh
+	@selftests/vm/run.sh -k $(KVER) -- scripts/demo.sh
 
 clean:
 	$(MAKE) -C userspace clean
