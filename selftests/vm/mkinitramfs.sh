@@ -35,6 +35,7 @@ while read -r path; do
 	echo "$name" >> "$work/modules.order"
 done
 
+mkdir -p "$(dirname "$out")"
 (cd "$work" && find . -print0 | cpio --null -o -H newc --quiet) |
 	gzip -1 > "$out.tmp"
 mv "$out.tmp" "$out"
