@@ -36,6 +36,9 @@ poweroff_now() {
 	while :; do sleep 1; done
 }
 
+# The tree may lie under a folder the guest covers with tmpfs (a clone in
+# /tmp): then its mount point has to be made there.
+mkdir -p "$repo" 2>/dev/null
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 epgate "$repo"; then
 	echo "guest: cannot mount the epgate tree at $repo"
 	poweroff_now
