@@ -57,7 +57,7 @@ export PATH=$repo/userspace:$PATH
 
 if [ "$interactive" = 1 ]; then
 	echo "epgate VM: Linux $kver. The tree is $repo; 'insmod kernel/epgate.ko', 'epgate status'. Exit the shell to power off."
-	setsid --ctty bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+	setsid --ctty bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
 	poweroff_now
 fi
 
