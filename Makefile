@@ -10,6 +10,7 @@
 #   make demo            boot a VM gateway and show epgate at work
 #   make vm-shell        a shell in a VM [KVER=<kver>], module built
 #   make sparse          W=1 C=2 build for every kernel, fails on any warning
+#   make bench-lookup    the shared table's ns and instructions per lookup
 #   make clean
 
 VERSION := $(shell cat VERSION)
@@ -57,6 +58,9 @@ userspace:
 deps:
 	@scripts/deps.sh
 
+bench-lookup: deps
+	@$(MAKE) --no-print-directory -C lib bench
+
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
@@ -74,6 +78,7 @@ demo: deps
 
 clean:
 	$(MAKE) -C userspace clean
+	$(MAKE) -C lib clean
 	rm -rf build kernel/epgate.ko
 
-.PHONY: all modules userspace deps check check-run vm-shell demo sparse clean
+.PHONY: all modules userspace deps bench-lookup check check-run vm-shell demo sparse clean

@@ -10,7 +10,7 @@ build-essential pkg-config
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 libmnl-dev libnftnl-dev
-sparse
+sparse valgrind
 qemu-system-x86 busybox-static cpio xz-utils kmod
 iproute2 socat nftables iptables conntrack jq python3 procps util-linux
 "

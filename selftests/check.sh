@@ -67,7 +67,7 @@ for k in "$@"; do
 done
 
 echo "== host unit tests"
-make -s -C userspace check 2>&1 | tee "$out/host.tap"
+{ make -s -C userspace check; make -s -C lib check; } 2>&1 | tee "$out/host.tap"
 section "host unit tests" "$out/host.tap"
 
 for k in "$@"; do

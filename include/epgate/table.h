@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * epgate flow table: which enabled flow, if any, allows a connection.
+ *
+ * Compiled into epgate.ko and into the userspace tests and benchmarks, so
+ * the code measured and fuzzed on the host is the code the hook runs.  The
+ * builder lives in lib/table.c; the lookup is here, inline, because it is
+ * the packet path.
+ *
+ * Input: flow specs, in priority order.  A spec is a protocol (TCP or UDP),
+ * up to EPG_MAX_RANGES destination-port ranges, an initiator and a
+ * responder prefix (family 0 = any address), a counter id and a flags byte
+ * that the table carries without looking at it.
+ *
+ * Lookup: the destination port gives a "class", the set of rules that use
+ * that port; ports with the same rules share a class.  The class's rules
+ * (at most EPG_MAX_RULES_PER_CLASS) are scanned in priority order against
+ * the addresses and the first that matches is returned.  The cost does not
+ * depend on how many flows or ports the table holds: four dependent loads
+ * (top, block, class, rule) and a bounded scan.
+ *
+ * Layout, one allocation (so the kernel frees it with one kvfree_rcu()):
+ *
+ *   +----------------------------+ 0
+ *   | header                     |   48 bytes in the kernel (rcu_head,
+ *   |                            |   sizes, offsets), 32 in userspace
+ *   | top[TCP][256]    u16       |  512 bytes: block number of port >> 8
+ *   | top[UDP][256]    u16       |  512 bytes
+ *   +----------------------------+ offsetof(blocks): 1072 (kernel)
+ *   | blocks[0][256]   u16       |  all 0: class 0, "no flow"; every
+ *   | blocks[1][256]   u16       |  unused stretch of 256 ports points here
+ *   | ...                        |  class number of port & 0xff; identical
+ *   |                            |  blocks are stored once, for both protos
+ *   +----------------------------+ classes_off (8-aligned)
+ *   | classes[]        u32       |  class c of proto p at class_base[p] + c:
+ *   |                            |  first rule << 5 | number of rules
+ *   +----------------------------+ rules_off (8-aligned)
+ *   | rules[]    72 bytes each   |  each class's rules, contiguous, in
+ *   |                            |  priority order
+ *   +----------------------------+ bytes
+ *
+ *   tcp/443: top[TCP][443 >> 8 = 1] = 2 -> blocks[2][443 & 0xff = 187] = 5
+ *            -> classes[class_base[TCP] + 5] = 3 << 5 | 2 -> rules[3..4]
+ *
+ * Class 0 of each protocol has no rules, so an unused port costs the same
+ * loads as a used one and scans nothing.
+ *
+ * Memory, exactly:
+ *
+ *   bytes = align8(offsetof(blocks) + nblocks * 512)
+ *         + align8(nclasses * 4) + nrules * 72
+ *
+ * where nclasses counts the two classes 0 and offsetof(blocks) is 1072 in
+ * the kernel (1056 in userspace, no rcu_head).  Kernel figures:
+ *
+ *   - empty table: 1072 + 512 (block 0) + 8 = 1,592 bytes;
+ *   - one vendor, ~20 ports in 10 blocks, 20 classes, 30 rules:
+ *     1072 + 11 * 512 + 88 + 30 * 72 = 8,952 bytes;
+ *   - five vendors, 60 flows on 100 ports plus 1024-65535, 20000-20099
+ *     and three more ranges (test_table's synthetic policy): 43 blocks,
+ *     58 classes, 92 rules: 29,944 bytes;
+ *   - all 65,536 ports of both protocols, every block distinct, 1,024
+ *     classes of 2 rules per protocol (bench_lookup's largest table):
+ *     1072 + 513 * 512 + 2,050 * 4 + 4,096 * 72 = 566,840 bytes;
+ *   - worst case of the index: 513 blocks and 2 x 65,536 class words,
+ *     1072 + 262,656 + 524,288 = 788,016 bytes; with EPG_MAX_RULES rules
+ *     on top, 788,016 + 18,874,368 = 19,662,384 bytes (18.8 MiB), the
+ *     most a table can take.
+ *
+ * Merging at build time keeps the scan short when many profiles share a
+ * port (443 is in every vendor's list): a rule is dropped from a class when
+ * an earlier rule of the class with the same flags matches every
+ * connection it matches (same or wider initiator and responder prefixes;
+ * an unbound role is wider than any prefix).  First match wins, so the
+ * dropped rule could never be returned: verdicts and counters do not
+ * change.  Rules with other flags are kept even when covered, so that a
+ * datapath that walks a class with epg_table_rules() looking for, say, the
+ * first rule without a monitor bit finds the same rule as in the specs.
+ */
+#ifndef _EPGATE_TABLE_H
+#define _EPGATE_TABLE_H
+
+#include <epgate/compat.h>
+
+/* Protocol indexes, not IPPROTO_* numbers: they index top[]. */
+enum {
+	EPG_PROTO_TCP,
+	EPG_PROTO_UDP,
+	EPG_NPROTO
+};
+
+/*
+ * Limits.  Flows and ranges bound the work of one build; the per-class
+ * limit bounds the per-packet scan (16 rules x 72 bytes = 18 cache lines
+ * in the worst case, one or two in practice after merging); classes are
+ * u16 numbers with 0 reserved; the rule limit bounds the allocation
+ * (18 MiB of rules at most).
+ */
+#define EPG_MAX_FLOWS			4096
+#define EPG_MAX_RANGES			64
+#define EPG_MAX_RULES_PER_CLASS		16
+#define EPG_MAX_CLASSES			65535	/* per protocol, besides 0 */
+#define EPG_MAX_RULES			(1U << 18)
+
+#define EPG_BLOCK_SHIFT		8
+#define EPG_BLOCK_PORTS		(1U << EPG_BLOCK_SHIFT)
+#define EPG_TOP_SIZE		(65536U >> EPG_BLOCK_SHIFT)
+
+/* A class word: index of its first rule << 5 | its number of rules. */
+#define EPG_CLASS_COUNT_BITS	5
+#define EPG_CLASS_COUNT_MASK	((1U << EPG_CLASS_COUNT_BITS) - 1)
+
+/*
+ * family 0: any address, len and addr must be 0.  AF_INET: len 0..32,
+ * address in addr[0].  AF_INET6: len 0..128.  Network byte order; bits
+ * beyond len must be 0 (a typo like 10.0.0.5/8 is rejected, not widened).
+ */
+struct epg_prefix {
+	u8 family;
+	u8 len;
+	__be32 addr[4];
+};
+
+/* Destination ports lo..hi, inclusive, host byte order. */
+struct epg_range {
+	u16 lo;
+	u16 hi;
+};
+
+struct epg_flow_spec {
+	u32 id;			/* returned on a match, e.g. a counter index */
+	u8 proto;		/* EPG_PROTO_* */
+	u8 flags;		/* returned on a match, opaque to the table */
+	u16 nranges;		/* 1..EPG_MAX_RANGES */
+	struct epg_prefix from;	/* initiator */
+	struct epg_prefix to;	/* responder */
+	const struct epg_range *ranges;
+};
+
+/*
+ * One address word of a compiled rule, the four values side by side: an
+ * IPv4 check reads w[0] only, 16 contiguous bytes.
+ */
+struct epg_rule_word {
+	__be32 saddr;
+	__be32 smask;
+	__be32 daddr;
+	__be32 dmask;
+};
+
+/*
+ * A compiled flow spec.  family is that of the bound prefixes (0 when both
+ * roles are unbound); an unbound role of a bound rule has mask 0.
+ */
+struct epg_rule {
+	u32 id;
+	u16 spec;		/* index of the flow spec in the build input */
+	u8 family;
+	u8 flags;
+	struct epg_rule_word w[4];
+};
+
+struct epg_table {
+#ifdef __KERNEL__
+	struct rcu_head rcu;	/* for kvfree_rcu(t, rcu) */
+#endif
+	u32 bytes;		/* the whole allocation */
+	u32 nrules;
+	u32 nclasses;		/* both protocols, classes 0 included */
+	u32 class_base[EPG_NPROTO];
+	u32 classes_off;	/* from the start of the table */
+	u32 rules_off;
+	u16 nblocks;
+	u16 reserved;
+	u16 top[EPG_NPROTO][EPG_TOP_SIZE];
+	u16 blocks[][EPG_BLOCK_PORTS];
+};
+
+/*
+ * Build a table from n specs (n may be 0: an empty table).  Returns 0 and
+ * sets *out, or a negative errno: -EINVAL for a malformed spec, -E2BIG for
+ * a limit, -ENOMEM.  When err is not NULL it receives a one-line reason
+ * naming the flow index or the protocol and port.  May sleep.
+ */
+int epg_table_build(const struct epg_flow_spec *specs, unsigned int n,
+		    struct epg_table **out, char *err, size_t errlen);
+
+/* Frees at once; a table readers may still see goes to kvfree_rcu(). */
+void epg_table_free(struct epg_table *t);
+
+static inline size_t epg_table_bytes(const struct epg_table *t)
+{
+	return t->bytes;
+}
+
+/* The rules of the class of (proto, dport); proto must be < EPG_NPROTO. */
+static inline const struct epg_rule *
+epg_table_rules(const struct epg_table *t, u8 proto, u16 dport,
+		unsigned int *count)
+{
+	const u8 *base = (const u8 *)t;
+	const u32 *classes = (const u32 *)(base + t->classes_off);
+	const struct epg_rule *rules;
+	u32 c, v;
+
+	c = t->blocks[t->top[proto][dport >> EPG_BLOCK_SHIFT]]
+		     [dport & (EPG_BLOCK_PORTS - 1)];
+	v = classes[t->class_base[proto] + c];
+	rules = (const struct epg_rule *)(base + t->rules_off);
+	*count = v & EPG_CLASS_COUNT_MASK;
+	return rules + (v >> EPG_CLASS_COUNT_BITS);
+}
+
+/* Does any flow of the table use (proto, dport)? */
+static inline bool epg_table_port_used(const struct epg_table *t, u8 proto,
+				       u16 dport)
+{
+	if (unlikely(proto >= EPG_NPROTO))
+		return false;
+	return t->blocks[t->top[proto][dport >> EPG_BLOCK_SHIFT]]
+			[dport & (EPG_BLOCK_PORTS - 1)] != 0;
+}
+
+/*
+ * Addresses are read only as far as the family goes: saddr[0] and
+ * daddr[0] for AF_INET, so a caller may pass &iph->saddr.
+ */
+static inline bool epg_rule_match(const struct epg_rule *r, u8 family,
+				  const __be32 *saddr, const __be32 *daddr)
+{
+	const struct epg_rule_word *w = r->w;
+	__be32 diff;
+	unsigned int i;
+
+	if (r->family && r->family != family)
+		return false;
+	diff = ((saddr[0] ^ w[0].saddr) & w[0].smask) |
+	       ((daddr[0] ^ w[0].daddr) & w[0].dmask);
+	if (family == AF_INET6) {
+		for (i = 1; i < 4; i++)
+			diff |= ((saddr[i] ^ w[i].saddr) & w[i].smask) |
+				((daddr[i] ^ w[i].daddr) & w[i].dmask);
+	}
+	return !diff;
+}
+
+/*
+ * The first rule, in spec order, whose port ranges hold dport and whose
+ * prefixes hold saddr and daddr (the connection's original direction), or
+ * NULL.  family is AF_INET or AF_INET6.
+ */
+static inline const struct epg_rule *
+epg_table_match(const struct epg_table *t, u8 proto, u16 dport, u8 family,
+		const __be32 *saddr, const __be32 *daddr)
+{
+	const struct epg_rule *r;
+	unsigned int n;
+
+	if (unlikely(proto >= EPG_NPROTO))
+		return NULL;
+	r = epg_table_rules(t, proto, dport, &n);
+	for (; n; n--, r++) {
+		if (epg_rule_match(r, family, saddr, daddr))
+			return r;
+	}
+	return NULL;
+}
+
+#endif /* _EPGATE_TABLE_H */
