@@ -24,14 +24,14 @@ KDIR ?= /lib/modules/$(KVER)/build
 KDIR_KVER = $(patsubst /lib/modules/%/build,%,$(KDIR))
 
 KBUILD_ARGS = EPGATE_ROOT=$(ROOT) EPGATE_VERSION=$(VERSION)
-KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild lib/table.c
 
 all: kernel/epgate.ko userspace
 
 # Kbuild builds in the module's folder, so each kernel gets a folder of
 # symlinks to the sources: build/<kver>/kernel.
 define kernel_rules
-build/$(1)/kernel/epgate.ko: $(KERNEL_SRCS) $(wildcard include/*/*.h include/uapi/linux/*.h) VERSION
+build/$(1)/kernel/epgate.ko: $(KERNEL_SRCS) $(wildcard include/epgate/*.h include/uapi/linux/*.h) VERSION
 	@mkdir -p build/$(1)/kernel
 	@for f in $(KERNEL_SRCS); do ln -sf $(ROOT)/$$$$f build/$(1)/kernel/; done
 	$$(MAKE) -C /lib/modules/$(1)/build M=$(ROOT)/build/$(1)/kernel $(KBUILD_ARGS) modules

@@ -1,17 +1,87 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per network namespace state of epgate.
+ *
+ * Two RCU-published objects, each replaced whole by a writer holding
+ * epgate_net.lock and read by the hook without locks:
+ *
+ *   cfg  mode, hooks, scope, mark            (EPGATE_CMD_SET_CONFIG)
+ *   rs   the flow table and, per flow, its   (EPGATE_CMD_SET_FLOWS)
+ *        counter object
+ *
+ * Counter objects belong to a flow identity (profile, flow name), not to a
+ * table: a new ruleset takes a reference on the counter of every flow that
+ * was already there, so enabling or disabling one profile does not reset the
+ * others.  A ruleset is released by an RCU callback after the swap.
  */
 #ifndef _EPGATE_H
 #define _EPGATE_H
 
 #include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/refcount.h>
+#include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <linux/epgate.h>
+#include <epgate/table.h>
+
+/* Flags of a table rule (struct epg_rule.flags). */
+#define EPGATE_RF_MONITOR	0x01	/* the flow's profile is in monitor */
+
+struct epgate_config {
+	struct rcu_head rcu;
+	u8 mode;			/* enum epgate_mode */
+	u8 n_in, n_out;
+	u32 hooks;			/* EPGATE_HOOK_* */
+	u32 mark_value, mark_mask;
+	char in[EPGATE_MAX_IFACES][IFNAMSIZ];
+	char out[EPGATE_MAX_IFACES][IFNAMSIZ];
+};
+
+struct epgate_global_stats {
+	u64_stats_t allowed;
+	u64_stats_t dropped;
+	u64_stats_t would_drop;
+	u64_stats_t malformed;
+	struct u64_stats_sync syncp;
+};
+
+struct epgate_flow_stats {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	struct u64_stats_sync syncp;
+};
+
+/* The counters of one flow identity, shared by successive rulesets. */
+struct epgate_counter {
+	refcount_t ref;
+	struct epgate_flow_stats __percpu *stats;
+	char profile[EPGATE_NAME_MAX];
+	char name[EPGATE_NAME_MAX];
+};
+
+struct epgate_flow {
+	struct epgate_counter *ctr;
+	u8 proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	u8 profile_mode;		/* EPGATE_MODE_MONITOR or _ENFORCE */
+};
+
+struct epgate_ruleset {
+	struct rcu_head rcu;
+	struct epg_table *table;
+	u32 nflows;
+	struct epgate_flow flows[];	/* indexed by epg_rule.id */
+};
 
 struct epgate_net {
-	/* enum epgate_mode; read locklessly by the hook and sysfs. */
-	u8 mode;
+	struct mutex lock;		/* serialises writers */
+	struct epgate_config __rcu *cfg;
+	struct epgate_ruleset __rcu *rs;
+	struct epgate_global_stats __percpu *stats;
+	atomic64_t generation;		/* ruleset swaps */
+	bool ct_held;			/* nf_ct_netns_get() taken; lock */
 };
 
 extern unsigned int epgate_net_id __read_mostly;
@@ -23,5 +93,27 @@ static inline struct epgate_net *epgate_pernet(const struct net *net)
 
 int epgate_pernet_init(void);
 void epgate_pernet_uninit(void);
+
+/* counters.c */
+struct epgate_counter *epgate_counter_new(const char *profile,
+					  const char *name);
+void epgate_counter_put(struct epgate_counter *c);
+void epgate_counter_sum(const struct epgate_counter *c, u64 *packets,
+			u64 *bytes);
+void epgate_global_sum(const struct epgate_global_stats __percpu *stats,
+		       u64 *allowed, u64 *dropped, u64 *would_drop,
+		       u64 *malformed);
+
+/* flows.c */
+struct epgate_ruleset *epgate_ruleset_empty(void);
+void epgate_ruleset_free(struct epgate_ruleset *rs);
+int epgate_set_flows(struct net *net, const struct nlattr *flows,
+		     struct netlink_ext_ack *extack);
+
+/* config.c */
+struct epgate_config *epgate_config_default(void);
+int epgate_set_config(struct net *net, struct nlattr **attrs,
+		      struct netlink_ext_ack *extack);
+void epgate_config_release_ct(struct net *net);
 
 #endif /* _EPGATE_H */

@@ -1,23 +1,281 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The netfilter hooks: IPv4 and IPv6 at FORWARD in every network namespace.
+ * The netfilter hooks: IPv4 and IPv6 at FORWARD, INPUT and OUTPUT in every
+ * network namespace.  Registered once per namespace; the configuration says
+ * which of them judge (EPGATE_A_HOOKS), so a hook that is not selected, or
+ * mode off, costs one load and a branch.
  *
- * For now the verdict is always NF_ACCEPT; the datapath (table lookup,
- * conntrack direction, modes) plugs in here.  nf_hook_slow() calls the hook
- * under rcu_read_lock().
+ * A packet is judged by its connection's original direction: with
+ * conntrack, the ORIGINAL tuple of its conntrack entry, or of the master
+ * entry for an expected connection (FTP data); an ICMP error is attached by
+ * conntrack to the entry it is about (RELATED), so it follows that entry.
+ * Replies therefore pass when the connection was allowed, and a packet
+ * *from* an allowed port is judged by the destination port of its own
+ * connection: no source-port bypass.  Without a conntrack entry (untracked,
+ * invalid) the packet is judged by its own headers.
+ *
+ * Fragments: conntrack reassembles before it tracks, so a tracked packet is
+ * whole.  An untracked non-first fragment has no ports: it is counted as
+ * malformed (and dropped in enforce).
+ *
+ * nf_hook_slow() calls the hook under rcu_read_lock().
  */
 
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
 
 #include "epgate.h"
 #include "hooks.h"
 
+/* What a packet is judged on. */
+struct epgate_pkt {
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 proto;		/* EPG_PROTO_* */
+	u16 dport;
+	const __be32 *saddr;
+	const __be32 *daddr;
+};
+
+enum {
+	PKT_OK,
+	PKT_OUTSIDE,		/* not TCP or UDP: outside the policy */
+	PKT_MALFORMED,
+};
+
+static int from_conntrack(const struct nf_conn *ct, struct epgate_pkt *pkt)
+{
+	const struct nf_conntrack_tuple *t;
+
+	if (ct->master)
+		ct = ct->master;
+	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	switch (t->dst.protonum) {
+	case IPPROTO_TCP:
+		pkt->proto = EPG_PROTO_TCP;
+		break;
+	case IPPROTO_UDP:
+		pkt->proto = EPG_PROTO_UDP;
+		break;
+	default:
+		return PKT_OUTSIDE;
+	}
+	pkt->family = t->src.l3num == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	pkt->dport = ntohs(t->dst.u.all);
+	pkt->saddr = t->src.u3.ip6;
+	pkt->daddr = t->dst.u3.ip6;
+	return PKT_OK;
+}
+
+/* No conntrack entry: the packet's own headers. */
+static int from_headers(struct sk_buff *skb, u8 pf, struct epgate_pkt *pkt)
+{
+	unsigned int thoff;
+	__be16 _ports[2];
+	const __be16 *ports;
+	int l4;
+
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		l4 = iph->protocol;
+		if (l4 != IPPROTO_TCP && l4 != IPPROTO_UDP)
+			return PKT_OUTSIDE;
+		if (ntohs(iph->frag_off) & IP_OFFSET)
+			return PKT_MALFORMED;
+		thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+		pkt->family = AF_INET;
+		pkt->saddr = &iph->saddr;
+		pkt->daddr = &iph->daddr;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		unsigned short fragoff = 0;
+		int flags = 0;
+
+		l4 = ipv6_find_hdr(skb, &thoff, -1, &fragoff, &flags);
+		if (l4 < 0 || ((flags & IP6_FH_F_FRAG) && fragoff))
+			return PKT_MALFORMED;
+		if (l4 != IPPROTO_TCP && l4 != IPPROTO_UDP)
+			return PKT_OUTSIDE;
+		pkt->family = AF_INET6;
+		pkt->saddr = ip6h->saddr.s6_addr32;
+		pkt->daddr = ip6h->daddr.s6_addr32;
+	}
+
+	/* Only the ports are read; a header shorter than its fixed part is
+	 * malformed all the same.
+	 */
+	if (skb->len < thoff + (l4 == IPPROTO_TCP ? sizeof(struct tcphdr) :
+						     sizeof(struct udphdr)))
+		return PKT_MALFORMED;
+	ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
+	if (!ports)
+		return PKT_MALFORMED;
+	pkt->proto = l4 == IPPROTO_TCP ? EPG_PROTO_TCP : EPG_PROTO_UDP;
+	pkt->dport = ntohs(ports[1]);
+	return PKT_OK;
+}
+
+static bool iface_listed(const struct net_device *dev,
+			 const char (*names)[IFNAMSIZ], unsigned int n)
+{
+	unsigned int i;
+
+	if (!dev)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!strncmp(dev->name, names[i], IFNAMSIZ))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Scope follows the connection too: a reply is in scope when its
+ * connection's original packets were.  A reply's ingress interface is the
+ * original's egress, and a reply arriving at INPUT belongs to a connection
+ * that left at OUTPUT; so for reply-direction packets the interface lists
+ * and the INPUT/OUTPUT hooks are swapped.
+ */
+static bool in_scope(const struct epgate_config *cfg,
+		     const struct nf_hook_state *state, bool reply)
+{
+	static const u32 hook_bit[2][NF_INET_NUMHOOKS] = {
+		{
+			[NF_INET_FORWARD] = EPGATE_HOOK_FORWARD,
+			[NF_INET_LOCAL_IN] = EPGATE_HOOK_INPUT,
+			[NF_INET_LOCAL_OUT] = EPGATE_HOOK_OUTPUT,
+		}, {
+			[NF_INET_FORWARD] = EPGATE_HOOK_FORWARD,
+			[NF_INET_LOCAL_IN] = EPGATE_HOOK_OUTPUT,
+			[NF_INET_LOCAL_OUT] = EPGATE_HOOK_INPUT,
+		},
+	};
+	const struct net_device *in = reply ? state->out : state->in;
+	const struct net_device *out = reply ? state->in : state->out;
+
+	if (!(cfg->hooks & hook_bit[reply][state->hook]))
+		return false;
+	if (cfg->n_in && !iface_listed(in, cfg->in, cfg->n_in))
+		return false;
+	if (cfg->n_out && !iface_listed(out, cfg->out, cfg->n_out))
+		return false;
+	return true;
+}
+
+enum { CTR_ALLOWED, CTR_DROPPED, CTR_WOULD_DROP, CTR_MALFORMED };
+
+static void count_global(struct epgate_net *en, int which)
+{
+	struct epgate_global_stats *s = get_cpu_ptr(en->stats);
+	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
+
+	switch (which) {
+	case CTR_ALLOWED:
+		u64_stats_inc(&s->allowed);
+		break;
+	case CTR_DROPPED:
+		u64_stats_inc(&s->dropped);
+		break;
+	case CTR_WOULD_DROP:
+		u64_stats_inc(&s->would_drop);
+		break;
+	case CTR_MALFORMED:
+		u64_stats_inc(&s->malformed);
+		break;
+	}
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(en->stats);
+}
+
+static void count_flow(struct epgate_counter *c, unsigned int len)
+{
+	struct epgate_flow_stats *s = get_cpu_ptr(c->stats);
+	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
+
+	u64_stats_inc(&s->packets);
+	u64_stats_add(&s->bytes, len);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(c->stats);
+}
+
+/*
+ * No flow matched.  Enforce drops unless every profile that uses this port
+ * is in monitor: their role bindings excluded the packet, and a monitored
+ * profile only counts what it would drop.
+ */
+static bool only_monitored(const struct epg_table *t,
+			   const struct epgate_pkt *pkt)
+{
+	const struct epg_rule *rules;
+	unsigned int n, i;
+
+	rules = epg_table_rules(t, pkt->proto, pkt->dport, &n);
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!(rules[i].flags & EPGATE_RF_MONITOR))
+			return false;
+	}
+	return true;
+}
+
 static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
+	struct epgate_net *en = epgate_pernet(state->net);
+	const struct epgate_config *cfg = rcu_dereference(en->cfg);
+	const struct epgate_ruleset *rs;
+	const struct epg_rule *rule;
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct;
+	struct epgate_pkt pkt;
+	int ret;
+
+	if (likely(cfg->mode == EPGATE_MODE_OFF))
+		return NF_ACCEPT;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!in_scope(cfg, state,
+		      ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY))
+		return NF_ACCEPT;
+
+	ret = ct ? from_conntrack(ct, &pkt) : from_headers(skb, state->pf, &pkt);
+	if (ret == PKT_OUTSIDE)
+		return NF_ACCEPT;
+	if (ret == PKT_MALFORMED) {
+		count_global(en, CTR_MALFORMED);
+		goto no_match;
+	}
+
+	rs = rcu_dereference(en->rs);
+	rule = epg_table_match(rs->table, pkt.proto, pkt.dport, pkt.family,
+			       pkt.saddr, pkt.daddr);
+	if (rule) {
+		count_flow(rs->flows[rule->id].ctr, skb->len);
+		count_global(en, CTR_ALLOWED);
+		if (cfg->mark_mask)
+			skb->mark = (skb->mark & ~cfg->mark_mask) |
+				    cfg->mark_value;
+		return NF_ACCEPT;
+	}
+	if (only_monitored(rs->table, &pkt))
+		goto would_drop;
+
+no_match:
+	if (cfg->mode == EPGATE_MODE_ENFORCE) {
+		count_global(en, CTR_DROPPED);
+		return NF_DROP;
+	}
+would_drop:
+	count_global(en, CTR_WOULD_DROP);
 	return NF_ACCEPT;
 }
 
@@ -27,19 +285,20 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
  */
 #define EPGATE_HOOK_PRIORITY (NF_IP_PRI_FILTER + 10)
 
+#define EPGATE_HOOK(family, num) {			\
+		.hook = epgate_hook,			\
+		.pf = family,				\
+		.hooknum = num,				\
+		.priority = EPGATE_HOOK_PRIORITY,	\
+	}
+
 static const struct nf_hook_ops epgate_hook_ops[] = {
-	{
-		.hook = epgate_hook,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_FORWARD,
-		.priority = EPGATE_HOOK_PRIORITY,
-	},
-	{
-		.hook = epgate_hook,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_FORWARD,
-		.priority = EPGATE_HOOK_PRIORITY,
-	},
+	EPGATE_HOOK(NFPROTO_IPV4, NF_INET_FORWARD),
+	EPGATE_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_IN),
+	EPGATE_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT),
+	EPGATE_HOOK(NFPROTO_IPV6, NF_INET_FORWARD),
+	EPGATE_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_IN),
+	EPGATE_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_OUT),
 };
 
 int epgate_hooks_register(struct net *net)

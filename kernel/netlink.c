@@ -4,21 +4,135 @@
  * include/uapi/linux/epgate.h.
  *
  * resv_start_op stays 0, so every command is strictly validated: unknown
- * attributes, wrong lengths and non-zero reserved header bytes are errors.
+ * attributes, wrong lengths, nests without NLA_F_NESTED and non-zero
+ * reserved header bytes are errors.  Attributes a command does not take
+ * are NLA_UNSPEC in its policy, which strict validation rejects.
  */
 
 #include <net/genetlink.h>
+#include <net/sock.h>
 #include <linux/epgate.h>
 
 #include "epgate.h"
 #include "netlink.h"
 
-/* Commands without attributes: every entry is NLA_UNSPEC, which strict
- * validation rejects ("Unsupported attribute").
- */
 static const struct nla_policy epgate_no_attrs_policy[EPGATE_A_MAX + 1];
 
+static const struct nla_policy iface_policy[EPGATE_IFACE_MAX + 1] = {
+	[EPGATE_IFACE_NAME] = { .type = NLA_NUL_STRING,
+				.len = EPGATE_IFNAME_MAX - 1 },
+};
+
+static const struct nla_policy config_policy[EPGATE_A_MAX + 1] = {
+	[EPGATE_A_MODE] = NLA_POLICY_MAX(NLA_U8, EPGATE_MODE_MAX),
+	[EPGATE_A_HOOKS] = NLA_POLICY_RANGE(NLA_U32, 1, EPGATE_HOOK_ALL),
+	[EPGATE_A_MARK_VALUE] = { .type = NLA_U32 },
+	[EPGATE_A_MARK_MASK] = { .type = NLA_U32 },
+	[EPGATE_A_IFACES_IN] = NLA_POLICY_NESTED_ARRAY(iface_policy),
+	[EPGATE_A_IFACES_OUT] = NLA_POLICY_NESTED_ARRAY(iface_policy),
+};
+
+static const struct nla_policy range_policy[EPGATE_RANGE_MAX + 1] = {
+	[EPGATE_RANGE_LO] = { .type = NLA_U16 },
+	[EPGATE_RANGE_HI] = { .type = NLA_U16 },
+};
+
+static const struct nla_policy prefix_policy[EPGATE_PREFIX_MAX + 1] = {
+	[EPGATE_PREFIX_FAMILY] = { .type = NLA_U8 },
+	[EPGATE_PREFIX_ADDR] = { .type = NLA_BINARY, .len = 16 },
+	[EPGATE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy flow_policy[EPGATE_FLOW_MAX + 1] = {
+	[EPGATE_FLOW_PROFILE] = { .type = NLA_NUL_STRING,
+				  .len = EPGATE_NAME_MAX - 1 },
+	[EPGATE_FLOW_NAME] = { .type = NLA_NUL_STRING,
+			       .len = EPGATE_NAME_MAX - 1 },
+	[EPGATE_FLOW_PROTO] = { .type = NLA_U8 },
+	[EPGATE_FLOW_PORTS] = NLA_POLICY_NESTED_ARRAY(range_policy),
+	[EPGATE_FLOW_FROM] = NLA_POLICY_NESTED(prefix_policy),
+	[EPGATE_FLOW_TO] = NLA_POLICY_NESTED(prefix_policy),
+	[EPGATE_FLOW_PROFILE_MODE] = NLA_POLICY_RANGE(NLA_U8,
+						      EPGATE_MODE_MONITOR,
+						      EPGATE_MODE_ENFORCE),
+};
+
+static const struct nla_policy set_flows_policy[EPGATE_A_MAX + 1] = {
+	[EPGATE_A_FLOWS] = NLA_POLICY_NESTED_ARRAY(flow_policy),
+};
+
 static struct genl_family epgate_genl_family;
+
+static int put_ifaces(struct sk_buff *msg, int type,
+		      const char (*names)[IFNAMSIZ], unsigned int n)
+{
+	struct nlattr *list, *entry;
+	unsigned int i;
+
+	if (!n)
+		return 0;
+	list = nla_nest_start(msg, type);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		entry = nla_nest_start(msg, i + 1);
+		if (!entry || nla_put_string(msg, EPGATE_IFACE_NAME, names[i]))
+			return -EMSGSIZE;
+		nla_nest_end(msg, entry);
+	}
+	nla_nest_end(msg, list);
+	return 0;
+}
+
+static int put_counters(struct sk_buff *msg, struct epgate_net *en)
+{
+	u64 allowed, dropped, would_drop, malformed;
+	struct nlattr *nest;
+
+	epgate_global_sum(en->stats, &allowed, &dropped, &would_drop,
+			  &malformed);
+	nest = nla_nest_start(msg, EPGATE_A_COUNTERS);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, EPGATE_CTR_ALLOWED, allowed, EPGATE_CTR_PAD) ||
+	    nla_put_u64_64bit(msg, EPGATE_CTR_DROPPED, dropped, EPGATE_CTR_PAD) ||
+	    nla_put_u64_64bit(msg, EPGATE_CTR_WOULD_DROP, would_drop,
+			      EPGATE_CTR_PAD) ||
+	    nla_put_u64_64bit(msg, EPGATE_CTR_MALFORMED, malformed,
+			      EPGATE_CTR_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int fill_status(struct sk_buff *msg, struct epgate_net *en)
+{
+	const struct epgate_config *cfg;
+	const struct epgate_ruleset *rs;
+	int ret = -EMSGSIZE;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(en->cfg);
+	rs = rcu_dereference(en->rs);
+	if (nla_put_string(msg, EPGATE_A_VERSION, EPGATE_VERSION) ||
+	    nla_put_u32(msg, EPGATE_A_ABI_VERSION, EPGATE_ABI_VERSION) ||
+	    nla_put_u8(msg, EPGATE_A_MODE, cfg->mode) ||
+	    nla_put_u32(msg, EPGATE_A_HOOKS, cfg->hooks) ||
+	    nla_put_u32(msg, EPGATE_A_MARK_VALUE, cfg->mark_value) ||
+	    nla_put_u32(msg, EPGATE_A_MARK_MASK, cfg->mark_mask) ||
+	    put_ifaces(msg, EPGATE_A_IFACES_IN, cfg->in, cfg->n_in) ||
+	    put_ifaces(msg, EPGATE_A_IFACES_OUT, cfg->out, cfg->n_out) ||
+	    nla_put_u64_64bit(msg, EPGATE_A_GENERATION,
+			      atomic64_read(&en->generation), EPGATE_A_PAD) ||
+	    nla_put_u64_64bit(msg, EPGATE_A_TABLE_BYTES,
+			      epg_table_bytes(rs->table), EPGATE_A_PAD) ||
+	    nla_put_u32(msg, EPGATE_A_NFLOWS, rs->nflows) ||
+	    put_counters(msg, en))
+		goto out;
+	ret = 0;
+out:
+	rcu_read_unlock();
+	return ret;
+}
 
 static int epgate_get_status(struct sk_buff *skb, struct genl_info *info)
 {
@@ -26,32 +140,110 @@ static int epgate_get_status(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
 	hdr = genlmsg_put_reply(msg, info, &epgate_genl_family, 0,
 				EPGATE_CMD_GET_STATUS);
-	if (!hdr)
-		goto err_size;
-
-	if (nla_put_string(msg, EPGATE_A_VERSION, EPGATE_VERSION) ||
-	    nla_put_u32(msg, EPGATE_A_ABI_VERSION, EPGATE_ABI_VERSION) ||
-	    nla_put_u8(msg, EPGATE_A_MODE, READ_ONCE(en->mode)))
-		goto err_size;
-
+	if (!hdr || fill_status(msg, en)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
 
-err_size:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+static int epgate_set_config_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return epgate_set_config(genl_info_net(info), info->attrs,
+				 info->extack);
+}
+
+static int epgate_set_flows_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return epgate_set_flows(genl_info_net(info), info->attrs[EPGATE_A_FLOWS],
+				info->extack);
+}
+
+static int put_flow(struct sk_buff *skb, const struct epgate_flow *f)
+{
+	struct nlattr *nest;
+	u64 packets, bytes;
+
+	epgate_counter_sum(f->ctr, &packets, &bytes);
+	nest = nla_nest_start(skb, EPGATE_A_FLOW);
+	if (!nest ||
+	    nla_put_string(skb, EPGATE_FLOW_PROFILE, f->ctr->profile) ||
+	    nla_put_string(skb, EPGATE_FLOW_NAME, f->ctr->name) ||
+	    nla_put_u8(skb, EPGATE_FLOW_PROTO, f->proto) ||
+	    nla_put_u8(skb, EPGATE_FLOW_PROFILE_MODE, f->profile_mode) ||
+	    nla_put_u64_64bit(skb, EPGATE_FLOW_PACKETS, packets,
+			      EPGATE_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, EPGATE_FLOW_BYTES, bytes, EPGATE_FLOW_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * One message per flow; cb->args[0] is the next flow.  cb->seq carries the
+ * generation so that genl_dump_check_consistent() flags a dump that spans
+ * a table swap (NLM_F_DUMP_INTR).
+ */
+static int epgate_get_flows_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct epgate_net *en = epgate_pernet(sock_net(skb->sk));
+	const struct epgate_ruleset *rs;
+	unsigned long idx = cb->args[0];
+	void *hdr;
+
+	rcu_read_lock();
+	rs = rcu_dereference(en->rs);
+	cb->seq = (u32)atomic64_read(&en->generation) + 1;
+	for (; idx < rs->nflows; idx++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &epgate_genl_family,
+				  NLM_F_MULTI, EPGATE_CMD_GET_FLOWS);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (put_flow(skb, &rs->flows[idx])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
 }
 
 static const struct genl_ops epgate_genl_ops[] = {
 	{
 		.cmd = EPGATE_CMD_GET_STATUS,
 		.doit = epgate_get_status,
+		.policy = epgate_no_attrs_policy,
+		.maxattr = EPGATE_A_MAX,
+	},
+	{
+		.cmd = EPGATE_CMD_SET_CONFIG,
+		.doit = epgate_set_config_doit,
+		.policy = config_policy,
+		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EPGATE_CMD_SET_FLOWS,
+		.doit = epgate_set_flows_doit,
+		.policy = set_flows_policy,
+		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EPGATE_CMD_GET_FLOWS,
+		.dumpit = epgate_get_flows_dump,
 		.policy = epgate_no_attrs_policy,
 		.maxattr = EPGATE_A_MAX,
 	},

@@ -9,6 +9,8 @@
  * use-after-free.
  */
 
+#include <linux/percpu.h>
+#include <linux/slab.h>
 #include <linux/epgate.h>
 
 #include "epgate.h"
@@ -16,12 +18,38 @@
 
 unsigned int epgate_net_id __read_mostly;
 
+static void free_state(struct epgate_net *en)
+{
+	kfree(rcu_dereference_protected(en->cfg, true));
+	epgate_ruleset_free(rcu_dereference_protected(en->rs, true));
+	free_percpu(en->stats);
+}
+
 static int __net_init epgate_net_init(struct net *net)
 {
 	struct epgate_net *en = epgate_pernet(net);
+	int cpu, ret = -ENOMEM;
 
-	WRITE_ONCE(en->mode, EPGATE_MODE_OFF);
-	return epgate_hooks_register(net);
+	mutex_init(&en->lock);
+	atomic64_set(&en->generation, 0);
+	RCU_INIT_POINTER(en->cfg, epgate_config_default());
+	RCU_INIT_POINTER(en->rs, epgate_ruleset_empty());
+	en->stats = alloc_percpu_gfp(struct epgate_global_stats,
+				     GFP_KERNEL_ACCOUNT);
+	if (!rcu_access_pointer(en->cfg) || !rcu_access_pointer(en->rs) ||
+	    !en->stats)
+		goto err;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(en->stats, cpu)->syncp);
+
+	/* Last: from here on packets reach the state above. */
+	ret = epgate_hooks_register(net);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	free_state(en);
+	return ret;
 }
 
 static void __net_exit epgate_net_pre_exit(struct net *net)
@@ -29,9 +57,18 @@ static void __net_exit epgate_net_pre_exit(struct net *net)
 	epgate_hooks_unregister(net);
 }
 
+static void __net_exit epgate_net_exit(struct net *net)
+{
+	struct epgate_net *en = epgate_pernet(net);
+
+	epgate_config_release_ct(net);
+	free_state(en);
+}
+
 static struct pernet_operations epgate_net_ops = {
 	.init = epgate_net_init,
 	.pre_exit = epgate_net_pre_exit,
+	.exit = epgate_net_exit,
 	.id = &epgate_net_id,
 	.size = sizeof(struct epgate_net),
 };
@@ -44,4 +81,6 @@ int epgate_pernet_init(void)
 void epgate_pernet_uninit(void)
 {
 	unregister_pernet_subsys(&epgate_net_ops);
+	/* Rulesets replaced before the exit may still wait in call_rcu(). */
+	rcu_barrier();
 }

@@ -15,8 +15,66 @@
  *     EPGATE_A_VERSION       NLA_NUL_STRING  module version, e.g. "0.1.0"
  *     EPGATE_A_ABI_VERSION   NLA_U32         EPGATE_ABI_VERSION of the module;
  *                                            the tool refuses a mismatch
- *     EPGATE_A_MODE          NLA_U8          enum epgate_mode of the caller's
- *                                            network namespace
+ *     EPGATE_A_MODE          NLA_U8          enum epgate_mode
+ *     EPGATE_A_HOOKS         NLA_U32         EPGATE_HOOK_* mask
+ *     EPGATE_A_MARK_VALUE    NLA_U32         fwmark bits set on allowed packets
+ *     EPGATE_A_MARK_MASK     NLA_U32         which bits; 0 = no mark
+ *     EPGATE_A_IFACES_IN     nested          ingress scope (absent: any)
+ *     EPGATE_A_IFACES_OUT    nested          egress scope (absent: any)
+ *     EPGATE_A_GENERATION    NLA_U64         table swaps so far
+ *     EPGATE_A_TABLE_BYTES   NLA_U64         size of the active flow table
+ *     EPGATE_A_NFLOWS        NLA_U32         flows in the active set
+ *     EPGATE_A_COUNTERS      nested          EPGATE_CTR_* NLA_U64 totals
+ *   all of the caller's network namespace.
+ *
+ * EPGATE_CMD_SET_CONFIG                                  (CAP_NET_ADMIN)
+ *   Changes only what is present; at least one attribute:
+ *     EPGATE_A_MODE          NLA_U8          0..EPGATE_MODE_MAX
+ *     EPGATE_A_HOOKS         NLA_U32         non-empty subset of
+ *                                            EPGATE_HOOK_ALL
+ *     EPGATE_A_MARK_VALUE    NLA_U32         with EPGATE_A_MARK_MASK; value
+ *     EPGATE_A_MARK_MASK     NLA_U32         bits outside mask are rejected
+ *     EPGATE_A_IFACES_IN     nested array of EPGATE_IFACE_NAME; an empty
+ *     EPGATE_A_IFACES_OUT    nest clears the list (scope: any interface)
+ *   A packet is in scope when its hook is in HOOKS, its ingress interface
+ *   is in IFACES_IN (or the list is empty) and its egress interface is in
+ *   IFACES_OUT (or the list is empty).  At INPUT there is no egress and at
+ *   OUTPUT no ingress interface: a non-empty list for that side puts no
+ *   packet of that hook in scope.
+ *
+ * EPGATE_CMD_SET_FLOWS                                   (CAP_NET_ADMIN)
+ *   Replaces the whole flow set in one transaction: the new table is built
+ *   aside and swapped in under RCU; a packet sees the old set or the new
+ *   one.  Counters follow the flow identity (profile, name): a flow present
+ *   before and after keeps counting; a flow that leaves loses its counters.
+ *     EPGATE_A_FLOWS         nested array (entry types 1, 2, ...) of flows,
+ *                            0..EPGATE_MAX_FLOWS entries, in priority
+ *                            order (first match wins and is counted):
+ *       EPGATE_FLOW_PROFILE  NLA_NUL_STRING  1..EPGATE_NAME_MAX-1 bytes
+ *       EPGATE_FLOW_NAME     NLA_NUL_STRING  1..EPGATE_NAME_MAX-1 bytes
+ *       EPGATE_FLOW_PROTO    NLA_U8          IPPROTO_TCP or IPPROTO_UDP
+ *       EPGATE_FLOW_PORTS    nested array of ranges, 1..EPGATE_MAX_RANGES:
+ *         EPGATE_RANGE_LO    NLA_U16         destination port, host order
+ *         EPGATE_RANGE_HI    NLA_U16         >= LO; absent: LO
+ *       EPGATE_FLOW_FROM     nested prefix   initiator; absent: any address
+ *       EPGATE_FLOW_TO       nested prefix   responder; absent: any address
+ *         EPGATE_PREFIX_FAMILY NLA_U8        AF_INET or AF_INET6
+ *         EPGATE_PREFIX_ADDR   NLA_BINARY    4 or 16 bytes, network order
+ *         EPGATE_PREFIX_LEN    NLA_U8        <= 32 or 128; no host bits set
+ *       EPGATE_FLOW_PROFILE_MODE NLA_U8      ENFORCE (default) or MONITOR;
+ *                                            the same for every flow of a
+ *                                            profile
+ *   Without EPGATE_A_FLOWS the set becomes empty.  Duplicate (profile,
+ *   name) pairs are rejected.  A profile in MONITOR changes one thing:
+ *   a packet to a port that only monitored profiles use, matching none of
+ *   their flows (a role binding excluded it), is counted as would_drop and
+ *   passes instead of being dropped.
+ *
+ * EPGATE_CMD_GET_FLOWS (dump)
+ *   One message per flow, EPGATE_A_FLOW nesting EPGATE_FLOW_PROFILE, NAME,
+ *   PROTO, PROFILE_MODE, PACKETS and BYTES (NLA_U64).  The dump carries the
+ *   generation in nlmsg_seq checks (NLM_F_DUMP_INTR when the set was
+ *   replaced during the dump).
  *
  * Validation
  * ----------
@@ -46,9 +104,26 @@ enum epgate_mode {
 };
 #define EPGATE_MODE_MAX (__EPGATE_MODE_MAX - 1)
 
+/* Hooks epgate judges at (EPGATE_A_HOOKS). */
+#define EPGATE_HOOK_FORWARD	(1U << 0)
+#define EPGATE_HOOK_INPUT	(1U << 1)
+#define EPGATE_HOOK_OUTPUT	(1U << 2)
+#define EPGATE_HOOK_ALL		(EPGATE_HOOK_FORWARD | EPGATE_HOOK_INPUT | \
+				 EPGATE_HOOK_OUTPUT)
+
+/* Limits, enforced by the netlink policy and the table builder. */
+#define EPGATE_NAME_MAX		32	/* profile and flow names, with NUL */
+#define EPGATE_IFNAME_MAX	16	/* IFNAMSIZ, with NUL */
+#define EPGATE_MAX_FLOWS	4096
+#define EPGATE_MAX_RANGES	64	/* per flow */
+#define EPGATE_MAX_IFACES	8	/* per direction */
+
 enum epgate_cmd {
 	EPGATE_CMD_UNSPEC,
 	EPGATE_CMD_GET_STATUS,
+	EPGATE_CMD_SET_CONFIG,
+	EPGATE_CMD_SET_FLOWS,
+	EPGATE_CMD_GET_FLOWS,
 	__EPGATE_CMD_MAX
 };
 #define EPGATE_CMD_MAX (__EPGATE_CMD_MAX - 1)
@@ -58,8 +133,71 @@ enum epgate_attr {
 	EPGATE_A_VERSION,	/* NLA_NUL_STRING */
 	EPGATE_A_ABI_VERSION,	/* NLA_U32 */
 	EPGATE_A_MODE,		/* NLA_U8, enum epgate_mode */
+	EPGATE_A_HOOKS,		/* NLA_U32, EPGATE_HOOK_* */
+	EPGATE_A_MARK_VALUE,	/* NLA_U32 */
+	EPGATE_A_MARK_MASK,	/* NLA_U32 */
+	EPGATE_A_IFACES_IN,	/* nested array of enum epgate_iface_attr */
+	EPGATE_A_IFACES_OUT,	/* nested array of enum epgate_iface_attr */
+	EPGATE_A_GENERATION,	/* NLA_U64 */
+	EPGATE_A_TABLE_BYTES,	/* NLA_U64 */
+	EPGATE_A_NFLOWS,	/* NLA_U32 */
+	EPGATE_A_COUNTERS,	/* nested, enum epgate_counter_attr */
+	EPGATE_A_FLOWS,		/* nested array of enum epgate_flow_attr */
+	EPGATE_A_FLOW,		/* nested, enum epgate_flow_attr (dump) */
+	EPGATE_A_PAD,
 	__EPGATE_A_MAX
 };
 #define EPGATE_A_MAX (__EPGATE_A_MAX - 1)
+
+enum epgate_iface_attr {
+	EPGATE_IFACE_UNSPEC,
+	EPGATE_IFACE_NAME,	/* NLA_NUL_STRING, < EPGATE_IFNAME_MAX */
+	__EPGATE_IFACE_MAX
+};
+#define EPGATE_IFACE_MAX (__EPGATE_IFACE_MAX - 1)
+
+enum epgate_counter_attr {
+	EPGATE_CTR_UNSPEC,
+	EPGATE_CTR_ALLOWED,	/* packets that matched an enabled flow */
+	EPGATE_CTR_DROPPED,	/* in scope, no flow, dropped (enforce) */
+	EPGATE_CTR_WOULD_DROP,	/* would have been dropped (monitor) */
+	EPGATE_CTR_MALFORMED,	/* truncated or unparsable L4 header */
+	EPGATE_CTR_PAD,
+	__EPGATE_CTR_MAX
+};
+#define EPGATE_CTR_MAX (__EPGATE_CTR_MAX - 1)
+
+enum epgate_flow_attr {
+	EPGATE_FLOW_UNSPEC,
+	EPGATE_FLOW_PROFILE,	/* NLA_NUL_STRING */
+	EPGATE_FLOW_NAME,	/* NLA_NUL_STRING */
+	EPGATE_FLOW_PROTO,	/* NLA_U8, IPPROTO_TCP or IPPROTO_UDP */
+	EPGATE_FLOW_PORTS,	/* nested array of enum epgate_range_attr */
+	EPGATE_FLOW_FROM,	/* nested, enum epgate_prefix_attr */
+	EPGATE_FLOW_TO,		/* nested, enum epgate_prefix_attr */
+	EPGATE_FLOW_PROFILE_MODE, /* NLA_U8, MONITOR or ENFORCE */
+	EPGATE_FLOW_PACKETS,	/* NLA_U64, dump only */
+	EPGATE_FLOW_BYTES,	/* NLA_U64, dump only */
+	EPGATE_FLOW_PAD,
+	__EPGATE_FLOW_MAX
+};
+#define EPGATE_FLOW_MAX (__EPGATE_FLOW_MAX - 1)
+
+enum epgate_range_attr {
+	EPGATE_RANGE_UNSPEC,
+	EPGATE_RANGE_LO,	/* NLA_U16 */
+	EPGATE_RANGE_HI,	/* NLA_U16 */
+	__EPGATE_RANGE_MAX
+};
+#define EPGATE_RANGE_MAX (__EPGATE_RANGE_MAX - 1)
+
+enum epgate_prefix_attr {
+	EPGATE_PREFIX_UNSPEC,
+	EPGATE_PREFIX_FAMILY,	/* NLA_U8, AF_INET or AF_INET6 */
+	EPGATE_PREFIX_ADDR,	/* NLA_BINARY, 4 or 16 bytes */
+	EPGATE_PREFIX_LEN,	/* NLA_U8 */
+	__EPGATE_PREFIX_MAX
+};
+#define EPGATE_PREFIX_MAX (__EPGATE_PREFIX_MAX - 1)
 
 #endif /* _UAPI_LINUX_EPGATE_H */
