@@ -16,7 +16,11 @@ static const struct {
 	int (*main)(int argc, const char *argv[]);
 	const char *description;
 } subcommands[] = {
-	{ "status", status_main, "Show the module version and mode" },
+	{ "status", status_main, "Show the module's mode, scope, table and counters" },
+	{ "stats", stats_main, "Show every flow with its packet and byte counters" },
+	{ "mode", mode_main, "Set the mode: off, monitor or enforce" },
+	{ "config", config_main, "Set the hooks, interface scope or fwmark" },
+	{ "load", load_main, "Replace the flow set with a flow list file" },
 };
 
 static void show_usage(FILE *f)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/epgate.h>
@@ -18,6 +19,9 @@
 /* Large enough for the biggest message the kernel builds (a dump skb). */
 #define EPGATE_RECV_SIZE 32768
 
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
@@ -72,11 +76,48 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
 }
 
+/*
+ * Keep the extack message in the TLVs that follow @off bytes of the
+ * payload of an NLMSG_ERROR or NLMSG_DONE.
+ */
+static void get_ext_msg(struct epgate_genl *g, const struct nlmsghdr *nlh,
+			size_t off)
+{
+	const struct nlattr *attr;
+	const void *tlvs;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off > nlh->nlmsg_len ||
+	    mnl_nlmsg_size(off) > nlh->nlmsg_len)
+		return;
+	tlvs = (const char *)mnl_nlmsg_get_payload(nlh) + off;
+	mnl_attr_for_each_payload(tlvs, nlh->nlmsg_len - mnl_nlmsg_size(off)) {
+		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			break;
+		snprintf(g->ext_msg, sizeof(g->ext_msg), "%s",
+			 mnl_attr_get_str(attr));
+	}
+}
+
+/*
+ * NLMSG_DONE ends a dump.  It carries the dump's error: a dumpit that
+ * failed half-way ends with a negative errno here, not with NLMSG_ERROR,
+ * and taking it for success would show a truncated list as complete.
+ */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
-	(void)nlh;
-	(void)data;
-	return MNL_CB_STOP;
+	struct talk_ctx *ctx = data;
+	int err;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(err)))
+		return MNL_CB_STOP;	/* old kernels: no errno */
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err >= 0)
+		return MNL_CB_STOP;
+	get_ext_msg(ctx->g, nlh, sizeof(err));
+	errno = -err;
+	return MNL_CB_ERROR;
 }
 
 /* NLMSG_ERROR: keep errno and the extack message, if the kernel sent one. */
@@ -84,8 +125,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct epgate_genl *g = ((struct talk_ctx *)data)->g;
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	unsigned int off;
+	size_t off;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
 		errno = EBADMSG;
@@ -96,57 +136,116 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 
 	/* With NLM_F_CAPPED the request is not echoed; else skip it. */
 	off = sizeof(*err);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    err->msg.nlmsg_len >= sizeof(err->msg))
 		off += err->msg.nlmsg_len - sizeof(err->msg);
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-	    mnl_nlmsg_size(off) <= nlh->nlmsg_len) {
-		const void *tlvs = (const char *)err + off;
-
-		mnl_attr_for_each_payload(tlvs, nlh->nlmsg_len -
-						mnl_nlmsg_size(off)) {
-			if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG)
-				continue;
-			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-				break;
-			snprintf(g->ext_msg, sizeof(g->ext_msg), "%s",
-				 mnl_attr_get_str(attr));
-		}
-	}
+	get_ext_msg(g, nlh, off);
 	errno = -err->error;
 	return MNL_CB_ERROR;
 }
 
-static int talk(struct epgate_genl *g, struct nlmsghdr *nlh, mnl_cb_t cb,
-		void *data)
+/*
+ * netlink_sendmsg() refuses a message longer than the socket's send buffer
+ * (less 32 bytes): raise it for a large request.  Best effort: FORCE works
+ * with CAP_NET_ADMIN, which a mutating request needs anyway; plain SNDBUF
+ * is capped by net.core.wmem_max.  If both fall short, the send fails with
+ * EMSGSIZE and talk() says why.
+ */
+static void fit_sndbuf(struct epgate_genl *g, size_t len)
+{
+	int fd = mnl_socket_get_fd(g->nl);
+	socklen_t sl;
+	int cur, want;
+
+	sl = sizeof(cur);
+	if (!getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cur, &sl) &&
+	    (size_t)cur >= len + 64)
+		return;
+	want = len + 4096;	/* the kernel doubles it for overhead */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
+
+/* Whether @buf holds the end of the request @seq: NLMSG_DONE or ERROR. */
+static int request_ends(const void *buf, size_t len, uint32_t seq)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = len;
+
+	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+		if (nlh->nlmsg_seq == seq &&
+		    (nlh->nlmsg_type == NLMSG_DONE ||
+		     nlh->nlmsg_type == NLMSG_ERROR))
+			return 1;
+	}
+	return 0;
+}
+
+int epgate_genl_run(struct epgate_genl *g, const void *buf, size_t len,
+		    uint32_t seq, mnl_cb_t cb, void *data)
 {
 	static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = error_cb,
 		[NLMSG_DONE] = done_cb,
 	};
 	struct talk_ctx ctx = { .g = g, .cb = cb, .data = data };
+	int ret;
+
+	if (!g->dump_intr) {
+		ret = mnl_cb_run2(buf, len, seq, g->portid, data_cb, &ctx,
+				  ctl_cb, NLMSG_MIN_TYPE);
+		if (ret >= 0)
+			return ret;
+		if (errno != EINTR)
+			return -errno;
+		g->dump_intr = 1;
+	}
+	/*
+	 * libmnl stops at the first part flagged NLM_F_DUMP_INTR (the DONE
+	 * included).  What follows is of no use, but it must be read away up
+	 * to the end of the dump, or a retry on this socket would get it.
+	 */
+	return request_ends(buf, len, seq) ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+static int talk(struct epgate_genl *g, struct nlmsghdr *nlh, mnl_cb_t cb,
+		void *data)
+{
 	char buf[EPGATE_RECV_SIZE];
 	uint32_t seq = nlh->nlmsg_seq;
 	ssize_t len;
 	int ret;
 
 	g->ext_msg[0] = '\0';
-	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
+	g->dump_intr = 0;
+	if (nlh->nlmsg_len > MNL_SOCKET_BUFFER_SIZE)
+		fit_sndbuf(g, nlh->nlmsg_len);
+	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		if (ret == -EMSGSIZE)
+			snprintf(g->ext_msg, sizeof(g->ext_msg),
+				 "request of %u bytes exceeds the socket send buffer (see net.core.wmem_max)",
+				 nlh->nlmsg_len);
+		return ret;
+	}
 
 	for (;;) {
 		len = mnl_socket_recvfrom(g->nl, buf, sizeof(buf));
 		if (len < 0)
 			return -errno;
-		ret = mnl_cb_run2(buf, len, seq, g->portid, data_cb, &ctx,
-				  ctl_cb, NLMSG_MIN_TYPE);
+		ret = epgate_genl_run(g, buf, len, seq, cb, data);
 		if (ret <= MNL_CB_STOP)
 			break;
 	}
-	return ret < 0 ? -errno : 0;
+	if (ret < 0)
+		return ret;
+	/* The whole dump was read: the caller may start it over. */
+	return g->dump_intr ? -EINTR : 0;
 }
 
 int epgate_genl_open(struct epgate_genl *g)
 {
+	/* Zeroed below: libmnl 1.0.4 does not clear attribute padding. */
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct family_info fi = { 0 };
 	struct genlmsghdr *genl;
@@ -155,6 +254,7 @@ int epgate_genl_open(struct epgate_genl *g)
 	int ret;
 
 	memset(g, 0, sizeof(*g));
+	memset(buf, 0, sizeof(buf));
 	g->nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!g->nl)
 		return -errno;
@@ -164,6 +264,11 @@ int epgate_genl_open(struct epgate_genl *g)
 	}
 	/* Best effort: old kernels lack extack, the errno still tells. */
 	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	/*
+	 * An error must not echo the request: a large SET_FLOWS echoed back
+	 * would not fit the receive buffer and the error would be lost.
+	 */
+	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	g->portid = mnl_socket_get_portid(g->nl);
 	g->seq = time(NULL);
 

@@ -13,6 +13,8 @@ struct epgate_genl {
 	uint32_t seq;
 	/* extack message of the last failed request, "" if none. */
 	char ext_msg[256];
+	/* A part of the last dump had NLM_F_DUMP_INTR. */
+	int dump_intr;
 };
 
 /*
@@ -29,11 +31,24 @@ struct nlmsghdr *epgate_genl_msg(struct epgate_genl *g, void *buf,
 
 /*
  * Send @nlh and run @cb on every reply until the request is acknowledged or
- * the dump is done.  Returns 0 or a negative errno; on a kernel error the
- * extack message, if any, is left in g->ext_msg.
+ * the dump is done (NLMSG_DONE, whose errno counts).  Returns 0 or a
+ * negative errno; on a kernel error the extack message, if any, is left in
+ * g->ext_msg.  -EINTR: the whole dump was read but the kernel flagged it
+ * NLM_F_DUMP_INTR (the data changed meanwhile); the caller should discard
+ * what @cb collected and dump again.  The buffer of @nlh may be larger than
+ * MNL_SOCKET_BUFFER_SIZE: the send buffer is raised to fit.
  */
 int epgate_genl_talk(struct epgate_genl *g, struct nlmsghdr *nlh,
 		     mnl_cb_t cb, void *data);
+
+/*
+ * Run @cb over the replies in one received buffer: MNL_CB_OK when more are
+ * to come, MNL_CB_STOP when the request is done, or a negative errno.
+ * Sets g->ext_msg and g->dump_intr.  The receive half of
+ * epgate_genl_talk(), apart for the tests.
+ */
+int epgate_genl_run(struct epgate_genl *g, const void *buf, size_t len,
+		    uint32_t seq, mnl_cb_t cb, void *data);
 
 /* One-line explanation for an error of epgate_genl_open()/talk(). */
 const char *epgate_genl_strerror(const struct epgate_genl *g, int err);

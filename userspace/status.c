@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * epgate status [-j]: module version, ABI and mode of this network namespace.
+ * epgate status [-j]: everything GET_STATUS tells about this network
+ * namespace: module version and ABI, mode, scope, mark, the active table
+ * and the global counters.
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/genetlink.h>
@@ -20,44 +23,378 @@ static const char * const mode_names[] = {
 	[EPGATE_MODE_ENFORCE] = "enforce",
 };
 
+static const char * const hook_names[] = {
+	"forward",	/* EPGATE_HOOK_FORWARD */
+	"input",	/* EPGATE_HOOK_INPUT */
+	"output",	/* EPGATE_HOOK_OUTPUT */
+};
+
+static const char * const counter_names[] = {
+	[EPGATE_CTR_ALLOWED] = "allowed",
+	[EPGATE_CTR_DROPPED] = "dropped",
+	[EPGATE_CTR_WOULD_DROP] = "would_drop",
+	[EPGATE_CTR_MALFORMED] = "malformed",
+};
+
 const char *mode_name(unsigned int mode)
 {
 	return mode <= EPGATE_MODE_MAX ? mode_names[mode] : "unknown";
+}
+
+/* One interface list being parsed: where the names go. */
+struct iface_list {
+	char (*names)[EPGATE_IFNAME_MAX];
+	unsigned int *n;
+	bool named;
+};
+
+static int iface_name_cb(const struct nlattr *attr, void *data)
+{
+	struct iface_list *l = data;
+
+	if (mnl_attr_get_type(attr) != EPGATE_IFACE_NAME)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
+	    mnl_attr_get_payload_len(attr) > EPGATE_IFNAME_MAX)
+		return MNL_CB_ERROR;
+	snprintf(l->names[*l->n], EPGATE_IFNAME_MAX, "%s",
+		 mnl_attr_get_str(attr));
+	l->named = true;
+	return MNL_CB_OK;
+}
+
+/* One entry of the nested array: a nest holding EPGATE_IFACE_NAME. */
+static int iface_entry_cb(const struct nlattr *attr, void *data)
+{
+	struct iface_list *l = data;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+	    *l->n == EPGATE_MAX_IFACES)
+		return MNL_CB_ERROR;
+	l->named = false;
+	if (mnl_attr_parse_nested(attr, iface_name_cb, l) < 0 || !l->named)
+		return MNL_CB_ERROR;
+	(*l->n)++;
+	return MNL_CB_OK;
+}
+
+static int parse_ifaces(const struct nlattr *attr,
+			char (*names)[EPGATE_IFNAME_MAX], unsigned int *n)
+{
+	struct iface_list l = { .names = names, .n = n };
+
+	*n = 0;
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_ERROR;
+	return mnl_attr_parse_nested(attr, iface_entry_cb, &l);
+}
+
+static int counter_cb(const struct nlattr *attr, void *data)
+{
+	struct epgate_status *st = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (type < EPGATE_CTR_ALLOWED || type > EPGATE_CTR_MALFORMED)
+		return MNL_CB_OK;	/* PAD, or a newer counter */
+	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+		return MNL_CB_ERROR;
+	st->counters[type] = mnl_attr_get_u64(attr);
+	st->ctr_seen |= 1u << type;
+	return MNL_CB_OK;
+}
+
+static int validate(const struct nlattr *attr, enum mnl_attr_data_type t)
+{
+	return mnl_attr_validate(attr, t) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
 static int status_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct epgate_status *st = data;
 	int type = mnl_attr_get_type(attr);
+	int ret;
 
 	switch (type) {
 	case EPGATE_A_VERSION:
-		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-			return MNL_CB_ERROR;
-		snprintf(st->version, sizeof(st->version), "%s",
-			 mnl_attr_get_str(attr));
+		ret = validate(attr, MNL_TYPE_NUL_STRING);
+		if (ret == MNL_CB_OK)
+			snprintf(st->version, sizeof(st->version), "%s",
+				 mnl_attr_get_str(attr));
 		break;
 	case EPGATE_A_ABI_VERSION:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		st->abi_version = mnl_attr_get_u32(attr);
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->abi_version = mnl_attr_get_u32(attr);
 		break;
 	case EPGATE_A_MODE:
-		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-			return MNL_CB_ERROR;
-		st->mode = mnl_attr_get_u8(attr);
+		ret = validate(attr, MNL_TYPE_U8);
+		if (ret == MNL_CB_OK)
+			st->mode = mnl_attr_get_u8(attr);
+		break;
+	case EPGATE_A_HOOKS:
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->hooks = mnl_attr_get_u32(attr);
+		break;
+	case EPGATE_A_MARK_VALUE:
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->mark_value = mnl_attr_get_u32(attr);
+		break;
+	case EPGATE_A_MARK_MASK:
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->mark_mask = mnl_attr_get_u32(attr);
+		break;
+	case EPGATE_A_IFACES_IN:
+		ret = parse_ifaces(attr, st->in, &st->nin);
+		break;
+	case EPGATE_A_IFACES_OUT:
+		ret = parse_ifaces(attr, st->out, &st->nout);
+		break;
+	case EPGATE_A_GENERATION:
+		ret = validate(attr, MNL_TYPE_U64);
+		if (ret == MNL_CB_OK)
+			st->generation = mnl_attr_get_u64(attr);
+		break;
+	case EPGATE_A_TABLE_BYTES:
+		ret = validate(attr, MNL_TYPE_U64);
+		if (ret == MNL_CB_OK)
+			st->table_bytes = mnl_attr_get_u64(attr);
+		break;
+	case EPGATE_A_NFLOWS:
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->nflows = mnl_attr_get_u32(attr);
+		break;
+	case EPGATE_A_COUNTERS:
+		ret = validate(attr, MNL_TYPE_NESTED);
+		if (ret == MNL_CB_OK)
+			ret = mnl_attr_parse_nested(attr, counter_cb, st);
 		break;
 	default:
-		return MNL_CB_OK;	/* newer module: ignore */
+		return MNL_CB_OK;	/* PAD, or a newer module: ignore */
 	}
-	st->seen |= 1u << type;
-	return MNL_CB_OK;
+	if (ret == MNL_CB_OK)
+		st->seen |= 1u << type;
+	return ret;
 }
 
 int status_parse(const struct nlmsghdr *nlh, void *data)
 {
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), status_attr_cb,
-			      data);
+	int ret = mnl_attr_parse(nlh, sizeof(struct genlmsghdr),
+				 status_attr_cb, data);
+
+	/* libmnl's EINVAL/ERANGE would read as our own mistake. */
+	if (ret == MNL_CB_ERROR)
+		errno = EBADMSG;
+	return ret;
+}
+
+const char *status_missing(const struct epgate_status *st)
+{
+	static const struct {
+		int type;
+		const char *name;
+	} required[] = {
+		{ EPGATE_A_VERSION, "EPGATE_A_VERSION" },
+		{ EPGATE_A_ABI_VERSION, "EPGATE_A_ABI_VERSION" },
+		{ EPGATE_A_MODE, "EPGATE_A_MODE" },
+		{ EPGATE_A_HOOKS, "EPGATE_A_HOOKS" },
+		{ EPGATE_A_MARK_VALUE, "EPGATE_A_MARK_VALUE" },
+		{ EPGATE_A_MARK_MASK, "EPGATE_A_MARK_MASK" },
+		{ EPGATE_A_GENERATION, "EPGATE_A_GENERATION" },
+		{ EPGATE_A_TABLE_BYTES, "EPGATE_A_TABLE_BYTES" },
+		{ EPGATE_A_NFLOWS, "EPGATE_A_NFLOWS" },
+		{ EPGATE_A_COUNTERS, "EPGATE_A_COUNTERS" },
+	};
+	static const char * const ctr_attr[] = {
+		[EPGATE_CTR_ALLOWED] = "EPGATE_CTR_ALLOWED",
+		[EPGATE_CTR_DROPPED] = "EPGATE_CTR_DROPPED",
+		[EPGATE_CTR_WOULD_DROP] = "EPGATE_CTR_WOULD_DROP",
+		[EPGATE_CTR_MALFORMED] = "EPGATE_CTR_MALFORMED",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (!(st->seen & 1u << required[i].type))
+			return required[i].name;
+	}
+	for (i = EPGATE_CTR_ALLOWED; i <= EPGATE_CTR_MALFORMED; i++) {
+		if (!(st->ctr_seen & 1u << i))
+			return ctr_attr[i];
+	}
+	return NULL;
+}
+
+/* Hook names separated by @sep; a bit this tool does not know in hex. */
+static void print_hooks(FILE *f, uint32_t hooks)
+{
+	const char *sep = "";
+	unsigned int i;
+
+	for (i = 0; i < 32; i++) {
+		if (!(hooks & 1u << i))
+			continue;
+		if (i < sizeof(hook_names) / sizeof(hook_names[0]))
+			fprintf(f, "%s%s", sep, hook_names[i]);
+		else
+			fprintf(f, "%s0x%x", sep, 1u << i);
+		sep = ",";
+	}
+	if (!*sep)
+		fputs("none", f);
+	fputc('\n', f);
+}
+
+static void print_ifaces(FILE *f, const char *key,
+			 const char (*names)[EPGATE_IFNAME_MAX], unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(f, "%-9s", key);
+	if (!n)
+		fputs("any", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "," : "", names[i]);
+	fputc('\n', f);
+}
+
+/* `key: value` lines, the key column 9 characters wide. */
+void status_print(const struct epgate_status *st, FILE *f)
+{
+	fprintf(f, "module:  epgate %s (abi %u)\n", st->version,
+		st->abi_version);
+	fprintf(f, "mode:    %s\n", mode_name(st->mode));
+	fprintf(f, "hooks:   ");
+	print_hooks(f, st->hooks);
+	print_ifaces(f, "in:", st->in, st->nin);
+	print_ifaces(f, "out:", st->out, st->nout);
+	if (st->mark_mask)
+		fprintf(f, "mark:    0x%x/0x%x\n", st->mark_value,
+			st->mark_mask);
+	else
+		fprintf(f, "mark:    none\n");
+	fprintf(f, "flows:   %u\n", st->nflows);
+	fprintf(f, "table:   %llu bytes, generation %llu\n",
+		(unsigned long long)st->table_bytes,
+		(unsigned long long)st->generation);
+	fprintf(f, "packets: allowed %llu, dropped %llu, would_drop %llu, malformed %llu\n",
+		(unsigned long long)st->counters[EPGATE_CTR_ALLOWED],
+		(unsigned long long)st->counters[EPGATE_CTR_DROPPED],
+		(unsigned long long)st->counters[EPGATE_CTR_WOULD_DROP],
+		(unsigned long long)st->counters[EPGATE_CTR_MALFORMED]);
+}
+
+static void json_ifaces(struct json *j, const char *key,
+			const char (*names)[EPGATE_IFNAME_MAX], unsigned int n)
+{
+	unsigned int i;
+
+	json_array_begin(j, key);
+	for (i = 0; i < n; i++)
+		json_string(j, NULL, names[i]);
+	json_array_end(j);
+}
+
+void status_print_json(const struct epgate_status *st, FILE *f)
+{
+	char hex[16];
+	struct json j;
+	unsigned int i;
+
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_string(&j, "version", st->version);
+	json_u64(&j, "abi_version", st->abi_version);
+	json_string(&j, "mode", mode_name(st->mode));
+	json_array_begin(&j, "hooks");
+	for (i = 0; i < 32; i++) {
+		if (!(st->hooks & 1u << i))
+			continue;
+		if (i < sizeof(hook_names) / sizeof(hook_names[0])) {
+			json_string(&j, NULL, hook_names[i]);
+		} else {
+			snprintf(hex, sizeof(hex), "0x%x", 1u << i);
+			json_string(&j, NULL, hex);
+		}
+	}
+	json_array_end(&j);
+	json_object_begin(&j, "scope");
+	json_ifaces(&j, "in", st->in, st->nin);
+	json_ifaces(&j, "out", st->out, st->nout);
+	json_object_end(&j);
+	json_object_begin(&j, "mark");
+	json_u64(&j, "value", st->mark_value);
+	json_u64(&j, "mask", st->mark_mask);
+	json_object_end(&j);
+	json_u64(&j, "generation", st->generation);
+	json_u64(&j, "table_bytes", st->table_bytes);
+	json_u64(&j, "flows", st->nflows);
+	json_object_begin(&j, "counters");
+	for (i = EPGATE_CTR_ALLOWED; i <= EPGATE_CTR_MALFORMED; i++)
+		json_u64(&j, counter_names[i], st->counters[i]);
+	json_object_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+/*
+ * Open the family and fetch the status.  With @complete, every attribute
+ * must be there; without, only what the ABI check needs.
+ */
+static int fetch(struct epgate_genl *g, struct epgate_status *st,
+		 const char *cmd, bool complete)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const char *missing;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	memset(buf, 0, sizeof(buf));	/* no stack byte to the kernel */
+	ret = epgate_genl_open(g);
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", prog, epgate_genl_strerror(g, ret));
+		return ret;
+	}
+	nlh = epgate_genl_msg(g, buf, EPGATE_CMD_GET_STATUS, 0);
+	ret = epgate_genl_talk(g, nlh, status_parse, st);
+	if (ret) {
+		fprintf(stderr, "%s: %s: %s\n", prog, cmd,
+			epgate_genl_strerror(g, ret));
+		goto err;
+	}
+	ret = -EPROTO;
+	/* The ABI first: another ABI may well lack the other attributes. */
+	if (!(st->seen & 1u << EPGATE_A_ABI_VERSION)) {
+		missing = "EPGATE_A_ABI_VERSION";
+		goto incomplete;
+	}
+	if (st->abi_version != EPGATE_ABI_VERSION) {
+		fprintf(stderr,
+			"%s: module speaks ABI %u, this tool ABI %u: use a tool and module built from the same tree\n",
+			prog, st->abi_version, EPGATE_ABI_VERSION);
+		goto err;
+	}
+	missing = complete ? status_missing(st) : NULL;
+	if (missing)
+		goto incomplete;
+	return 0;
+
+incomplete:
+	fprintf(stderr, "%s: %s: incomplete reply from the module (no %s)\n",
+		prog, cmd, missing);
+err:
+	epgate_genl_close(g);
+	return ret;
+}
+
+int status_connect(struct epgate_genl *g, const char *cmd)
+{
+	struct epgate_status st;
+
+	return fetch(g, &st, cmd, false);
 }
 
 static void usage(void)
@@ -67,15 +404,9 @@ static void usage(void)
 
 int status_main(int argc, const char *argv[])
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct epgate_status st = { 0 };
-	const unsigned int need = 1u << EPGATE_A_VERSION |
-				  1u << EPGATE_A_ABI_VERSION |
-				  1u << EPGATE_A_MODE;
+	struct epgate_status st;
 	struct epgate_genl g;
-	struct nlmsghdr *nlh;
 	int json = 0;
-	int ret;
 
 	if (argc == 2 && !strcmp(argv[1], "-j")) {
 		json = 1;
@@ -84,48 +415,12 @@ int status_main(int argc, const char *argv[])
 		return 1;
 	}
 
-	ret = epgate_genl_open(&g);
-	if (ret) {
-		fprintf(stderr, "%s: %s\n", prog, epgate_genl_strerror(&g, ret));
+	if (fetch(&g, &st, "status", true))
 		return 1;
-	}
-	nlh = epgate_genl_msg(&g, buf, EPGATE_CMD_GET_STATUS, 0);
-	ret = epgate_genl_talk(&g, nlh, status_parse, &st);
-	if (ret) {
-		fprintf(stderr, "%s: status: %s\n", prog,
-			epgate_genl_strerror(&g, ret));
-		goto out;
-	}
-	ret = -EPROTO;
-	if ((st.seen & need) != need) {
-		fprintf(stderr, "%s: status: incomplete reply from the module\n",
-			prog);
-		goto out;
-	}
-	if (st.abi_version != EPGATE_ABI_VERSION) {
-		fprintf(stderr,
-			"%s: module speaks ABI %u, this tool ABI %u: use a tool and module built from the same tree\n",
-			prog, st.abi_version, EPGATE_ABI_VERSION);
-		goto out;
-	}
-	ret = 0;
-
-	if (json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_string(&j, "version", st.version);
-		json_u64(&j, "abi_version", st.abi_version);
-		json_string(&j, "mode", mode_name(st.mode));
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
-		printf("module:  epgate %s (abi %u)\n", st.version,
-		       st.abi_version);
-		printf("mode:    %s\n", mode_name(st.mode));
-	}
-out:
 	epgate_genl_close(&g);
-	return ret ? 1 : 0;
+	if (json)
+		status_print_json(&st, stdout);
+	else
+		status_print(&st, stdout);
+	return 0;
 }

@@ -3,17 +3,51 @@
 #define EPGATE_STATUS_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <linux/netlink.h>
+#include <linux/epgate.h>
+
+#include "genl.h"
 
 struct epgate_status {
 	char version[32];
 	uint32_t abi_version;
 	uint8_t mode;
-	unsigned int seen;	/* bit per EPGATE_A_* received */
+	uint32_t hooks;
+	uint32_t mark_value;
+	uint32_t mark_mask;
+	unsigned int nin, nout;		/* 0: any interface */
+	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
+	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
+	uint64_t generation;
+	uint64_t table_bytes;
+	uint32_t nflows;
+	uint64_t counters[EPGATE_CTR_MAX + 1];	/* by EPGATE_CTR_* */
+	unsigned int seen;		/* bit per EPGATE_A_* received */
+	unsigned int ctr_seen;		/* bit per EPGATE_CTR_* received */
 };
 
-/* Parse one EPGATE_CMD_GET_STATUS reply. Returns an MNL_CB_* value. */
+/*
+ * Parse one EPGATE_CMD_GET_STATUS reply. Returns an MNL_CB_* value; on
+ * MNL_CB_ERROR errno is EBADMSG.
+ */
 int status_parse(const struct nlmsghdr *nlh, void *data);
+
+/*
+ * Name of the first attribute a complete reply lacks, NULL if none.  The
+ * interface lists are optional (absent: any).
+ */
+const char *status_missing(const struct epgate_status *st);
+
+void status_print(const struct epgate_status *st, FILE *f);
+void status_print_json(const struct epgate_status *st, FILE *f);
+
+/*
+ * Open the family and check that the module speaks this tool's ABI, as
+ * every command does before anything else.  Prints the one-line error
+ * (prefixed with @cmd for request errors) and returns a negative errno.
+ */
+int status_connect(struct epgate_genl *g, const char *cmd);
 
 const char *mode_name(unsigned int mode);
 

@@ -5,5 +5,9 @@
 extern const char *prog;
 
 int status_main(int argc, const char *argv[]);
+int stats_main(int argc, const char *argv[]);
+int mode_main(int argc, const char *argv[]);
+int config_main(int argc, const char *argv[]);
+int load_main(int argc, const char *argv[]);
 
 #endif

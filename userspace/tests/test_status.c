@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
 #include <linux/epgate.h>
@@ -28,6 +29,171 @@ static struct nlmsghdr *reply(char *buf)
 	return nlh;
 }
 
+static void put_ifaces(struct nlmsghdr *nlh, int type, int n,
+		       const char *names[])
+{
+	struct nlattr *list = mnl_attr_nest_start(nlh, type), *entry;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		entry = mnl_attr_nest_start(nlh, i + 1);
+		mnl_attr_put_strz(nlh, EPGATE_IFACE_NAME, names[i]);
+		mnl_attr_nest_end(nlh, entry);
+	}
+	mnl_attr_nest_end(nlh, list);
+}
+
+/* A complete reply, as the kernel builds it (with PADs, as on arm). */
+static struct nlmsghdr *full_reply(char *buf, int with_out)
+{
+	static const char *in[] = { "eth0", "br-lan" };
+	struct nlmsghdr *nlh = reply(buf);
+	struct nlattr *ctr;
+
+	mnl_attr_put_strz(nlh, EPGATE_A_VERSION, "0.2.0");
+	mnl_attr_put_u32(nlh, EPGATE_A_ABI_VERSION, EPGATE_ABI_VERSION);
+	mnl_attr_put_u8(nlh, EPGATE_A_MODE, EPGATE_MODE_MONITOR);
+	mnl_attr_put_u32(nlh, EPGATE_A_HOOKS,
+			 EPGATE_HOOK_FORWARD | EPGATE_HOOK_OUTPUT);
+	mnl_attr_put_u32(nlh, EPGATE_A_MARK_VALUE, 0x100);
+	mnl_attr_put_u32(nlh, EPGATE_A_MARK_MASK, 0xff00);
+	put_ifaces(nlh, EPGATE_A_IFACES_IN, 2, in);
+	if (with_out)
+		put_ifaces(nlh, EPGATE_A_IFACES_OUT, 0, NULL);
+	mnl_attr_put(nlh, EPGATE_A_PAD, 0, "");
+	mnl_attr_put_u64(nlh, EPGATE_A_GENERATION, 7);
+	mnl_attr_put_u64(nlh, EPGATE_A_TABLE_BYTES, 8952);
+	mnl_attr_put_u32(nlh, EPGATE_A_NFLOWS, 12);
+	ctr = mnl_attr_nest_start(nlh, EPGATE_A_COUNTERS);
+	mnl_attr_put_u64(nlh, EPGATE_CTR_ALLOWED, 1000000);
+	mnl_attr_put_u64(nlh, EPGATE_CTR_DROPPED, 5);
+	mnl_attr_put(nlh, EPGATE_CTR_PAD, 0, "");
+	mnl_attr_put_u64(nlh, EPGATE_CTR_WOULD_DROP, 0);
+	mnl_attr_put_u64(nlh, EPGATE_CTR_MALFORMED, 2);
+	mnl_attr_nest_end(nlh, ctr);
+	return nlh;
+}
+
+static char *render(const struct epgate_status *st, int json)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	if (json)
+		status_print_json(st, f);
+	else
+		status_print(st, f);
+	fclose(f);
+	return out;
+}
+
+static void diag(const char *out)
+{
+	const char *p = out ? out : "(null)\n";
+
+	while (*p) {
+		int len = strcspn(p, "\n");
+
+		printf("#   %.*s\n", len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+static void test_full(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct epgate_status st;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	char *out;
+	int ret;
+
+	memset(&st, 0, sizeof(st));
+	ret = status_parse(full_reply(buf, 1), &st);
+	ok(ret == MNL_CB_OK && !status_missing(&st) &&
+	   st.mode == EPGATE_MODE_MONITOR &&
+	   st.hooks == (EPGATE_HOOK_FORWARD | EPGATE_HOOK_OUTPUT) &&
+	   st.mark_value == 0x100 && st.mark_mask == 0xff00 &&
+	   st.nin == 2 && !strcmp(st.in[0], "eth0") &&
+	   !strcmp(st.in[1], "br-lan") && st.nout == 0 &&
+	   st.generation == 7 && st.table_bytes == 8952 && st.nflows == 12 &&
+	   st.counters[EPGATE_CTR_ALLOWED] == 1000000 &&
+	   st.counters[EPGATE_CTR_DROPPED] == 5 &&
+	   st.counters[EPGATE_CTR_WOULD_DROP] == 0 &&
+	   st.counters[EPGATE_CTR_MALFORMED] == 2,
+	   "a complete reply: scope, mark, table and counters exact");
+
+	out = render(&st, 0);
+	if (!ok(out && !strcmp(out,
+		    "module:  epgate 0.2.0 (abi 1)\n"
+		    "mode:    monitor\n"
+		    "hooks:   forward,output\n"
+		    "in:      eth0,br-lan\n"
+		    "out:     any\n"
+		    "mark:    0x100/0xff00\n"
+		    "flows:   12\n"
+		    "table:   8952 bytes, generation 7\n"
+		    "packets: allowed 1000000, dropped 5, would_drop 0, malformed 2\n"),
+		"human output, the key column 9 wide"))
+		diag(out);
+	free(out);
+
+	out = render(&st, 1);
+	if (!ok(out && !strcmp(out,
+		    "{\"version\": \"0.2.0\", \"abi_version\": 1, \"mode\": \"monitor\", "
+		    "\"hooks\": [\"forward\", \"output\"], "
+		    "\"scope\": {\"in\": [\"eth0\", \"br-lan\"], \"out\": []}, "
+		    "\"mark\": {\"value\": 256, \"mask\": 65280}, "
+		    "\"generation\": 7, \"table_bytes\": 8952, \"flows\": 12, "
+		    "\"counters\": {\"allowed\": 1000000, \"dropped\": 5, "
+		    "\"would_drop\": 0, \"malformed\": 2}}\n"),
+		"JSON output"))
+		diag(out);
+	free(out);
+
+	memset(&st, 0, sizeof(st));
+	ret = status_parse(full_reply(buf, 0), &st);
+	st.mark_mask = 0;
+	st.hooks = 0;
+	out = render(&st, 0);
+	ok(ret == MNL_CB_OK && !status_missing(&st) && out &&
+	   strstr(out, "\nout:     any\n") && strstr(out, "\nmark:    none\n") &&
+	   strstr(out, "\nhooks:   none\n"),
+	   "absent IFACES_OUT is any; mask 0 is no mark");
+	free(out);
+
+	memset(&st, 0, sizeof(st));
+	nlh = reply(buf);
+	mnl_attr_put_strz(nlh, EPGATE_A_VERSION, "0.2.0");
+	mnl_attr_put_u32(nlh, EPGATE_A_ABI_VERSION, EPGATE_ABI_VERSION);
+	mnl_attr_put_u8(nlh, EPGATE_A_MODE, EPGATE_MODE_OFF);
+	status_parse(nlh, &st);
+	ok(status_missing(&st) && !strcmp(status_missing(&st), "EPGATE_A_HOOKS"),
+	   "an old-style reply lacks EPGATE_A_HOOKS first");
+
+	memset(&st, 0, sizeof(st));
+	nlh = full_reply(buf, 1);
+	nest = mnl_attr_nest_start(nlh, EPGATE_A_IFACES_OUT);
+	mnl_attr_put_strz(nlh, EPGATE_IFACE_NAME, "eth0");
+	mnl_attr_nest_end(nlh, nest);
+	errno = 0;
+	ok(status_parse(nlh, &st) == MNL_CB_ERROR && errno == EBADMSG,
+	   "a flat interface list (not a nested array) is refused");
+
+	memset(&st, 0, sizeof(st));
+	nlh = reply(buf);
+	nest = mnl_attr_nest_start(nlh, EPGATE_A_COUNTERS);
+	mnl_attr_put_u64(nlh, EPGATE_CTR_ALLOWED, 1);
+	mnl_attr_nest_end(nlh, nest);
+	ok(status_parse(nlh, &st) == MNL_CB_OK && status_missing(&st) &&
+	   st.counters[EPGATE_CTR_ALLOWED] == 1 &&
+	   !(st.ctr_seen & 1u << EPGATE_CTR_DROPPED),
+	   "counters are tracked one by one");
+}
+
 int main(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -36,7 +202,8 @@ int main(void)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	tap_plan(6);
+	tap_plan(13);
+	test_full();
 
 	memset(&st, 0, sizeof(st));
 	nlh = reply(buf);

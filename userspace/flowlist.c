@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parser of the flow list of `epgate load` (format in flowlist.h).
+ *
+ * Every error names its line and column and quotes the offending token, and
+ * the first error ends the parse: the caller sends nothing on error, so a
+ * half-parsed list can never reach the kernel.  Tokens are (pointer, length)
+ * slices of the caller's buffer; nothing assumes a terminating NUL, which
+ * keeps the parser safe to fuzz on raw bytes.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "flowlist.h"
+
+/* profile flow proto ports from to [mode], plus one to catch extras. */
+#define FIELDS_MAX 8
+
+/* Quoted tokens are cut here so that an error stays one readable line. */
+#define QUOTE_MAX 40
+
+struct tok {
+	const char *s;
+	size_t len;
+	unsigned int col;
+};
+
+struct parser {
+	struct flowlist *fl;
+	struct flowlist_error *err;
+	unsigned int line;
+	char quote[3][QUOTE_MAX * 4 + 8];
+};
+
+/*
+ * Printable form of a token for an error message: non-printable bytes as
+ * \xNN, long tokens cut with "...".  Three slots, so that one message can
+ * quote up to three tokens.
+ */
+static const char *q(struct parser *p, int slot, const char *s, size_t len)
+{
+	char *out = p->quote[slot];
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < QUOTE_MAX; i++) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			out[o++] = c;
+		else
+			o += sprintf(out + o, "\\x%02x", c);
+	}
+	if (i < len) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static const char *qt(struct parser *p, int slot, const struct tok *t)
+{
+	return q(p, slot, t->s, t->len);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(struct parser *p, unsigned int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	p->err->line = p->line;
+	p->err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static bool tok_is(const struct tok *t, const char *word)
+{
+	return t->len == strlen(word) && !memcmp(t->s, word, t->len);
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static int parse_name(struct parser *p, const struct tok *t, const char *what,
+		      char *out)
+{
+	size_t i;
+
+	if (t->len > EPGATE_NAME_MAX - 1)
+		return fail(p, t->col, "%s name '%s' is longer than %d characters",
+			    what, qt(p, 0, t), EPGATE_NAME_MAX - 1);
+	for (i = 0; i < t->len; i++) {
+		if (!name_char(t->s[i]))
+			return fail(p, t->col + i,
+				    "bad character '%s' in %s name '%s' (allowed: A-Z a-z 0-9 _ . -)",
+				    q(p, 0, t->s + i, 1), what, qt(p, 1, t));
+	}
+	memcpy(out, t->s, t->len);
+	out[t->len] = '\0';
+	return 0;
+}
+
+static int parse_proto(struct parser *p, const struct tok *t, uint8_t *proto)
+{
+	if (tok_is(t, "tcp"))
+		*proto = IPPROTO_TCP;
+	else if (tok_is(t, "udp"))
+		*proto = IPPROTO_UDP;
+	else
+		return fail(p, t->col, "unknown protocol '%s' (tcp or udp)",
+			    qt(p, 0, t));
+	return 0;
+}
+
+/* Decimal only: no sign, no hex, at most 5 digits so nothing overflows. */
+static int parse_port(struct parser *p, const struct tok *t, uint16_t *port)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	for (i = 0; i < t->len; i++) {
+		if (t->s[i] < '0' || t->s[i] > '9')
+			return fail(p, t->col, "bad port '%s'", qt(p, 0, t));
+	}
+	if (t->len > 5)
+		goto range;
+	for (i = 0; i < t->len; i++)
+		v = v * 10 + (t->s[i] - '0');
+	if (v > 65535)
+		goto range;
+	*port = v;
+	return 0;
+range:
+	return fail(p, t->col, "port '%s' out of range 0..65535", qt(p, 0, t));
+}
+
+/* One element of the ports list: P or LO-HI. */
+static int parse_range(struct parser *p, const struct tok *el,
+		       struct flowlist_range *r)
+{
+	const char *dash = memchr(el->s, '-', el->len);
+	struct tok lo = *el, hi;
+	int ret;
+
+	if (!dash) {
+		ret = parse_port(p, el, &r->lo);
+		r->hi = r->lo;
+		return ret;
+	}
+	lo.len = dash - el->s;
+	hi.s = dash + 1;
+	hi.len = el->len - lo.len - 1;
+	hi.col = el->col + lo.len + 1;
+	if (!lo.len || !hi.len)
+		return fail(p, el->col, "bad port range '%s'", qt(p, 0, el));
+	ret = parse_port(p, &lo, &r->lo);
+	if (!ret)
+		ret = parse_port(p, &hi, &r->hi);
+	if (ret)
+		return ret;
+	if (r->lo > r->hi)
+		return fail(p, el->col,
+			    "port range '%s' is reversed (%u > %u)",
+			    qt(p, 0, el), r->lo, r->hi);
+	return 0;
+}
+
+static int parse_ports(struct parser *p, const struct tok *t,
+		       struct flowlist_flow *f)
+{
+	size_t off = 0;
+	int ret;
+
+	f->nranges = 0;
+	for (;;) {
+		const char *comma = memchr(t->s + off, ',', t->len - off);
+		struct tok el = {
+			.s = t->s + off,
+			.len = comma ? (size_t)(comma - t->s) - off :
+				       t->len - off,
+			.col = t->col + off,
+		};
+
+		if (!el.len)
+			return fail(p, el.col, "empty port in '%s'",
+				    qt(p, 0, t));
+		if (f->nranges == EPGATE_MAX_RANGES)
+			return fail(p, el.col,
+				    "too many port ranges at '%s' (at most %d per flow)",
+				    qt(p, 0, &el), EPGATE_MAX_RANGES);
+		ret = parse_range(p, &el, &f->ranges[f->nranges]);
+		if (ret)
+			return ret;
+		f->nranges++;
+		if (!comma)
+			return 0;
+		off += el.len + 1;
+	}
+}
+
+/* The prefix with every bit beyond @len cleared, to suggest a fix. */
+static void mask_prefix(uint8_t *addr, unsigned int alen, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < alen; i++) {
+		if (len >= 8 * (i + 1))
+			continue;
+		if (len <= 8 * i)
+			addr[i] = 0;
+		else
+			addr[i] &= 0xff << (8 - (len - 8 * i));
+	}
+}
+
+/* `any`, or ADDR[/LEN] with the host part of ADDR zero. */
+static int parse_prefix(struct parser *p, const struct tok *t,
+			struct flowlist_prefix *pfx)
+{
+	const char *slash = memchr(t->s, '/', t->len);
+	size_t alen = slash ? (size_t)(slash - t->s) : t->len;
+	char abuf[INET6_ADDRSTRLEN];
+	uint8_t net[16];
+	unsigned int len = 0, max, bytes;
+	size_t i, llen;
+
+	memset(pfx, 0, sizeof(*pfx));
+	if (tok_is(t, "any"))
+		return 0;
+
+	if (!alen || alen >= sizeof(abuf))
+		goto bad_addr;
+	memcpy(abuf, t->s, alen);
+	abuf[alen] = '\0';
+	if (memchr(abuf, ':', alen)) {
+		pfx->family = AF_INET6;
+		max = 128;
+	} else {
+		pfx->family = AF_INET;
+		max = 32;
+	}
+	if (inet_pton(pfx->family, abuf, pfx->addr) != 1)
+		goto bad_addr;
+	bytes = max / 8;
+
+	if (!slash) {
+		pfx->len = max;
+		return 0;
+	}
+	llen = t->len - alen - 1;
+	if (!llen || llen > 3)
+		goto bad_len;
+	for (i = 0; i < llen; i++) {
+		if (slash[1 + i] < '0' || slash[1 + i] > '9')
+			goto bad_len;
+		len = len * 10 + (slash[1 + i] - '0');
+	}
+	if (len > max)
+		return fail(p, t->col,
+			    "prefix length %u out of range in '%s' (at most %u for %s)",
+			    len, qt(p, 0, t), max,
+			    max == 32 ? "IPv4" : "IPv6");
+	pfx->len = len;
+
+	memcpy(net, pfx->addr, bytes);
+	mask_prefix(net, bytes, len);
+	if (memcmp(net, pfx->addr, bytes)) {
+		inet_ntop(pfx->family, net, abuf, sizeof(abuf));
+		return fail(p, t->col,
+			    "host bits set in '%s' (the network is %s/%u)",
+			    qt(p, 0, t), abuf, len);
+	}
+	return 0;
+
+bad_addr:
+	return fail(p, t->col, "bad address '%s' (any, ADDR or ADDR/LEN)",
+		    qt(p, 0, t));
+bad_len:
+	return fail(p, t->col, "bad prefix length in '%s'", qt(p, 0, t));
+}
+
+/*
+ * Split one line (without its newline) into at most FIELDS_MAX tokens,
+ * stopping at a comment.  Control bytes other than tab and CR (tolerated
+ * for files edited on Windows) are errors: they are never intended and a
+ * NUL would cut names short later.
+ */
+static int split(struct parser *p, const char *s, size_t len,
+		 struct tok *toks, int *ntoks, unsigned int *end_col)
+{
+	size_t i = 0;
+
+	*ntoks = 0;
+	*end_col = 1;
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t start;
+
+		if (c == '#')
+			break;
+		if (c == ' ' || c == '\t' || c == '\r') {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < len) {
+			c = s[i];
+			if (c == '#' || c == ' ' || c == '\t' || c == '\r')
+				break;
+			if (c < 0x20 || c == 0x7f)
+				return fail(p, i + 1, "invalid byte '%s'",
+					    q(p, 0, s + i, 1));
+			i++;
+		}
+		if (*ntoks < FIELDS_MAX) {
+			toks[*ntoks].s = s + start;
+			toks[*ntoks].len = i - start;
+			toks[*ntoks].col = start + 1;
+			(*ntoks)++;
+		}
+		*end_col = i + 1;
+	}
+	return 0;
+}
+
+static const char * const field_desc[] = {
+	"profile name",
+	"flow name",
+	"protocol (tcp or udp)",
+	"ports",
+	"from (any or ADDR/LEN)",
+	"to (any or ADDR/LEN)",
+};
+
+static int need(struct parser *p, const struct tok *toks, int ntoks, int i,
+		unsigned int end_col)
+{
+	if (i < ntoks)
+		return 0;
+	return fail(p, end_col, "missing %s after '%s'", field_desc[i],
+		    qt(p, 0, &toks[i - 1]));
+}
+
+/*
+ * Duplicates, then profile-mode agreement, against the flows before @f.
+ * The first flow of a profile sets its mode.
+ */
+static int check_set(struct parser *p, const struct flowlist_flow *f,
+		     const struct tok *toks, int ntoks)
+{
+	const struct flowlist *fl = p->fl;
+	const char * const modes[] = {
+		[EPGATE_MODE_MONITOR] = "monitor",
+		[EPGATE_MODE_ENFORCE] = "enforce",
+	};
+	size_t i;
+
+	for (i = 0; i < fl->n; i++) {
+		const struct flowlist_flow *o = &fl->flows[i];
+
+		if (!strcmp(o->profile, f->profile) && !strcmp(o->name, f->name))
+			return fail(p, toks[1].col,
+				    "duplicate flow '%s' of profile '%s' (first on line %u)",
+				    f->name, f->profile, o->line);
+	}
+	for (i = 0; i < fl->n; i++) {
+		const struct flowlist_flow *o = &fl->flows[i];
+
+		if (strcmp(o->profile, f->profile))
+			continue;
+		if (o->mode != f->mode)
+			return fail(p, ntoks > 6 ? toks[6].col : toks[0].col,
+				    "profile '%s' is %s here but %s on line %u (all its flows must agree)",
+				    f->profile, modes[f->mode],
+				    modes[o->mode], o->line);
+		break;
+	}
+	return 0;
+}
+
+static int grow(struct flowlist *fl)
+{
+	struct flowlist_flow *n;
+	size_t alloc;
+
+	if (fl->n < fl->alloc)
+		return 0;
+	alloc = fl->alloc ? fl->alloc * 2 : 16;
+	if (alloc > EPGATE_MAX_FLOWS)
+		alloc = EPGATE_MAX_FLOWS;
+	n = realloc(fl->flows, alloc * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	fl->flows = n;
+	fl->alloc = alloc;
+	return 0;
+}
+
+static int parse_line(struct parser *p, const char *s, size_t len)
+{
+	struct tok toks[FIELDS_MAX];
+	struct flowlist_flow *f;
+	unsigned int end_col;
+	int ntoks, ret;
+
+	ret = split(p, s, len, toks, &ntoks, &end_col);
+	if (ret || !ntoks)
+		return ret;
+
+	if (p->fl->n == EPGATE_MAX_FLOWS)
+		return fail(p, toks[0].col, "more than %d flows",
+			    EPGATE_MAX_FLOWS);
+	ret = grow(p->fl);
+	if (ret)
+		return ret;
+	f = &p->fl->flows[p->fl->n];
+	memset(f, 0, sizeof(*f));
+	f->line = p->line;
+	f->mode = EPGATE_MODE_ENFORCE;
+
+	ret = parse_name(p, &toks[0], "profile", f->profile);
+	if (!ret)
+		ret = need(p, toks, ntoks, 1, end_col);
+	if (!ret)
+		ret = parse_name(p, &toks[1], "flow", f->name);
+	if (!ret)
+		ret = need(p, toks, ntoks, 2, end_col);
+	if (!ret)
+		ret = parse_proto(p, &toks[2], &f->proto);
+	if (!ret)
+		ret = need(p, toks, ntoks, 3, end_col);
+	if (!ret)
+		ret = parse_ports(p, &toks[3], f);
+	if (!ret)
+		ret = need(p, toks, ntoks, 4, end_col);
+	if (!ret)
+		ret = parse_prefix(p, &toks[4], &f->from);
+	if (!ret)
+		ret = need(p, toks, ntoks, 5, end_col);
+	if (!ret)
+		ret = parse_prefix(p, &toks[5], &f->to);
+	if (ret)
+		return ret;
+
+	/* Such a flow could never match a packet: surely a mistake. */
+	if (f->from.family && f->to.family && f->from.family != f->to.family)
+		return fail(p, toks[5].col,
+			    "from '%s' and to '%s' are of different address families",
+			    qt(p, 0, &toks[4]), qt(p, 1, &toks[5]));
+
+	if (ntoks > 6) {
+		if (tok_is(&toks[6], "monitor"))
+			f->mode = EPGATE_MODE_MONITOR;
+		else if (!tok_is(&toks[6], "enforce"))
+			return fail(p, toks[6].col,
+				    "expected 'monitor' or 'enforce', got '%s'",
+				    qt(p, 0, &toks[6]));
+	}
+	if (ntoks > 7)
+		return fail(p, toks[7].col, "extra field '%s'",
+			    qt(p, 0, &toks[7]));
+
+	ret = check_set(p, f, toks, ntoks);
+	if (ret)
+		return ret;
+	p->fl->n++;
+	return 0;
+}
+
+int flowlist_parse(const char *buf, size_t len, struct flowlist *fl,
+		   struct flowlist_error *err)
+{
+	struct parser p = { .fl = fl, .err = err, .line = 0 };
+	size_t off = 0;
+	int ret = 0;
+
+	memset(err, 0, sizeof(*err));
+	fl->n = 0;
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t llen = nl ? (size_t)(nl - buf) - off : len - off;
+
+		p.line++;
+		ret = parse_line(&p, buf + off, llen);
+		if (ret)
+			break;
+		off += llen + 1;
+	}
+	if (ret) {
+		if (ret == -ENOMEM) {
+			err->line = p.line;
+			snprintf(err->msg, sizeof(err->msg), "out of memory");
+		}
+		flowlist_free(fl);
+	}
+	return ret;
+}
+
+void flowlist_free(struct flowlist *fl)
+{
+	free(fl->flows);
+	fl->flows = NULL;
+	fl->n = 0;
+	fl->alloc = 0;
+}

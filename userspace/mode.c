@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * epgate mode off|monitor|enforce: a SET_CONFIG with EPGATE_A_MODE alone,
+ * so scope, mark and flows stay as they are.
+ */
+
+#include <stdio.h>
+
+#include "config.h"
+#include "subcommands.h"
+
+static void usage(void)
+{
+	fprintf(stderr, "Usage: %s mode off|monitor|enforce\n", prog);
+}
+
+int mode_main(int argc, const char *argv[])
+{
+	struct epgate_config cfg = { .set = CONFIG_MODE };
+
+	if (argc != 2) {
+		usage();
+		return 1;
+	}
+	if (config_parse_mode(argv[1], &cfg.mode)) {
+		fprintf(stderr,
+			"%s: mode: unknown mode '%s' (off, monitor, enforce)\n",
+			prog, argv[1]);
+		return 1;
+	}
+	return config_send(&cfg, "mode") ? 1 : 0;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `epgate config` and `epgate mode` words: parsing, every error line, and
+ * the SET_CONFIG attributes built from them.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <linux/genetlink.h>
+#include <linux/epgate.h>
+
+#include "config.h"
+#include "tap.h"
+
+const char *prog = "epgate";
+
+#define ARGS(...) (const char *[]){ __VA_ARGS__ }
+#define NARGS(...) (int)(sizeof((const char *[]){ __VA_ARGS__ }) / \
+			 sizeof(const char *))
+
+static struct epgate_config cfg;
+static char err[160];
+
+#define PARSE(...) config_parse(NARGS(__VA_ARGS__), ARGS(__VA_ARGS__), &cfg, \
+				err, sizeof(err))
+
+static void expect_err(int ret, const char *msg)
+{
+	ok(ret == -EINVAL && !strcmp(err, msg), "error: %s", err);
+	if (strcmp(err, msg))
+		printf("#   expected: %s\n", msg);
+}
+
+static void test_good(void)
+{
+	int ret;
+
+	ret = PARSE("hooks", "forward,output", "in", "eth0,br-lan.10",
+		    "out", "any", "mark", "0x100/0xff00");
+	ok(ret == 0 &&
+	   cfg.set == (CONFIG_HOOKS | CONFIG_IN | CONFIG_OUT | CONFIG_MARK) &&
+	   cfg.hooks == (EPGATE_HOOK_FORWARD | EPGATE_HOOK_OUTPUT) &&
+	   cfg.nin == 2 && !strcmp(cfg.in[0], "eth0") &&
+	   !strcmp(cfg.in[1], "br-lan.10") && cfg.nout == 0 &&
+	   cfg.mark_value == 0x100 && cfg.mark_mask == 0xff00,
+	   "every setting at once");
+
+	ret = PARSE("mark", "none");
+	ok(ret == 0 && cfg.set == CONFIG_MARK && cfg.mark_value == 0 &&
+	   cfg.mark_mask == 0, "mark none: value 0, mask 0");
+
+	ret = PARSE("mark", "256/4294967295", "hooks", "input");
+	ok(ret == 0 && cfg.mark_value == 256 && cfg.mark_mask == 0xffffffff &&
+	   cfg.hooks == EPGATE_HOOK_INPUT, "decimal mark, any order");
+
+	ret = PARSE("mark", "0XAbC/0xFFF");
+	ok(ret == 0 && cfg.mark_value == 0xabc && cfg.mark_mask == 0xfff,
+	   "hex digits in either case");
+
+	ret = PARSE("in", "a,b,c,d,e,f,g,h", "out", "abcdefghijklmno");
+	ok(ret == 0 && cfg.nin == EPGATE_MAX_IFACES &&
+	   !strcmp(cfg.in[7], "h") && cfg.nout == 1 &&
+	   !strcmp(cfg.out[0], "abcdefghijklmno"),
+	   "8 interfaces and a 15-character name are fine");
+}
+
+static void test_errors(void)
+{
+	int ret;
+
+	ret = config_parse(0, NULL, &cfg, err, sizeof(err));
+	ok(ret == -EINVAL && !err[0], "no setting: usage (empty message)");
+	expect_err(PARSE("bogus", "x"),
+		   "unknown setting 'bogus' (hooks, in, out, mark)");
+	expect_err(PARSE("hooks"), "missing value after 'hooks'");
+	expect_err(PARSE("hooks", "input", "hooks", "output"),
+		   "'hooks' given twice");
+	expect_err(PARSE("hooks", "forward,bogus"),
+		   "unknown hook 'bogus' (forward, input, output)");
+	expect_err(PARSE("hooks", "forwarding"),
+		   "unknown hook 'forwarding' (forward, input, output)");
+	expect_err(PARSE("hooks", "forward,,input"),
+		   "empty hook in 'forward,,input'");
+	expect_err(PARSE("hooks", ""), "empty hook in ''");
+	expect_err(PARSE("hooks", "input,input"), "hook 'input' given twice");
+	expect_err(PARSE("in", "eth0,abcdefghijklmnop"),
+		   "interface name 'abcdefghijklmnop' is longer than 15 characters");
+	expect_err(PARSE("out", "a,b,c,d,e,f,g,h,i"),
+		   "too many interfaces in 'a,b,c,d,e,f,g,h,i' (at most 8)");
+	expect_err(PARSE("in", "eth0,"), "empty interface name in 'eth0,'");
+	expect_err(PARSE("in", "eth0,eth0"), "interface 'eth0' given twice");
+	expect_err(PARSE("out", "a/b"), "bad interface name 'a/b'");
+	expect_err(PARSE("out", ".."), "bad interface name '..'");
+	expect_err(PARSE("mark", "3/1"),
+		   "mark '3/1' sets bits outside its mask (0x2)");
+	expect_err(PARSE("mark", "0x1"),
+		   "bad mark '0x1' (VALUE/MASK, 32-bit, decimal or 0x hex; or none)");
+	expect_err(PARSE("mark", "0x/1"),
+		   "bad mark '0x/1' (VALUE/MASK, 32-bit, decimal or 0x hex; or none)");
+	expect_err(PARSE("mark", "1/0x100000000"),
+		   "bad mark '1/0x100000000' (VALUE/MASK, 32-bit, decimal or 0x hex; or none)");
+	expect_err(PARSE("mark", "-1/1"),
+		   "bad mark '-1/1' (VALUE/MASK, 32-bit, decimal or 0x hex; or none)");
+	expect_err(PARSE("mark", "1/1x"),
+		   "bad mark '1/1x' (VALUE/MASK, 32-bit, decimal or 0x hex; or none)");
+	expect_err(PARSE("mark", "0xg/1"),
+		   "bad mark '0xg/1' (VALUE/MASK, 32-bit, decimal or 0x hex; or none)");
+}
+
+static void test_mode(void)
+{
+	uint8_t mode = 0xff;
+
+	ok(!config_parse_mode("off", &mode) && mode == EPGATE_MODE_OFF &&
+	   !config_parse_mode("monitor", &mode) &&
+	   mode == EPGATE_MODE_MONITOR &&
+	   !config_parse_mode("enforce", &mode) &&
+	   mode == EPGATE_MODE_ENFORCE, "mode words");
+	ok(config_parse_mode("Enforce", &mode) == -EINVAL &&
+	   config_parse_mode("unknown", &mode) == -EINVAL &&
+	   config_parse_mode("", &mode) == -EINVAL, "bad mode words");
+}
+
+static struct nlmsghdr *request(char *buf)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = 0x20;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = EPGATE_CMD_SET_CONFIG;
+	genl->version = EPGATE_GENL_VERSION;
+	return nlh;
+}
+
+static int iface_entry_is(const struct nlattr *entry, int type,
+			  const char *name)
+{
+	const struct nlattr *attr;
+	int n = 0, good = 0;
+
+	if (mnl_attr_get_type(entry) != type ||
+	    !(entry->nla_type & NLA_F_NESTED))
+		return 0;
+	mnl_attr_for_each_nested(attr, entry) {
+		n++;
+		good = mnl_attr_get_type(attr) == EPGATE_IFACE_NAME &&
+		       !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) &&
+		       !strcmp(mnl_attr_get_str(attr), name);
+	}
+	return n == 1 && good;
+}
+
+static void test_message(void)
+{
+	const struct nlattr *tb[EPGATE_A_MAX + 1] = { 0 }, *attr, *e[4];
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int n, dup = 0;
+
+	PARSE("in", "eth0,eth1", "out", "any", "hooks", "forward",
+	      "mark", "0x1/0x1");
+	nlh = request(buf);
+	config_put(nlh, &cfg);
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		int type = mnl_attr_get_type(attr);
+
+		if (type <= EPGATE_A_MAX) {
+			dup |= !!tb[type];
+			tb[type] = attr;
+		}
+	}
+	ok(!dup && !tb[EPGATE_A_MODE] &&
+	   tb[EPGATE_A_HOOKS] && mnl_attr_get_payload_len(tb[EPGATE_A_HOOKS]) == 4 &&
+	   mnl_attr_get_u32(tb[EPGATE_A_HOOKS]) == EPGATE_HOOK_FORWARD &&
+	   tb[EPGATE_A_MARK_VALUE] && mnl_attr_get_u32(tb[EPGATE_A_MARK_VALUE]) == 1 &&
+	   tb[EPGATE_A_MARK_MASK] && mnl_attr_get_u32(tb[EPGATE_A_MARK_MASK]) == 1,
+	   "hooks and mark as u32, no mode");
+
+	n = 0;
+	if (tb[EPGATE_A_IFACES_IN])
+		mnl_attr_for_each_nested(attr, tb[EPGATE_A_IFACES_IN])
+			if (n < 4)
+				e[n++] = attr;
+	ok(tb[EPGATE_A_IFACES_IN] &&
+	   (tb[EPGATE_A_IFACES_IN]->nla_type & NLA_F_NESTED) && n == 2 &&
+	   iface_entry_is(e[0], 1, "eth0") && iface_entry_is(e[1], 2, "eth1"),
+	   "in: nested array, entries 1 and 2 each {EPGATE_IFACE_NAME}");
+	ok(tb[EPGATE_A_IFACES_OUT] &&
+	   (tb[EPGATE_A_IFACES_OUT]->nla_type & NLA_F_NESTED) &&
+	   mnl_attr_get_len(tb[EPGATE_A_IFACES_OUT]) == MNL_ATTR_HDRLEN,
+	   "out any: an empty nest");
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.set = CONFIG_MODE;
+	cfg.mode = EPGATE_MODE_MONITOR;
+	nlh = request(buf);
+	config_put(nlh, &cfg);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(nlh->nlmsg_len == MNL_NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + 4 &&
+	   mnl_attr_get_type(attr) == EPGATE_A_MODE &&
+	   mnl_attr_get_payload_len(attr) == 1 &&
+	   mnl_attr_get_u8(attr) == EPGATE_MODE_MONITOR,
+	   "mode alone: one u8 attribute");
+}
+
+int main(void)
+{
+	tap_plan(33);
+	test_good();
+	test_errors();
+	test_mode();
+	test_message();
+	return tap_exit();
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The GET_FLOWS dump parser and the stats output, against messages built
+ * as the kernel builds them (one EPGATE_A_FLOW per message).
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/epgate.h>
+
+#include "stats.h"
+#include "tap.h"
+
+const char *prog = "epgate";
+
+static struct nlmsghdr *part(char *buf)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = 0x20;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = EPGATE_CMD_GET_FLOWS;
+	genl->version = EPGATE_GENL_VERSION;
+	return nlh;
+}
+
+static struct nlmsghdr *flow(char *buf, const char *profile, const char *name,
+			     uint8_t proto, uint8_t mode, uint64_t packets,
+			     uint64_t bytes)
+{
+	struct nlmsghdr *nlh = part(buf);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, EPGATE_A_FLOW);
+
+	mnl_attr_put_strz(nlh, EPGATE_FLOW_PROFILE, profile);
+	mnl_attr_put_strz(nlh, EPGATE_FLOW_NAME, name);
+	mnl_attr_put_u8(nlh, EPGATE_FLOW_PROTO, proto);
+	mnl_attr_put_u8(nlh, EPGATE_FLOW_PROFILE_MODE, mode);
+	/* A PAD as on architectures without efficient unaligned access. */
+	mnl_attr_put(nlh, EPGATE_FLOW_PAD, 0, "");
+	mnl_attr_put_u64(nlh, EPGATE_FLOW_PACKETS, packets);
+	mnl_attr_put_u64(nlh, EPGATE_FLOW_BYTES, bytes);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* The output as TAP comments, to see what a failing test printed. */
+static void diag(const char *out)
+{
+	const char *p = out ? out : "(null)\n";
+
+	while (*p) {
+		int len = strcspn(p, "\n");
+
+		printf("#   %.*s\n", len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+static char *render(const struct stats *s, int json)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	if (json)
+		stats_print_json(s, f);
+	else
+		stats_print(s, f);
+	fclose(f);
+	return out;
+}
+
+int main(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct stats s = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	char *out;
+	int ret;
+
+	tap_plan(8);
+
+	ret = stats_parse(flow(buf, "kaspersky", "agent-server", IPPROTO_TCP,
+			       EPGATE_MODE_ENFORCE, 1234, 567890), &s);
+	ret |= stats_parse(flow(buf, "eset", "console", IPPROTO_UDP,
+				EPGATE_MODE_MONITOR, 0, 0), &s);
+	ok(ret == MNL_CB_OK && s.n == 2 &&
+	   !strcmp(s.flows[0].profile, "kaspersky") &&
+	   !strcmp(s.flows[0].name, "agent-server") &&
+	   s.flows[0].proto == IPPROTO_TCP &&
+	   s.flows[0].mode == EPGATE_MODE_ENFORCE &&
+	   s.flows[0].packets == 1234 && s.flows[0].bytes == 567890 &&
+	   s.flows[1].mode == EPGATE_MODE_MONITOR &&
+	   s.flows[1].proto == IPPROTO_UDP,
+	   "two dump parts, two flows, values exact");
+
+	out = render(&s, 0);
+	if (!ok(out && !strcmp(out,
+		    "PROFILE    FLOW          PROTO  MODE     PACKETS   BYTES\n"
+		    "kaspersky  agent-server  tcp    enforce     1234  567890\n"
+		    "eset       console       udp    monitor        0       0\n"),
+		"human table, aligned"))
+		diag(out);
+	free(out);
+
+	out = render(&s, 1);
+	if (!ok(out && !strcmp(out,
+		    "{\"flows\": [{\"profile\": \"kaspersky\", \"name\": \"agent-server\", "
+		    "\"proto\": \"tcp\", \"mode\": \"enforce\", \"packets\": 1234, "
+		    "\"bytes\": 567890}, {\"profile\": \"eset\", \"name\": \"console\", "
+		    "\"proto\": \"udp\", \"mode\": \"monitor\", \"packets\": 0, "
+		    "\"bytes\": 0}]}\n"),
+		"JSON"))
+		diag(out);
+	free(out);
+	stats_free(&s);
+
+	out = render(&s, 0);
+	ok(out && !strcmp(out,
+		"PROFILE  FLOW  PROTO  MODE     PACKETS  BYTES\n"),
+	   "an empty set: the header line only");
+	free(out);
+	out = render(&s, 1);
+	ok(out && !strcmp(out, "{\"flows\": []}\n"), "an empty set in JSON");
+	free(out);
+
+	nlh = part(buf);
+	mnl_attr_put_u32(nlh, EPGATE_A_NFLOWS, 1);
+	errno = 0;
+	ok(stats_parse(nlh, &s) == MNL_CB_ERROR && errno == EBADMSG &&
+	   s.n == 0, "a part without EPGATE_A_FLOW is refused");
+
+	nlh = part(buf);
+	nest = mnl_attr_nest_start(nlh, EPGATE_A_FLOW);
+	mnl_attr_put_strz(nlh, EPGATE_FLOW_PROFILE, "p");
+	mnl_attr_put_strz(nlh, EPGATE_FLOW_NAME, "f");
+	mnl_attr_put_u8(nlh, EPGATE_FLOW_PROTO, IPPROTO_TCP);
+	mnl_attr_put_u8(nlh, EPGATE_FLOW_PROFILE_MODE, 2);
+	mnl_attr_put_u64(nlh, EPGATE_FLOW_PACKETS, 1);
+	mnl_attr_nest_end(nlh, nest);
+	ok(stats_parse(nlh, &s) == MNL_CB_ERROR && errno == EBADMSG &&
+	   s.n == 0, "a flow without BYTES is refused");
+
+	nlh = part(buf);
+	nest = mnl_attr_nest_start(nlh, EPGATE_A_FLOW);
+	mnl_attr_put_strz(nlh, EPGATE_FLOW_PROFILE, "p");
+	mnl_attr_put_strz(nlh, EPGATE_FLOW_NAME, "f");
+	mnl_attr_put_u32(nlh, EPGATE_FLOW_PROTO, IPPROTO_TCP);
+	mnl_attr_nest_end(nlh, nest);
+	ok(stats_parse(nlh, &s) == MNL_CB_ERROR && s.n == 0,
+	   "a known attribute with the wrong length is refused");
+	stats_free(&s);
+	return tap_exit();
+}
