@@ -43,7 +43,7 @@ flowing() {
 check "TCP/IPv4 and UDP/IPv6 streams flow before loading" -- flowing
 
 cycle() {
-	insmod "$EPGATE_KO" || return 1
+	epgate_load || return 1
 	[ "$(cat $SYSFS/mode)" = off ] || return 1
 	flowing || return 1
 	rmmod epgate || return 1
@@ -56,7 +56,7 @@ done
 
 held_open_across_rmmod() {
 	local out
-	insmod "$EPGATE_KO" || return 1
+	epgate_load || return 1
 	exec 3< $SYSFS/mode
 	rmmod epgate || return 1
 	# The file is gone: reading the stale descriptor fails cleanly.

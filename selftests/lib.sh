@@ -42,6 +42,12 @@ check() {
 	tap_result $? "$desc"
 }
 
+# fails COMMAND...: succeed when COMMAND fails (for check: "!" is shell
+# syntax, not a command).
+fails() {
+	! "$@"
+}
+
 tap_end() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ] && exit $ksft_pass
@@ -92,7 +98,9 @@ epgate_loaded() {
 }
 
 epgate_load() {
-	epgate_loaded || insmod "$EPGATE_KO"
+	epgate_loaded && return 0
+	modprobe -a nf_conntrack || return 1
+	insmod "$EPGATE_KO"
 }
 
 epgate_unload() {

@@ -50,6 +50,8 @@ if [ -f "$repo/build/$kver/kernel/epgate.ko" ] && [ -f "$repo/kernel/epgate.ko" 
 	mount --bind "$repo/build/$kver/kernel/epgate.ko" "$repo/kernel/epgate.ko"
 fi
 
+# epgate.ko needs nf_conntrack's symbols; insmod does not resolve them.
+modprobe -q nf_conntrack
 ip link set lo up
 hostname epgate-vm 2>/dev/null
 cd "$repo" || poweroff_now
