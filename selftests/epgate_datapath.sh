@@ -183,6 +183,38 @@ scope() {
 }
 check "interface scope: connections entering at g1 judged, at g0 not" -- scope
 
+# Malformed: an IPv4 packet that says UDP but carries 2 bytes of it.
+# Conntrack cannot read a tuple and leaves it untracked; epgate counts it
+# and, in enforce, drops it.
+malformed() {
+	local m0 d0
+	gw load "$tmp/base" && gw mode enforce || return 1
+	m0=$(counter malformed)
+	d0=$(counter dropped)
+	ip netns exec "$CLIENT" python3 - "$CLIENT_IP4" "$SERVER_IP4" <<'PY' || return 1
+import socket, struct, sys
+src, dst = (socket.inet_aton(a) for a in sys.argv[1:3])
+hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 22, 1, 0, 64, 17, 0, src, dst)
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(hdr + b"\x33\x44", (sys.argv[2], 0))
+PY
+	busywait 3000 test "$(counter malformed)" = $((m0 + 1)) &&
+	[ "$(counter dropped)" = $((d0 + 1)) ]
+}
+check "a truncated UDP header is counted as malformed and dropped" -- malformed
+
+# INPUT: the server namespace is itself the host to protect.
+input_hook() {
+	local srv="ip netns exec $SERVER $EPGATE"
+	$srv load "$tmp/base" && $srv mode enforce || return 1
+	probe "$CLIENT" tcp $SERVER_IP4 9999 || return 1	# FORWARD only: passes
+	$srv config hooks input || return 1
+	fails probe "$CLIENT" tcp $SERVER_IP4 9999 || return 1
+	probe "$CLIENT" tcp $SERVER_IP4 13000 || return 1
+	$srv mode off
+}
+check "hooks input: a host protects its own services" -- input_hook
+
 # Counters follow the flow identity across a swap.
 survive() {
 	local before after

@@ -34,11 +34,15 @@
  *                                            EPGATE_HOOK_ALL
  *     EPGATE_A_MARK_VALUE    NLA_U32         with EPGATE_A_MARK_MASK; value
  *     EPGATE_A_MARK_MASK     NLA_U32         bits outside mask are rejected
- *     EPGATE_A_IFACES_IN     nested array of EPGATE_IFACE_NAME; an empty
- *     EPGATE_A_IFACES_OUT    nest clears the list (scope: any interface)
+ *     EPGATE_A_IFACES_IN     nested array (entry types 1, 2, ...) of nests
+ *     EPGATE_A_IFACES_OUT    each holding one EPGATE_IFACE_NAME; an empty
+ *                            array clears the list (scope: any interface)
  *   A packet is in scope when its hook is in HOOKS, its ingress interface
  *   is in IFACES_IN (or the list is empty) and its egress interface is in
- *   IFACES_OUT (or the list is empty).  At INPUT there is no egress and at
+ *   IFACES_OUT (or the list is empty).  Scope follows the connection: a
+ *   reply-direction packet is judged with ingress and egress swapped and
+ *   INPUT and OUTPUT swapped, so it is in scope exactly when its
+ *   connection's original packets were.  At INPUT there is no egress and at
  *   OUTPUT no ingress interface: a non-empty list for that side puts no
  *   packet of that hook in scope.
  *
@@ -61,9 +65,16 @@
  *         EPGATE_PREFIX_FAMILY NLA_U8        AF_INET or AF_INET6
  *         EPGATE_PREFIX_ADDR   NLA_BINARY    4 or 16 bytes, network order
  *         EPGATE_PREFIX_LEN    NLA_U8        <= 32 or 128; no host bits set
- *       EPGATE_FLOW_PROFILE_MODE NLA_U8      ENFORCE (default) or MONITOR;
+ *       EPGATE_FLOW_PROFILE_MODE NLA_U8      enum epgate_mode: ENFORCE
+ *                                            (default) or MONITOR;
  *                                            the same for every flow of a
  *                                            profile
+ *   A prefix of length 0 (0.0.0.0/0, ::/0) matches every address of its
+ *   family only; an absent prefix matches both families.
+ *   Size: the whole set travels in the one EPGATE_A_FLOWS attribute, whose
+ *   length field is 16 bits, so a set must encode in 65,535 bytes (about
+ *   700 one-range flows; the five vendor profiles take a few KiB).  Larger
+ *   sets need a multi-message transaction (a future ABI version).
  *   Without EPGATE_A_FLOWS the set becomes empty.  Duplicate (profile,
  *   name) pairs are rejected.  A profile in MONITOR changes one thing:
  *   a packet to a port that only monitored profiles use, matching none of
@@ -72,9 +83,9 @@
  *
  * EPGATE_CMD_GET_FLOWS (dump)
  *   One message per flow, EPGATE_A_FLOW nesting EPGATE_FLOW_PROFILE, NAME,
- *   PROTO, PROFILE_MODE, PACKETS and BYTES (NLA_U64).  The dump carries the
- *   generation in nlmsg_seq checks (NLM_F_DUMP_INTR when the set was
- *   replaced during the dump).
+ *   PROTO, PROFILE_MODE, PACKETS and BYTES (NLA_U64).  A dump that spans a
+ *   replacement of the flow set has NLM_F_DUMP_INTR set on its messages
+ *   (genl_dump_check_consistent() over the generation); the tool retries.
  *
  * Validation
  * ----------
