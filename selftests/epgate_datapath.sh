@@ -206,14 +206,47 @@ check "a truncated UDP header is counted as malformed and dropped" -- malformed
 # INPUT: the server namespace is itself the host to protect.
 input_hook() {
 	local srv="ip netns exec $SERVER $EPGATE"
+	gw mode off || return 1			# only the server judges
 	$srv load "$tmp/base" && $srv mode enforce || return 1
 	probe "$CLIENT" tcp $SERVER_IP4 9999 || return 1	# FORWARD only: passes
 	$srv config hooks input || return 1
 	fails probe "$CLIENT" tcp $SERVER_IP4 9999 || return 1
 	probe "$CLIENT" tcp $SERVER_IP4 13000 || return 1
-	$srv mode off
+	$srv mode off && gw mode enforce
 }
 check "hooks input: a host protects its own services" -- input_hook
+
+# The kernel refuses a set it cannot build (17 differently bound rules
+# on one port exceed the per-class bound): one clear line, nothing changed.
+refused_set() {
+	local g0 out i
+	gw load "$tmp/base" && gw mode enforce || return 1
+	g0=$(status .generation)
+	: > "$tmp/big"
+	for i in $(seq 1 17); do
+		echo "p$i f tcp 443 any 10.9.$i.0/24" >> "$tmp/big"
+	done
+	out=$(gw load "$tmp/big" 2>&1) && return 1
+	diag "kernel said: $out"
+	[ "$(echo "$out" | wc -l)" = 1 ] || return 1
+	grep -Eq '^epgate: load: (flow table: tcp port 443: .*|flow table rejected \(see kernel log\)) \(' \
+		<<< "$out" || return 1
+	[ "$(status .generation)" = "$g0" ] && [ "$(status .flows)" = 5 ] &&
+	probe "$CLIENT" tcp $SERVER_IP4 13000 &&
+	fails probe "$CLIENT" tcp $SERVER_IP4 9999
+}
+check "a set the kernel refuses: one-line extack error, table and verdicts unchanged" -- refused_set
+
+unprivileged() {
+	local out
+	out=$(ip netns exec "$GW" setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$EPGATE" mode off 2>&1) && return 1
+	[ "$out" = "epgate: mode: permission denied (CAP_NET_ADMIN needed)" ] &&
+	[ "$(status .mode)" = enforce ] &&
+	ip netns exec "$GW" setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$EPGATE" status -j > /dev/null
+}
+check "an unprivileged user gets EPERM on mode, may read status" -- unprivileged
 
 # Counters follow the flow identity across a swap.
 survive() {
