@@ -216,6 +216,19 @@ input_hook() {
 }
 check "hooks input: a host protects its own services" -- input_hook
 
+# OUTPUT: the server namespace limits the connections it opens itself.
+output_hook() {
+	local srv="ip netns exec $SERVER $EPGATE"
+	gw mode off || return 1
+	$srv load "$tmp/base" && $srv mode enforce || return 1
+	$srv config hooks output || return 1
+	fails probe "$SERVER" tcp $CLIENT_IP4 9999 || return 1
+	probe "$SERVER" tcp $CLIENT_IP4 13000 || return 1
+	probe "$CLIENT" tcp $SERVER_IP4 9999 || return 1	# inbound: not judged
+	$srv mode off && gw mode enforce
+}
+check "hooks output: a host limits its own outgoing connections" -- output_hook
+
 # The kernel refuses a set it cannot build (17 differently bound rules
 # on one port exceed the per-class bound): one clear line, nothing changed.
 refused_set() {
