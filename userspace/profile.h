@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Vendor profiles: the language of Documentation/profile-format.md.
+ *
+ * profile_parse() and profile_override() are pure (a buffer in, a profile
+ * or one positioned error out) so that they can be unit tested and fuzzed;
+ * profile_find() and profile_load() add the search path and the files.
+ * profile_compile() turns a profile plus the admin's bindings and options
+ * into kernel flows (struct flowlist_flow, as `epgate load` pushes them).
+ */
+#ifndef EPGATE_PROFILE_H
+#define EPGATE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "flowlist.h"
+
+#define PROFILE_STR_MAX		256	/* quoted strings, with NUL */
+#define PROFILE_PROTO_TCP	(1U << 0)
+#define PROFILE_PROTO_UDP	(1U << 1)
+#define PROFILE_DEFAULT_PATH	"/etc/epgate/profiles.d:/usr/share/epgate/profiles"
+
+struct profile_error {
+	char file[256];		/* as given to the parser */
+	unsigned int line;	/* 1-based; 0 when not about a line */
+	unsigned int col;	/* 1-based, in bytes; 0 when not about a column */
+	char msg[256];
+};
+
+struct profile_role {
+	char name[EPGATE_NAME_MAX];
+	char description[PROFILE_STR_MAX];
+	unsigned int line;
+};
+
+struct profile_option {
+	char name[EPGATE_NAME_MAX];
+	char description[PROFILE_STR_MAX];
+	unsigned int line;
+};
+
+struct profile_flow {
+	char name[EPGATE_NAME_MAX];
+	unsigned int protos;		/* PROFILE_PROTO_* */
+	uint16_t nranges;
+	struct flowlist_range ranges[EPGATE_MAX_RANGES]; /* as written */
+	int from, to;			/* index into roles */
+	int option;			/* index into options; -1: on by default */
+	char description[PROFILE_STR_MAX];
+	char source[PROFILE_STR_MAX];	/* file; the document when not given */
+	char where[PROFILE_STR_MAX];	/* "" when not given */
+	char services[4][EPGATE_NAME_MAX];
+	unsigned int nservices;
+	unsigned int line;		/* of the `flow` statement */
+	/* Set by profile_override(): where the ports were replaced. */
+	char override_file[256];
+	unsigned int override_line;
+};
+
+struct profile {
+	char name[EPGATE_NAME_MAX];
+	char description[PROFILE_STR_MAX];
+	char product[PROFILE_STR_MAX];
+	char document[PROFILE_STR_MAX];
+	char document_title[PROFILE_STR_MAX];
+	char file[256];			/* the profile's path */
+	struct profile_role *roles;
+	size_t nroles;
+	struct profile_option *options;
+	size_t noptions;
+	struct profile_flow *flows;	/* in file order */
+	size_t nflows;
+};
+
+/* A role bound to an address prefix at `epgate enable` (ROLE=PREFIX). */
+struct profile_binding {
+	char role[EPGATE_NAME_MAX];
+	struct flowlist_prefix prefix;
+};
+
+/*
+ * Parse @len bytes of @buf, read from @file (used in messages only) into
+ * @p, which must be zeroed or freed.  Returns 0; -EINVAL with @err filled
+ * and @p emptied; or -ENOMEM.
+ */
+int profile_parse(const char *file, const char *buf, size_t len,
+		  struct profile *p, struct profile_error *err);
+
+/*
+ * Apply the override file @file (@len bytes of @buf) to @p.  The file must
+ * name @p's profile.  Returns 0 or -EINVAL with @err filled; on error @p is
+ * unchanged.
+ */
+int profile_override(struct profile *p, const char *file, const char *buf,
+		     size_t len, struct profile_error *err);
+
+void profile_free(struct profile *p);
+
+/*
+ * The search path: $EPGATE_PROFILE_PATH (if set and non-empty), then
+ * PROFILE_DEFAULT_PATH.  Fills @dirs with up to @max directory names
+ * pointing into @buf; returns how many.
+ */
+size_t profile_path(char *buf, size_t bufsz, const char **dirs, size_t max);
+
+/*
+ * Load profile @name: the first NAME.profile on the path, then every
+ * NAME.override on the path, lowest priority first.  A name that is not a
+ * valid profile name, or that no directory holds, is an error ("unknown
+ * profile 'x' (searched: ...)").
+ */
+int profile_load(const char *name, struct profile *p,
+		 struct profile_error *err);
+
+/* Parse a file given by path (profile check), with overrides not applied. */
+int profile_load_file(const char *path, struct profile *p,
+		      struct profile_error *err);
+
+/*
+ * Every NAME of the NAME.profile files on the path, first occurrence only,
+ * sorted.  Returns the count or -errno; the caller frees each and *names.
+ */
+int profile_list(char ***names);
+
+/*
+ * Append @p's flows to @out: every default flow, plus the flows of the
+ * options named in @with (names @p does not declare are ignored: the
+ * caller checks that each exists in at least one profile).  A role bound
+ * in @bind gets its prefix on both sides; unbound roles match any address.
+ * @mode is EPGATE_MODE_ENFORCE or EPGATE_MODE_MONITOR.  Returns 0,
+ * -E2BIG when @out would exceed EPGATE_MAX_FLOWS, or -ENOMEM.
+ */
+int profile_compile(const struct profile *p, const struct profile_binding *bind,
+		    size_t nbind, const char *const *with, size_t nwith,
+		    uint8_t mode, struct flowlist *out);
+
+bool profile_has_role(const struct profile *p, const char *role);
+bool profile_has_option(const struct profile *p, const char *option);
+
+/* Write the message of @err as one line "FILE:LINE:COL: msg" to @f. */
+void profile_perror(FILE *f, const struct profile_error *err);
+
+/*
+ * Lint.  Warnings go to @f as "FILE:LINE: warning: ..." and are counted in
+ * the return value.  profile_lint() checks one profile (overlapping ports,
+ * well-known ports without `service`); profile_lint_set() checks profiles
+ * enabled together (same proto/port, different roles).
+ */
+unsigned int profile_lint(const struct profile *p, FILE *f);
+unsigned int profile_lint_set(const struct profile *const *ps, size_t n,
+			      FILE *f);
+
+#endif
