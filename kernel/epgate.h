@@ -62,18 +62,40 @@ struct epgate_counter {
 	char name[EPGATE_NAME_MAX];
 };
 
+/*
+ * A flow as it was set: the hook only reads ctr; the rest is kept so that
+ * EPGATE_CMD_GET_FLOWS can give the set back (the table does not keep it).
+ */
 struct epgate_flow {
 	struct epgate_counter *ctr;
 	u8 proto;			/* IPPROTO_TCP or IPPROTO_UDP */
 	u8 profile_mode;		/* EPGATE_MODE_MONITOR or _ENFORCE */
+	u16 nranges;
+	u32 first_range;		/* into epgate_ruleset.ranges */
+	u16 profile;			/* into epgate_ruleset.profiles */
+	struct epg_prefix from, to;	/* family 0: any address */
+};
+
+struct epgate_profile {
+	char name[EPGATE_NAME_MAX];
+	u8 mode;			/* EPGATE_MODE_MONITOR or _ENFORCE */
+	u16 udlen;
+	u32 nflows;
+	u8 *userdata;			/* NULL when udlen is 0 */
 };
 
 struct epgate_ruleset {
 	struct rcu_head rcu;
 	struct epg_table *table;
 	u32 nflows;
+	u32 nprofiles;
+	struct epg_range *ranges;
+	struct epgate_profile *profiles;
 	struct epgate_flow flows[];	/* indexed by epg_rule.id */
 };
+
+/* A SET_FLOWS transaction spread over several messages (xact.c). */
+struct epgate_xact;
 
 struct epgate_net {
 	struct mutex lock;		/* serialises writers */
@@ -81,6 +103,7 @@ struct epgate_net {
 	struct epgate_ruleset __rcu *rs;
 	struct epgate_global_stats __percpu *stats;
 	atomic64_t generation;		/* ruleset swaps */
+	struct epgate_xact *xact;	/* staged SET_FLOWS; lock */
 	bool ct_held;			/* nf_ct_netns_get() taken; lock */
 };
 
@@ -104,11 +127,26 @@ void epgate_global_sum(const struct epgate_global_stats __percpu *stats,
 		       u64 *allowed, u64 *dropped, u64 *would_drop,
 		       u64 *malformed);
 
-/* flows.c */
+/* flows.c: one part of a set is one message's FLOWS and PROFILES. */
+struct epgate_set_part {
+	const struct nlattr *flows;
+	const struct nlattr *profiles;
+	bool here;		/* from the message being handled (extack) */
+};
+
 struct epgate_ruleset *epgate_ruleset_empty(void);
 void epgate_ruleset_free(struct epgate_ruleset *rs);
-int epgate_set_flows(struct net *net, const struct nlattr *flows,
+int epgate_check_part(const struct epgate_set_part *part,
+		      unsigned int *nflows, struct netlink_ext_ack *extack);
+int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
+			 unsigned int nparts, struct netlink_ext_ack *extack);
+
+/* xact.c */
+int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 		     struct netlink_ext_ack *extack);
+void epgate_xact_free(struct epgate_net *en);
+int epgate_xact_init(void);
+void epgate_xact_uninit(void);
 
 /* config.c */
 struct epgate_config *epgate_config_default(void);

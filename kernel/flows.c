@@ -2,14 +2,17 @@
 /*
  * EPGATE_CMD_SET_FLOWS: replace the whole flow set in one transaction.
  *
- *   1. parse and check every flow (the policy has checked types, lengths
- *      and ranges; here: required attributes, names, prefixes, limits);
+ *   1. parse and check every flow and profile of every part (one part per
+ *      message of the transaction, see xact.c; the policy has checked
+ *      types, lengths and ranges; here: required attributes, names,
+ *      prefixes, limits, duplicates);
  *   2. build the new table aside (lib/table.c, may sleep);
- *   3. under the lock, attach counters: reuse the counter of every
- *      (profile, name) the active ruleset already has, else a new one;
- *   4. publish with rcu_replace_pointer() and release the old ruleset after
+ *   3. attach counters: reuse the counter of every (profile, name) the
+ *      active ruleset already has, else a new one;
+ *   4. publish with rcu_assign_pointer() and release the old ruleset after
  *      a grace period.
- * Any error before step 4 leaves the active ruleset untouched.
+ * The caller holds en->lock throughout.  Any error before step 4 leaves the
+ * active ruleset untouched.
  */
 
 #include <linux/jhash.h>
@@ -24,14 +27,36 @@ struct parsed_flow {
 	const char *name;
 	u8 proto;
 	u8 profile_mode;
+	u16 pidx;			/* into flow_set.profiles */
+};
+
+struct parsed_profile {
+	const char *name;
+	int mode;			/* -1: not given */
+	const u8 *userdata;
+	u16 udlen;
+	u32 nflows;
 };
 
 struct flow_set {
 	unsigned int n;
+	unsigned int nprofiles;
+	unsigned int nranges;		/* in use, for the ruleset */
 	struct parsed_flow *flows;
 	struct epg_flow_spec *specs;
 	struct epg_range *ranges;	/* EPGATE_MAX_RANGES per flow */
+	struct parsed_profile profiles[EPGATE_MAX_PROFILES];
 };
+
+/* Only a part from the message being handled may point the extack at an
+ * attribute: staged parts are copies outside that message.
+ */
+#define SET_ERR(part, extack, attr, msg) do {				\
+	if ((part)->here)						\
+		NL_SET_ERR_MSG_ATTR(extack, attr, msg);			\
+	else								\
+		NL_SET_ERR_MSG(extack, msg);				\
+} while (0)
 
 struct epgate_ruleset *epgate_ruleset_empty(void)
 {
@@ -55,6 +80,10 @@ void epgate_ruleset_free(struct epgate_ruleset *rs)
 		return;
 	for (i = 0; i < rs->nflows; i++)
 		epgate_counter_put(rs->flows[i].ctr);
+	for (i = 0; i < rs->nprofiles; i++)
+		kfree(rs->profiles[i].userdata);
+	kfree(rs->profiles);
+	kvfree(rs->ranges);
 	epg_table_free(rs->table);
 	kvfree(rs);
 }
@@ -79,7 +108,8 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-static int parse_prefix(const struct nlattr *attr, struct epg_prefix *p,
+static int parse_prefix(const struct epgate_set_part *part,
+			const struct nlattr *attr, struct epg_prefix *p,
 			struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[EPGATE_PREFIX_MAX + 1];
@@ -89,13 +119,14 @@ static int parse_prefix(const struct nlattr *attr, struct epg_prefix *p,
 	memset(p, 0, sizeof(*p));
 	if (!attr)
 		return 0;	/* unbound role: any address */
-	ret = nla_parse_nested(tb, EPGATE_PREFIX_MAX, attr, NULL, extack);
+	ret = nla_parse_nested(tb, EPGATE_PREFIX_MAX, attr, NULL,
+			       part->here ? extack : NULL);
 	if (ret)
 		return ret;
 	if (!tb[EPGATE_PREFIX_FAMILY] || !tb[EPGATE_PREFIX_ADDR] ||
 	    !tb[EPGATE_PREFIX_LEN]) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "prefix needs family, address and length");
+		SET_ERR(part, extack, attr,
+			"prefix needs family, address and length");
 		return -EINVAL;
 	}
 	p->family = nla_get_u8(tb[EPGATE_PREFIX_FAMILY]);
@@ -109,55 +140,120 @@ static int parse_prefix(const struct nlattr *attr, struct epg_prefix *p,
 		maxlen = 128;
 		break;
 	default:
-		NL_SET_ERR_MSG_ATTR(extack, tb[EPGATE_PREFIX_FAMILY],
-				    "prefix family must be AF_INET or AF_INET6");
+		SET_ERR(part, extack, tb[EPGATE_PREFIX_FAMILY],
+			"prefix family must be AF_INET or AF_INET6");
 		return -EINVAL;
 	}
 	if (nla_len(tb[EPGATE_PREFIX_ADDR]) != alen) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EPGATE_PREFIX_ADDR],
-				    "address length does not match the family");
+		SET_ERR(part, extack, tb[EPGATE_PREFIX_ADDR],
+			"address length does not match the family");
 		return -EINVAL;
 	}
 	p->len = nla_get_u8(tb[EPGATE_PREFIX_LEN]);
 	if (p->len > maxlen) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EPGATE_PREFIX_LEN],
-				    "prefix length too long for the family");
+		SET_ERR(part, extack, tb[EPGATE_PREFIX_LEN],
+			"prefix length too long for the family");
 		return -EINVAL;
 	}
 	nla_memcpy(p->addr, tb[EPGATE_PREFIX_ADDR], alen);
 	return 0;
 }
 
-static int parse_flow(const struct nlattr *attr, struct flow_set *set,
+/* The profile called @name, created (no user data) when @create. */
+static int find_profile(struct flow_set *set, const char *name, bool create)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->nprofiles; i++) {
+		if (!strcmp(set->profiles[i].name, name))
+			return i;
+	}
+	if (!create)
+		return -ENOENT;
+	if (set->nprofiles == EPGATE_MAX_PROFILES)
+		return -E2BIG;
+	set->profiles[i].name = name;
+	set->profiles[i].mode = -1;
+	set->nprofiles++;
+	return i;
+}
+
+static int parse_profile(const struct epgate_set_part *part,
+			 const struct nlattr *attr, struct flow_set *set,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[EPGATE_PROFILE_MAX + 1];
+	struct parsed_profile *p;
+	const char *name;
+	int ret;
+
+	ret = nla_parse_nested(tb, EPGATE_PROFILE_MAX, attr, NULL,
+			       part->here ? extack : NULL);
+	if (ret)
+		return ret;
+	if (!tb[EPGATE_PROFILE_NAME]) {
+		SET_ERR(part, extack, attr, "profile needs a name");
+		return -EINVAL;
+	}
+	name = nla_data(tb[EPGATE_PROFILE_NAME]);
+	if (!valid_name(name)) {
+		SET_ERR(part, extack, tb[EPGATE_PROFILE_NAME],
+			"profile name: letters, digits, _ - . only");
+		return -EINVAL;
+	}
+	if (find_profile(set, name, false) >= 0) {
+		SET_ERR(part, extack, tb[EPGATE_PROFILE_NAME],
+			"duplicate profile");
+		return -EINVAL;
+	}
+	ret = find_profile(set, name, true);
+	if (ret < 0) {
+		SET_ERR(part, extack, attr, "too many profiles (max 64)");
+		return ret;
+	}
+	p = &set->profiles[ret];
+	if (tb[EPGATE_PROFILE_MODE])
+		p->mode = nla_get_u8(tb[EPGATE_PROFILE_MODE]);
+	if (tb[EPGATE_PROFILE_USERDATA]) {
+		p->userdata = nla_data(tb[EPGATE_PROFILE_USERDATA]);
+		p->udlen = nla_len(tb[EPGATE_PROFILE_USERDATA]);
+	}
+	return 0;
+}
+
+static int parse_flow(const struct epgate_set_part *part,
+		      const struct nlattr *attr, struct flow_set *set,
 		      unsigned int i, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[EPGATE_FLOW_MAX + 1];
 	struct epg_flow_spec *spec = &set->specs[i];
 	struct parsed_flow *f = &set->flows[i];
 	struct epg_range *ranges = &set->ranges[i * EPGATE_MAX_RANGES];
+	struct parsed_profile *p;
 	const struct nlattr *r;
 	unsigned int nr = 0;
 	int ret, rem;
 
-	ret = nla_parse_nested(tb, EPGATE_FLOW_MAX, attr, NULL, extack);
+	ret = nla_parse_nested(tb, EPGATE_FLOW_MAX, attr, NULL,
+			       part->here ? extack : NULL);
 	if (ret)
 		return ret;
 	if (!tb[EPGATE_FLOW_PROFILE] || !tb[EPGATE_FLOW_NAME] ||
 	    !tb[EPGATE_FLOW_PROTO] || !tb[EPGATE_FLOW_PORTS]) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "flow needs profile, name, proto and ports");
+		SET_ERR(part, extack, attr,
+			"flow needs profile, name, proto and ports");
 		return -EINVAL;
 	}
 	f->profile = nla_data(tb[EPGATE_FLOW_PROFILE]);
 	f->name = nla_data(tb[EPGATE_FLOW_NAME]);
 	if (!valid_name(f->profile)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EPGATE_FLOW_PROFILE],
-				    "profile name: letters, digits, _ - . only");
+		SET_ERR(part, extack, tb[EPGATE_FLOW_PROFILE],
+			"profile name: letters, digits, _ - . only");
 		return -EINVAL;
 	}
 	if (!valid_name(f->name)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EPGATE_FLOW_NAME],
-				    "flow name: letters, digits, _ - . only");
+		SET_ERR(part, extack, tb[EPGATE_FLOW_NAME],
+			"flow name: letters, digits, _ - . only");
 		return -EINVAL;
 	}
 
@@ -170,8 +266,8 @@ static int parse_flow(const struct nlattr *attr, struct flow_set *set,
 		spec->proto = EPG_PROTO_UDP;
 		break;
 	default:
-		NL_SET_ERR_MSG_ATTR(extack, tb[EPGATE_FLOW_PROTO],
-				    "proto must be IPPROTO_TCP or IPPROTO_UDP");
+		SET_ERR(part, extack, tb[EPGATE_FLOW_PROTO],
+			"proto must be IPPROTO_TCP or IPPROTO_UDP");
 		return -EINVAL;
 	}
 
@@ -183,44 +279,64 @@ static int parse_flow(const struct nlattr *attr, struct flow_set *set,
 		struct nlattr *rt[EPGATE_RANGE_MAX + 1];
 
 		if (nr == EPGATE_MAX_RANGES) {
-			NL_SET_ERR_MSG_ATTR(extack, r,
-					    "too many port ranges in a flow (max 64)");
+			SET_ERR(part, extack, r,
+				"too many port ranges in a flow (max 64)");
 			return -E2BIG;
 		}
-		ret = nla_parse_nested(rt, EPGATE_RANGE_MAX, r, NULL, extack);
+		ret = nla_parse_nested(rt, EPGATE_RANGE_MAX, r, NULL,
+				       part->here ? extack : NULL);
 		if (ret)
 			return ret;
 		if (!rt[EPGATE_RANGE_LO]) {
-			NL_SET_ERR_MSG_ATTR(extack, r, "port range without LO");
+			SET_ERR(part, extack, r, "port range without LO");
 			return -EINVAL;
 		}
 		ranges[nr].lo = nla_get_u16(rt[EPGATE_RANGE_LO]);
 		ranges[nr].hi = rt[EPGATE_RANGE_HI] ?
 				nla_get_u16(rt[EPGATE_RANGE_HI]) : ranges[nr].lo;
 		if (ranges[nr].hi < ranges[nr].lo) {
-			NL_SET_ERR_MSG_ATTR(extack, r, "port range with HI < LO");
+			SET_ERR(part, extack, r, "port range with HI < LO");
 			return -EINVAL;
 		}
 		nr++;
 	}
 	if (!nr) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EPGATE_FLOW_PORTS],
-				    "flow without ports");
+		SET_ERR(part, extack, tb[EPGATE_FLOW_PORTS],
+			"flow without ports");
 		return -EINVAL;
 	}
 
-	ret = parse_prefix(tb[EPGATE_FLOW_FROM], &spec->from, extack);
+	ret = parse_prefix(part, tb[EPGATE_FLOW_FROM], &spec->from, extack);
 	if (ret)
 		return ret;
-	ret = parse_prefix(tb[EPGATE_FLOW_TO], &spec->to, extack);
+	ret = parse_prefix(part, tb[EPGATE_FLOW_TO], &spec->to, extack);
 	if (ret)
 		return ret;
+
+	/* A profile is monitored or enforced as a whole. */
+	ret = find_profile(set, f->profile, true);
+	if (ret < 0) {
+		SET_ERR(part, extack, tb[EPGATE_FLOW_PROFILE],
+			"too many profiles (max 64)");
+		return ret;
+	}
+	f->pidx = ret;
+	p = &set->profiles[ret];
+	if (p->mode < 0) {
+		p->mode = f->profile_mode;
+	} else if (p->mode != f->profile_mode) {
+		SET_ERR(part, extack, attr,
+			"flows of one profile disagree on its mode");
+		return -EINVAL;
+	}
+	p->nflows++;
 
 	spec->id = i;
 	spec->flags = f->profile_mode == EPGATE_MODE_MONITOR ?
 		      EPGATE_RF_MONITOR : 0;
 	spec->nranges = nr;
 	spec->ranges = ranges;
+	set->nranges += nr;
 	return 0;
 }
 
@@ -296,80 +412,162 @@ static void flow_set_free(struct flow_set *set)
 	kvfree(set->flows);
 	kvfree(set->specs);
 	kvfree(set->ranges);
+	kfree(set);
 }
 
-static int parse_flows(const struct nlattr *list, struct flow_set *set,
-		       struct netlink_ext_ack *extack)
+static unsigned int count_flows(const struct nlattr *list)
+{
+	const struct nlattr *attr;
+	unsigned int n = 0;
+	int rem;
+
+	if (list)
+		nla_for_each_nested(attr, list, rem)
+			n++;
+	return n;
+}
+
+/*
+ * Parse @nparts parts into one set.  Profiles come first (so that declared
+ * ones keep the order given), then flows in order.
+ */
+static struct flow_set *parse_set(const struct epgate_set_part *parts,
+				  unsigned int nparts, int *err,
+				  struct netlink_ext_ack *extack)
 {
 	struct name_index ix = { 0 };
 	const struct nlattr *attr;
-	unsigned int n = 0, i;
+	struct flow_set *set;
+	unsigned int n = 0, i, k;
 	int ret, rem;
 
-	memset(set, 0, sizeof(*set));
-	if (!list)
-		return 0;
-	nla_for_each_nested(attr, list, rem) {
-		if (++n > EPGATE_MAX_FLOWS) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "too many flows (max 4096)");
-			return -E2BIG;
+	for (k = 0; k < nparts; k++)
+		n += count_flows(parts[k].flows);
+	if (n > EPGATE_MAX_FLOWS) {
+		NL_SET_ERR_MSG(extack, "too many flows (max 4096)");
+		*err = -E2BIG;
+		return NULL;
+	}
+
+	*err = -ENOMEM;
+	set = kzalloc(sizeof(*set), GFP_KERNEL_ACCOUNT);
+	if (!set)
+		return NULL;
+	if (n) {
+		set->flows = kvcalloc(n, sizeof(*set->flows),
+				      GFP_KERNEL_ACCOUNT);
+		set->specs = kvcalloc(n, sizeof(*set->specs),
+				      GFP_KERNEL_ACCOUNT);
+		set->ranges = kvcalloc(n * EPGATE_MAX_RANGES,
+				       sizeof(*set->ranges), GFP_KERNEL_ACCOUNT);
+		if (!set->flows || !set->specs || !set->ranges ||
+		    index_init(&ix, n))
+			goto err;
+	}
+
+	for (k = 0; k < nparts; k++) {
+		if (!parts[k].profiles)
+			continue;
+		nla_for_each_nested(attr, parts[k].profiles, rem) {
+			ret = parse_profile(&parts[k], attr, set, extack);
+			if (ret)
+				goto err_ret;
 		}
 	}
-	if (!n)
-		return 0;
-
-	ret = -ENOMEM;
-	set->flows = kvcalloc(n, sizeof(*set->flows), GFP_KERNEL_ACCOUNT);
-	set->specs = kvcalloc(n, sizeof(*set->specs), GFP_KERNEL_ACCOUNT);
-	set->ranges = kvcalloc(n * EPGATE_MAX_RANGES, sizeof(*set->ranges),
-			       GFP_KERNEL_ACCOUNT);
-	if (!set->flows || !set->specs || !set->ranges ||
-	    index_init(&ix, n))
-		goto err;
 
 	i = 0;
-	nla_for_each_nested(attr, list, rem) {
-		ret = parse_flow(attr, set, i, extack);
-		if (ret)
-			goto err;
-		if (index_insert(&ix, set->flows[i].profile,
-				 set->flows[i].name, i, set_names, set,
-				 true) >= 0) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "duplicate flow (same profile and name)");
-			ret = -EINVAL;
-			goto err;
-		}
-		i++;
-	}
-	set->n = n;
-
-	/* A profile is monitored or enforced as a whole. */
-	for (i = 1; i < n; i++) {
-		unsigned int j;
-
-		for (j = 0; j < i; j++) {
-			if (strcmp(set->flows[i].profile, set->flows[j].profile))
-				continue;
-			if (set->flows[i].profile_mode != set->flows[j].profile_mode) {
-				NL_SET_ERR_MSG(extack,
-					       "flows of one profile disagree on its mode");
+	for (k = 0; k < nparts; k++) {
+		if (!parts[k].flows)
+			continue;
+		nla_for_each_nested(attr, parts[k].flows, rem) {
+			ret = parse_flow(&parts[k], attr, set, i, extack);
+			if (ret)
+				goto err_ret;
+			if (index_insert(&ix, set->flows[i].profile,
+					 set->flows[i].name, i, set_names, set,
+					 true) >= 0) {
+				SET_ERR(&parts[k], extack, attr,
+					"duplicate flow (same profile and name)");
 				ret = -EINVAL;
-				goto err;
+				goto err_ret;
 			}
-			break;
+			set->n = ++i;
 		}
+	}
+	for (i = 0; i < set->nprofiles; i++) {
+		if (set->profiles[i].mode < 0)
+			set->profiles[i].mode = EPGATE_MODE_ENFORCE;
 	}
 	kvfree(ix.slot);
-	return 0;
+	return set;
+err_ret:
+	*err = ret;
 err:
 	kvfree(ix.slot);
 	flow_set_free(set);
-	return ret;
+	return NULL;
 }
 
-/* Under en->lock: give every new flow a counter, reusing by identity. */
+int epgate_check_part(const struct epgate_set_part *part,
+		      unsigned int *nflows, struct netlink_ext_ack *extack)
+{
+	struct flow_set *set;
+	int ret;
+
+	set = parse_set(part, 1, &ret, extack);
+	if (!set)
+		return ret;
+	*nflows = set->n;
+	flow_set_free(set);
+	return 0;
+}
+
+/* Copy what GET_FLOWS and GET_PROFILES give back into @rs. */
+static int fill_ruleset(struct epgate_ruleset *rs, const struct flow_set *set)
+{
+	unsigned int i, off = 0;
+
+	rs->profiles = kcalloc(max(set->nprofiles, 1U), sizeof(*rs->profiles),
+			       GFP_KERNEL_ACCOUNT);
+	rs->ranges = kvcalloc(max(set->nranges, 1U), sizeof(*rs->ranges),
+			      GFP_KERNEL_ACCOUNT);
+	if (!rs->profiles || !rs->ranges)
+		return -ENOMEM;
+	for (i = 0; i < set->nprofiles; i++) {
+		const struct parsed_profile *p = &set->profiles[i];
+		struct epgate_profile *q = &rs->profiles[i];
+
+		strscpy(q->name, p->name, sizeof(q->name));
+		q->mode = p->mode;
+		q->nflows = p->nflows;
+		if (p->udlen) {
+			q->userdata = kmemdup(p->userdata, p->udlen,
+					      GFP_KERNEL_ACCOUNT);
+			if (!q->userdata)
+				return -ENOMEM;
+			q->udlen = p->udlen;
+		}
+		rs->nprofiles = i + 1;
+	}
+	for (i = 0; i < set->n; i++) {
+		const struct epg_flow_spec *spec = &set->specs[i];
+		struct epgate_flow *f = &rs->flows[i];
+
+		f->proto = set->flows[i].proto;
+		f->profile_mode = set->flows[i].profile_mode;
+		f->profile = set->flows[i].pidx;
+		f->from = spec->from;
+		f->to = spec->to;
+		f->nranges = spec->nranges;
+		f->first_range = off;
+		memcpy(&rs->ranges[off], spec->ranges,
+		       spec->nranges * sizeof(*spec->ranges));
+		off += spec->nranges;
+	}
+	return 0;
+}
+
+/* Give every new flow a counter, reusing by identity. */
 static int attach_counters(struct epgate_ruleset *rs,
 			   const struct flow_set *set,
 			   const struct epgate_ruleset *old)
@@ -397,34 +595,33 @@ static int attach_counters(struct epgate_ruleset *rs,
 			if (!rs->flows[i].ctr)
 				break;
 		}
-		rs->flows[i].proto = f->proto;
-		rs->flows[i].profile_mode = f->profile_mode;
 		rs->nflows = i + 1;
 	}
 	kvfree(ix.slot);
 	return i == set->n ? 0 : -ENOMEM;
 }
 
-int epgate_set_flows(struct net *net, const struct nlattr *list,
-		     struct netlink_ext_ack *extack)
+int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
+			 unsigned int nparts, struct netlink_ext_ack *extack)
 {
 	struct epgate_net *en = epgate_pernet(net);
-	struct epgate_ruleset *rs, *old;
-	struct flow_set set;
+	struct epgate_ruleset *rs = NULL, *old;
+	struct flow_set *set;
 	char *err;
 	int ret;
 
-	ret = parse_flows(list, &set, extack);
-	if (ret)
+	lockdep_assert_held(&en->lock);
+	set = parse_set(parts, nparts, &ret, extack);
+	if (!set)
 		return ret;
 
 	ret = -ENOMEM;
 	err = kzalloc(128, GFP_KERNEL);
-	rs = kvzalloc(struct_size(rs, flows, set.n), GFP_KERNEL_ACCOUNT);
+	rs = kvzalloc(struct_size(rs, flows, set->n), GFP_KERNEL_ACCOUNT);
 	if (!rs || !err)
 		goto out;
 
-	ret = epg_table_build(set.specs, set.n, &rs->table, err, 128);
+	ret = epg_table_build(set->specs, set->n, &rs->table, err, 128);
 	if (ret) {
 #ifdef NL_SET_ERR_MSG_FMT
 		NL_SET_ERR_MSG_FMT(extack, "flow table: %s", err);
@@ -436,19 +633,19 @@ int epgate_set_flows(struct net *net, const struct nlattr *list,
 		goto out;
 	}
 
-	mutex_lock(&en->lock);
 	old = rcu_dereference_protected(en->rs, lockdep_is_held(&en->lock));
-	ret = attach_counters(rs, &set, old);
+	ret = fill_ruleset(rs, set);
+	if (!ret)
+		ret = attach_counters(rs, set, old);
 	if (!ret) {
 		rcu_assign_pointer(en->rs, rs);
 		atomic64_inc(&en->generation);
 		call_rcu(&old->rcu, ruleset_free_rcu);
 		rs = NULL;
 	}
-	mutex_unlock(&en->lock);
 out:
 	epgate_ruleset_free(rs);
 	kfree(err);
-	flow_set_free(&set);
+	flow_set_free(set);
 	return ret;
 }

@@ -27,6 +27,10 @@ static int __init epgate_mod_init(void)
 	if (ret)
 		goto err_sysfs;
 
+	ret = epgate_xact_init();
+	if (ret)
+		goto err_xact;
+
 	/* Last: from here on userspace can send commands. */
 	ret = epgate_genl_init();
 	if (ret)
@@ -36,6 +40,8 @@ static int __init epgate_mod_init(void)
 	return 0;
 
 err_genl:
+	epgate_xact_uninit();
+err_xact:
 	epgate_sysfs_uninit();
 err_sysfs:
 	epgate_pernet_uninit();
@@ -46,6 +52,7 @@ static void __exit epgate_mod_exit(void)
 {
 	/* First: no more updates from userspace. */
 	epgate_genl_uninit();
+	epgate_xact_uninit();
 	epgate_sysfs_uninit();
 	epgate_pernet_uninit();
 }

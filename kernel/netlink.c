@@ -57,8 +57,20 @@ static const struct nla_policy flow_policy[EPGATE_FLOW_MAX + 1] = {
 						      EPGATE_MODE_ENFORCE),
 };
 
+static const struct nla_policy profile_policy[EPGATE_PROFILE_MAX + 1] = {
+	[EPGATE_PROFILE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = EPGATE_NAME_MAX - 1 },
+	[EPGATE_PROFILE_MODE] = NLA_POLICY_RANGE(NLA_U8, EPGATE_MODE_MONITOR,
+						 EPGATE_MODE_ENFORCE),
+	[EPGATE_PROFILE_USERDATA] = { .type = NLA_BINARY,
+				      .len = EPGATE_USERDATA_MAX },
+};
+
 static const struct nla_policy set_flows_policy[EPGATE_A_MAX + 1] = {
 	[EPGATE_A_FLOWS] = NLA_POLICY_NESTED_ARRAY(flow_policy),
+	[EPGATE_A_PROFILES] = NLA_POLICY_NESTED_ARRAY(profile_policy),
+	[EPGATE_A_GENERATION] = { .type = NLA_U64 },
+	[EPGATE_A_XACT_FLAGS] = NLA_POLICY_MASK(NLA_U32, EPGATE_XACT_ALL),
 };
 
 static struct genl_family epgate_genl_family;
@@ -162,11 +174,53 @@ static int epgate_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int epgate_set_flows_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return epgate_set_flows(genl_info_net(info), info->attrs[EPGATE_A_FLOWS],
-				info->extack);
+	return epgate_set_flows(genl_info_net(info), info->snd_portid,
+				info->attrs, info->extack);
 }
 
-static int put_flow(struct sk_buff *skb, const struct epgate_flow *f)
+static int put_prefix(struct sk_buff *skb, int type,
+		      const struct epg_prefix *p)
+{
+	struct nlattr *nest;
+
+	if (!p->family)
+		return 0;	/* any address */
+	nest = nla_nest_start(skb, type);
+	if (!nest ||
+	    nla_put_u8(skb, EPGATE_PREFIX_FAMILY, p->family) ||
+	    nla_put(skb, EPGATE_PREFIX_ADDR, p->family == AF_INET ? 4 : 16,
+		    p->addr) ||
+	    nla_put_u8(skb, EPGATE_PREFIX_LEN, p->len))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_ranges(struct sk_buff *skb, const struct epgate_ruleset *rs,
+		      const struct epgate_flow *f)
+{
+	struct nlattr *list, *entry;
+	unsigned int i;
+
+	list = nla_nest_start(skb, EPGATE_FLOW_PORTS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < f->nranges; i++) {
+		const struct epg_range *r = &rs->ranges[f->first_range + i];
+
+		entry = nla_nest_start(skb, i + 1);
+		if (!entry ||
+		    nla_put_u16(skb, EPGATE_RANGE_LO, r->lo) ||
+		    nla_put_u16(skb, EPGATE_RANGE_HI, r->hi))
+			return -EMSGSIZE;
+		nla_nest_end(skb, entry);
+	}
+	nla_nest_end(skb, list);
+	return 0;
+}
+
+static int put_flow(struct sk_buff *skb, const struct epgate_ruleset *rs,
+		    const struct epgate_flow *f)
 {
 	struct nlattr *nest;
 	u64 packets, bytes;
@@ -177,10 +231,44 @@ static int put_flow(struct sk_buff *skb, const struct epgate_flow *f)
 	    nla_put_string(skb, EPGATE_FLOW_PROFILE, f->ctr->profile) ||
 	    nla_put_string(skb, EPGATE_FLOW_NAME, f->ctr->name) ||
 	    nla_put_u8(skb, EPGATE_FLOW_PROTO, f->proto) ||
+	    put_ranges(skb, rs, f) ||
+	    put_prefix(skb, EPGATE_FLOW_FROM, &f->from) ||
+	    put_prefix(skb, EPGATE_FLOW_TO, &f->to) ||
 	    nla_put_u8(skb, EPGATE_FLOW_PROFILE_MODE, f->profile_mode) ||
 	    nla_put_u64_64bit(skb, EPGATE_FLOW_PACKETS, packets,
 			      EPGATE_FLOW_PAD) ||
 	    nla_put_u64_64bit(skb, EPGATE_FLOW_BYTES, bytes, EPGATE_FLOW_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_profile(struct sk_buff *skb, const struct epgate_ruleset *rs,
+		       u32 idx)
+{
+	const struct epgate_profile *p = &rs->profiles[idx];
+	u64 packets = 0, bytes = 0, fp, fb;
+	struct nlattr *nest;
+	u32 i;
+
+	for (i = 0; i < rs->nflows; i++) {
+		if (rs->flows[i].profile != idx)
+			continue;
+		epgate_counter_sum(rs->flows[i].ctr, &fp, &fb);
+		packets += fp;
+		bytes += fb;
+	}
+	nest = nla_nest_start(skb, EPGATE_A_PROFILE);
+	if (!nest ||
+	    nla_put_string(skb, EPGATE_PROFILE_NAME, p->name) ||
+	    nla_put_u8(skb, EPGATE_PROFILE_MODE, p->mode) ||
+	    nla_put_u32(skb, EPGATE_PROFILE_NFLOWS, p->nflows) ||
+	    (p->udlen &&
+	     nla_put(skb, EPGATE_PROFILE_USERDATA, p->udlen, p->userdata)) ||
+	    nla_put_u64_64bit(skb, EPGATE_PROFILE_PACKETS, packets,
+			      EPGATE_PROFILE_PAD) ||
+	    nla_put_u64_64bit(skb, EPGATE_PROFILE_BYTES, bytes,
+			      EPGATE_PROFILE_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -209,7 +297,37 @@ static int epgate_get_flows_dump(struct sk_buff *skb,
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (put_flow(skb, &rs->flows[idx])) {
+		if (put_flow(skb, rs, &rs->flows[idx])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+/* As the flows dump, one message per profile. */
+static int epgate_get_profiles_dump(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	struct epgate_net *en = epgate_pernet(sock_net(skb->sk));
+	const struct epgate_ruleset *rs;
+	unsigned long idx = cb->args[0];
+	void *hdr;
+
+	rcu_read_lock();
+	rs = rcu_dereference(en->rs);
+	cb->seq = (u32)atomic64_read(&en->generation) + 1;
+	for (; idx < rs->nprofiles; idx++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &epgate_genl_family,
+				  NLM_F_MULTI, EPGATE_CMD_GET_PROFILES);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (put_profile(skb, rs, idx)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -244,6 +362,12 @@ static const struct genl_ops epgate_genl_ops[] = {
 	{
 		.cmd = EPGATE_CMD_GET_FLOWS,
 		.dumpit = epgate_get_flows_dump,
+		.policy = epgate_no_attrs_policy,
+		.maxattr = EPGATE_A_MAX,
+	},
+	{
+		.cmd = EPGATE_CMD_GET_PROFILES,
+		.dumpit = epgate_get_profiles_dump,
 		.policy = epgate_no_attrs_policy,
 		.maxattr = EPGATE_A_MAX,
 	},

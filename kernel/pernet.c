@@ -62,6 +62,9 @@ static void __net_exit epgate_net_exit(struct net *net)
 	struct epgate_net *en = epgate_pernet(net);
 
 	epgate_config_release_ct(net);
+	mutex_lock(&en->lock);
+	epgate_xact_free(en);
+	mutex_unlock(&en->lock);
 	free_state(en);
 }
 

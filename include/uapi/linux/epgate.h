@@ -52,8 +52,8 @@
  *   one.  Counters follow the flow identity (profile, name): a flow present
  *   before and after keeps counting; a flow that leaves loses its counters.
  *     EPGATE_A_FLOWS         nested array (entry types 1, 2, ...) of flows,
- *                            0..EPGATE_MAX_FLOWS entries, in priority
- *                            order (first match wins and is counted):
+ *                            in priority order (first match wins and is
+ *                            counted):
  *       EPGATE_FLOW_PROFILE  NLA_NUL_STRING  1..EPGATE_NAME_MAX-1 bytes
  *       EPGATE_FLOW_NAME     NLA_NUL_STRING  1..EPGATE_NAME_MAX-1 bytes
  *       EPGATE_FLOW_PROTO    NLA_U8          IPPROTO_TCP or IPPROTO_UDP
@@ -64,28 +64,62 @@
  *       EPGATE_FLOW_TO       nested prefix   responder; absent: any address
  *         EPGATE_PREFIX_FAMILY NLA_U8        AF_INET or AF_INET6
  *         EPGATE_PREFIX_ADDR   NLA_BINARY    4 or 16 bytes, network order
- *         EPGATE_PREFIX_LEN    NLA_U8        <= 32 or 128; no host bits set
+ *         EPGATE_PREFIX_LEN    NLA_U8        <= 32 or 128
  *       EPGATE_FLOW_PROFILE_MODE NLA_U8      enum epgate_mode: ENFORCE
  *                                            (default) or MONITOR;
  *                                            the same for every flow of a
  *                                            profile
- *   A prefix of length 0 (0.0.0.0/0, ::/0) matches every address of its
- *   family only; an absent prefix matches both families.
- *   Size: the whole set travels in the one EPGATE_A_FLOWS attribute, whose
- *   length field is 16 bits, so a set must encode in 65,535 bytes (about
- *   700 one-range flows; the five vendor profiles take a few KiB).  Larger
- *   sets need a multi-message transaction (a future ABI version).
+ *     EPGATE_A_PROFILES      nested array of profiles (optional), at most
+ *                            EPGATE_MAX_PROFILES in the whole set:
+ *       EPGATE_PROFILE_NAME  NLA_NUL_STRING  1..EPGATE_NAME_MAX-1 bytes
+ *       EPGATE_PROFILE_MODE  NLA_U8          MONITOR or ENFORCE; must agree
+ *                                            with the profile's flows
+ *       EPGATE_PROFILE_USERDATA NLA_BINARY   0..EPGATE_USERDATA_MAX bytes,
+ *                                            kept and dumped verbatim (the
+ *                                            tool stores how the profile
+ *                                            was enabled, like nftables'
+ *                                            NFTA_RULE_USERDATA)
+ *                            A profile may have no flows (enabled, all of
+ *                            its flows opt-in).  A flow's profile that is
+ *                            not listed is created with no user data.
+ *     EPGATE_A_GENERATION    NLA_U64 (optional): the generation the set was
+ *                            computed from.  The set is committed only if
+ *                            it is still the current generation, else
+ *                            -ESTALE: a read-modify-write by two tools at
+ *                            once cannot lose either's change silently.
+ *     EPGATE_A_XACT_FLAGS    NLA_U32 (optional): EPGATE_XACT_MORE stages
+ *                            this message's flows and profiles and waits
+ *                            for more; the first message without it
+ *                            commits everything staged plus its own.
+ *   Large sets: one attribute holds at most 65,535 bytes (about 700
+ *   one-range flows), so a larger set is split over several messages, each
+ *   with its own EPGATE_A_FLOWS, all but the last with EPGATE_XACT_MORE.
+ *   Each message is validated when it arrives (its errors carry its
+ *   extack); cross-message checks (duplicates, limits, the table build)
+ *   happen at the commit.  A transaction belongs to the netlink socket
+ *   that opened it: another socket's SET_FLOWS gets -EBUSY until it
+ *   commits, fails or the socket is closed (which discards it).  Any error
+ *   discards the whole transaction; nothing staged is ever visible to
+ *   packets.  Totals: EPGATE_MAX_FLOWS flows, EPGATE_XACT_MAX_BYTES of
+ *   staged attributes.
  *   Without EPGATE_A_FLOWS the set becomes empty.  Duplicate (profile,
  *   name) pairs are rejected.  A profile in MONITOR changes one thing:
  *   a packet to a port that only monitored profiles use, matching none of
  *   their flows (a role binding excluded it), is counted as would_drop and
  *   passes instead of being dropped.
- *
  * EPGATE_CMD_GET_FLOWS (dump)
  *   One message per flow, EPGATE_A_FLOW nesting EPGATE_FLOW_PROFILE, NAME,
- *   PROTO, PROFILE_MODE, PACKETS and BYTES (NLA_U64).  A dump that spans a
- *   replacement of the flow set has NLM_F_DUMP_INTR set on its messages
- *   (genl_dump_check_consistent() over the generation); the tool retries.
+ *   PROTO, PORTS, FROM and TO (when bound), PROFILE_MODE, PACKETS and BYTES
+ *   (NLA_U64): the flow as it was set, so a tool can rebuild the set.
+ *   A dump that spans a replacement of the flow set has NLM_F_DUMP_INTR
+ *   set on its messages (genl_dump_check_consistent() over the
+ *   generation); the tool retries.  Large sets are naturally multi-part.
+ *
+ * EPGATE_CMD_GET_PROFILES (dump)
+ *   One message per profile of the active set, EPGATE_A_PROFILE nesting
+ *   EPGATE_PROFILE_NAME, MODE, NFLOWS (NLA_U32), USERDATA (when set),
+ *   PACKETS and BYTES (sums over its flows), with the same NLM_F_DUMP_INTR
+ *   rule.
  *
  * Validation
  * ----------
@@ -105,7 +139,7 @@
  * Bumped on every incompatible change of commands or attributes.  The tool
  * compares it with the module's EPGATE_A_ABI_VERSION before anything else.
  */
-#define EPGATE_ABI_VERSION	1
+#define EPGATE_ABI_VERSION	2
 
 enum epgate_mode {
 	EPGATE_MODE_OFF,	/* hook does nothing */
@@ -128,6 +162,13 @@ enum epgate_mode {
 #define EPGATE_MAX_FLOWS	4096
 #define EPGATE_MAX_RANGES	64	/* per flow */
 #define EPGATE_MAX_IFACES	8	/* per direction */
+#define EPGATE_MAX_PROFILES	64
+#define EPGATE_USERDATA_MAX	512	/* bytes per profile */
+#define EPGATE_XACT_MAX_BYTES	(4U << 20)	/* staged per transaction */
+
+/* EPGATE_A_XACT_FLAGS */
+#define EPGATE_XACT_MORE	(1U << 0)	/* stage; more messages follow */
+#define EPGATE_XACT_ALL		EPGATE_XACT_MORE
 
 enum epgate_cmd {
 	EPGATE_CMD_UNSPEC,
@@ -135,6 +176,7 @@ enum epgate_cmd {
 	EPGATE_CMD_SET_CONFIG,
 	EPGATE_CMD_SET_FLOWS,
 	EPGATE_CMD_GET_FLOWS,
+	EPGATE_CMD_GET_PROFILES,
 	__EPGATE_CMD_MAX
 };
 #define EPGATE_CMD_MAX (__EPGATE_CMD_MAX - 1)
@@ -156,6 +198,9 @@ enum epgate_attr {
 	EPGATE_A_FLOWS,		/* nested array of enum epgate_flow_attr */
 	EPGATE_A_FLOW,		/* nested, enum epgate_flow_attr (dump) */
 	EPGATE_A_PAD,
+	EPGATE_A_XACT_FLAGS,	/* NLA_U32, EPGATE_XACT_* */
+	EPGATE_A_PROFILES,	/* nested array of enum epgate_profile_attr */
+	EPGATE_A_PROFILE,	/* nested, enum epgate_profile_attr (dump) */
 	__EPGATE_A_MAX
 };
 #define EPGATE_A_MAX (__EPGATE_A_MAX - 1)
@@ -193,6 +238,19 @@ enum epgate_flow_attr {
 	__EPGATE_FLOW_MAX
 };
 #define EPGATE_FLOW_MAX (__EPGATE_FLOW_MAX - 1)
+
+enum epgate_profile_attr {
+	EPGATE_PROFILE_UNSPEC,
+	EPGATE_PROFILE_NAME,	/* NLA_NUL_STRING */
+	EPGATE_PROFILE_MODE,	/* NLA_U8, MONITOR or ENFORCE */
+	EPGATE_PROFILE_USERDATA, /* NLA_BINARY, <= EPGATE_USERDATA_MAX */
+	EPGATE_PROFILE_NFLOWS,	/* NLA_U32, dump only */
+	EPGATE_PROFILE_PACKETS,	/* NLA_U64, dump only */
+	EPGATE_PROFILE_BYTES,	/* NLA_U64, dump only */
+	EPGATE_PROFILE_PAD,
+	__EPGATE_PROFILE_MAX
+};
+#define EPGATE_PROFILE_MAX (__EPGATE_PROFILE_MAX - 1)
 
 enum epgate_range_attr {
 	EPGATE_RANGE_UNSPEC,
