@@ -21,6 +21,10 @@ static const struct {
 	{ "mode", mode_main, "Set the mode: off, monitor or enforce" },
 	{ "config", config_main, "Set the hooks, interface scope or fwmark" },
 	{ "load", load_main, "Replace the flow set with a flow list file" },
+	{ "profile", profile_main, "List, show and check vendor profiles" },
+	{ "enable", enable_main, "Enable vendor profiles: replace their flows in one transaction" },
+	{ "disable", disable_main, "Disable vendor profiles" },
+	{ "lookup", lookup_main, "Which enabled flows allow a protocol and port" },
 };
 
 static void show_usage(FILE *f)

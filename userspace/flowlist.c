@@ -293,6 +293,15 @@ bad_len:
 	return fail(p, t->col, "bad prefix length in '%s'", qt(p, 0, t));
 }
 
+int flowlist_parse_prefix(const char *s, struct flowlist_prefix *pfx,
+			  struct flowlist_error *err)
+{
+	struct parser p = { .err = err, .line = 1 };
+	struct tok t = { .s = s, .len = strlen(s), .col = 1 };
+
+	return parse_prefix(&p, &t, pfx);
+}
+
 /*
  * Split one line (without its newline) into at most FIELDS_MAX tokens,
  * stopping at a comment.  Control bytes other than tab and CR (tolerated

@@ -66,4 +66,11 @@ int flowlist_parse(const char *buf, size_t len, struct flowlist *fl,
 		   struct flowlist_error *err);
 void flowlist_free(struct flowlist *fl);
 
+/*
+ * One prefix as the flow list writes it: `any`, ADDR or ADDR/LEN, host bits
+ * zero.  Returns 0 or -EINVAL with err->msg set (line and col 1).
+ */
+int flowlist_parse_prefix(const char *s, struct flowlist_prefix *pfx,
+			  struct flowlist_error *err);
+
 #endif

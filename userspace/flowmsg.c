@@ -39,7 +39,7 @@ static size_t prefix_size(const struct flowlist_prefix *pfx)
 	       attr_size(pfx->family == AF_INET ? 4 : 16) + attr_size(1);
 }
 
-static size_t flow_size(const struct flowlist_flow *f)
+size_t flowmsg_flow_size(const struct flowlist_flow *f)
 {
 	size_t n = attr_size(0);	/* the array entry */
 	unsigned int i;
@@ -67,7 +67,7 @@ size_t flowmsg_flows_size(const struct flowlist *fl)
 		return 0;
 	n = attr_size(0);
 	for (i = 0; i < fl->n; i++)
-		n += flow_size(&fl->flows[i]);
+		n += flowmsg_flow_size(&fl->flows[i]);
 	return n;
 }
 
@@ -92,8 +92,8 @@ static void put_prefix(struct nlmsghdr *nlh, uint16_t type,
 	mnl_attr_nest_end(nlh, nest);
 }
 
-static void put_flow(struct nlmsghdr *nlh, uint16_t type,
-		     const struct flowlist_flow *f)
+void flowmsg_put_flow(struct nlmsghdr *nlh, uint16_t type,
+		      const struct flowlist_flow *f)
 {
 	struct nlattr *entry, *ports, *range;
 	unsigned int i;
@@ -129,7 +129,7 @@ int flowmsg_put(struct nlmsghdr *nlh, const struct flowlist *fl)
 		return -EMSGSIZE;
 	flows = mnl_attr_nest_start(nlh, EPGATE_A_FLOWS);
 	for (i = 0; i < fl->n; i++)
-		put_flow(nlh, i + 1, &fl->flows[i]);
+		flowmsg_put_flow(nlh, i + 1, &fl->flows[i]);
 	mnl_attr_nest_end(nlh, flows);
 	return 0;
 }

@@ -30,4 +30,9 @@ size_t flowmsg_size(const struct flowlist *fl);
  */
 int flowmsg_put(struct nlmsghdr *nlh, const struct flowlist *fl);
 
+/* Bytes of one flow's array entry, and the entry itself (type = index). */
+size_t flowmsg_flow_size(const struct flowlist_flow *f);
+void flowmsg_put_flow(struct nlmsghdr *nlh, uint16_t type,
+		      const struct flowlist_flow *f);
+
 #endif

@@ -105,6 +105,12 @@ void json_bool(struct json *j, const char *key, bool val)
 	fputs(val ? "true" : "false", j->f);
 }
 
+void json_null(struct json *j, const char *key)
+{
+	lead(j, key);
+	fputs("null", j->f);
+}
+
 void json_finish(struct json *j)
 {
 	fputc('\n', j->f);

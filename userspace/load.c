@@ -18,6 +18,7 @@
 
 #include "flowlist.h"
 #include "flowmsg.h"
+#include "flowset.h"
 #include "genl.h"
 #include "status.h"
 #include "subcommands.h"
@@ -102,12 +103,8 @@ static int prepare(const char *path, struct load_file *lf)
 		return ret;
 	}
 	size = flowmsg_flows_size(&lf->fl);
-	if (size > FLOWMSG_NEST_MAX) {
-		fprintf(stderr,
-			"%s: %s: %zu flows take %zu bytes, more than one netlink attribute holds (%d)\n",
-			prog, lf->shown, lf->fl.n, size, FLOWMSG_NEST_MAX);
-		return -EMSGSIZE;
-	}
+	if (size > FLOWMSG_NEST_MAX)
+		return 0;	/* a multi-message transaction: flowset_write() */
 	lf->buf = calloc(1, flowmsg_size(&lf->fl));
 	if (!lf->buf) {
 		fprintf(stderr, "%s: load: %s\n", prog, strerror(ENOMEM));
@@ -185,11 +182,19 @@ int load_main(int argc, const char *argv[])
 	if (ret)
 		goto out;
 	for (i = 0; i < nfiles; i++) {
+		if (!files[i].buf)
+			continue;
 		nlh = epgate_genl_msg(&g, files[i].buf, EPGATE_CMD_SET_FLOWS, 0);
 		flowmsg_put(nlh, &files[i].fl);		/* fits: sized above */
 	}
 	for (r = 0; r < repeat && !ret; r++) {
 		for (i = 0; i < nfiles && !ret; i++) {
+			struct flowset fs = { .fl = files[i].fl };
+
+			if (!files[i].buf) {
+				ret = flowset_write(&g, &fs, false);
+				continue;
+			}
 			nlh = files[i].buf;
 			nlh->nlmsg_seq = ++g.seq;
 			ret = epgate_genl_talk(&g, nlh, NULL, NULL);

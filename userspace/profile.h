@@ -4,7 +4,8 @@
  *
  * profile_parse() and profile_override() are pure (a buffer in, a profile
  * or one positioned error out) so that they can be unit tested and fuzzed;
- * profile_find() and profile_load() add the search path and the files.
+ * profile_path(), profile_load() and profile_list() add the search path
+ * and the files.
  * profile_compile() turns a profile plus the admin's bindings and options
  * into kernel flows (struct flowlist_flow, as `epgate load` pushes them).
  */
@@ -67,12 +68,18 @@ struct profile {
 	char document[PROFILE_STR_MAX];
 	char document_title[PROFILE_STR_MAX];
 	char file[256];			/* the profile's path */
+	/* Where NAME is, for profile_load()'s check against the file name. */
+	unsigned int name_line;		/* of the `profile` statement */
+	unsigned int name_col;		/* of its NAME */
 	struct profile_role *roles;
 	size_t nroles;
 	struct profile_option *options;
 	size_t noptions;
 	struct profile_flow *flows;	/* in file order */
 	size_t nflows;
+	/* The override files profile_override() applied, in order. */
+	char **overrides;
+	size_t noverrides;
 };
 
 /* A role bound to an address prefix at `epgate enable` (ROLE=PREFIX). */
@@ -91,8 +98,8 @@ int profile_parse(const char *file, const char *buf, size_t len,
 
 /*
  * Apply the override file @file (@len bytes of @buf) to @p.  The file must
- * name @p's profile.  Returns 0 or -EINVAL with @err filled; on error @p is
- * unchanged.
+ * name @p's profile.  Returns 0, with @file appended to @p->overrides; or
+ * -EINVAL with @err filled, or -ENOMEM; on error @p is unchanged.
  */
 int profile_override(struct profile *p, const char *file, const char *buf,
 		     size_t len, struct profile_error *err);
@@ -110,7 +117,10 @@ size_t profile_path(char *buf, size_t bufsz, const char **dirs, size_t max);
  * Load profile @name: the first NAME.profile on the path, then every
  * NAME.override on the path, lowest priority first.  A name that is not a
  * valid profile name, or that no directory holds, is an error ("unknown
- * profile 'x' (searched: ...)").
+ * profile 'x' (searched: ...)", with no file and line 0); so is a file
+ * whose `profile` statement names another profile.  A file that cannot be
+ * read is an error with its path as file and line 0.  Returns 0 or
+ * -errno; on error @p is empty.
  */
 int profile_load(const char *name, struct profile *p,
 		 struct profile_error *err);
@@ -140,7 +150,12 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 bool profile_has_role(const struct profile *p, const char *role);
 bool profile_has_option(const struct profile *p, const char *option);
 
-/* Write the message of @err as one line "FILE:LINE:COL: msg" to @f. */
+/*
+ * Write the message of @err as one line to @f: "FILE:LINE:COL: msg", or
+ * "FILE:LINE: msg" without a column, "FILE: msg" without a line (a file
+ * that cannot be read) and "msg" without a file (an unknown profile).  A
+ * caller prefixes the program name to the last two kinds.
+ */
 void profile_perror(FILE *f, const struct profile_error *err);
 
 /*

@@ -263,6 +263,8 @@ static void print_ifaces(FILE *f, const char *key,
 /* `key: value` lines, the key column 9 characters wide. */
 void status_print(const struct epgate_status *st, FILE *f)
 {
+	size_t i;
+
 	fprintf(f, "module:  epgate %s (abi %u)\n", st->version,
 		st->abi_version);
 	fprintf(f, "mode:    %s\n", mode_name(st->mode));
@@ -284,6 +286,17 @@ void status_print(const struct epgate_status *st, FILE *f)
 		(unsigned long long)st->counters[EPGATE_CTR_DROPPED],
 		(unsigned long long)st->counters[EPGATE_CTR_WOULD_DROP],
 		(unsigned long long)st->counters[EPGATE_CTR_MALFORMED]);
+	if (!st->profiles)
+		return;
+	if (!st->nprofiles)
+		fprintf(f, "profile: none\n");
+	for (i = 0; i < st->nprofiles; i++) {
+		const struct flowset_profile *p = &st->profiles[i];
+
+		fprintf(f, "profile: %-12s %-8s %4u flow%s%s%s\n", p->name,
+			mode_name(p->mode), p->nflows, p->nflows == 1 ? " " : "s",
+			p->udlen ? "  " : "", p->userdata);
+	}
 }
 
 static void json_ifaces(struct json *j, const char *key,
@@ -335,6 +348,22 @@ void status_print_json(const struct epgate_status *st, FILE *f)
 	for (i = EPGATE_CTR_ALLOWED; i <= EPGATE_CTR_MALFORMED; i++)
 		json_u64(&j, counter_names[i], st->counters[i]);
 	json_object_end(&j);
+	if (st->profiles) {
+		json_array_begin(&j, "profiles");
+		for (i = 0; i < st->nprofiles; i++) {
+			const struct flowset_profile *p = &st->profiles[i];
+
+			json_object_begin(&j, NULL);
+			json_string(&j, "name", p->name);
+			json_string(&j, "mode", mode_name(p->mode));
+			json_u64(&j, "flows", p->nflows);
+			json_string(&j, "args", p->userdata);
+			json_u64(&j, "packets", p->packets);
+			json_u64(&j, "bytes", p->bytes);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	}
 	json_object_end(&j);
 	json_finish(&j);
 }
@@ -390,6 +419,23 @@ err:
 	return ret;
 }
 
+int status_fetch(struct epgate_genl *g, struct epgate_status *st)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	const char *missing;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	memset(buf, 0, sizeof(buf));
+	nlh = epgate_genl_msg(g, buf, EPGATE_CMD_GET_STATUS, 0);
+	ret = epgate_genl_talk(g, nlh, status_parse, st);
+	if (ret)
+		return ret;
+	missing = status_missing(st);
+	return missing ? -EBADMSG : 0;
+}
+
 int status_connect(struct epgate_genl *g, const char *cmd)
 {
 	struct epgate_status st;
@@ -406,7 +452,8 @@ int status_main(int argc, const char *argv[])
 {
 	struct epgate_status st;
 	struct epgate_genl g;
-	int json = 0;
+	struct flowset fs;
+	int json = 0, ret;
 
 	if (argc == 2 && !strcmp(argv[1], "-j")) {
 		json = 1;
@@ -417,10 +464,19 @@ int status_main(int argc, const char *argv[])
 
 	if (fetch(&g, &st, "status", true))
 		return 1;
+	ret = flowset_read_profiles(&g, &fs);
 	epgate_genl_close(&g);
+	if (ret) {
+		fprintf(stderr, "%s: status: %s\n", prog,
+			epgate_genl_strerror(&g, ret));
+		return 1;
+	}
+	st.profiles = fs.profiles;
+	st.nprofiles = fs.nprofiles;
 	if (json)
 		status_print_json(&st, stdout);
 	else
 		status_print(&st, stdout);
+	flowset_free(&fs);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <linux/netlink.h>
 #include <linux/epgate.h>
 
+#include "flowset.h"
 #include "genl.h"
 
 struct epgate_status {
@@ -23,6 +24,9 @@ struct epgate_status {
 	uint64_t table_bytes;
 	uint32_t nflows;
 	uint64_t counters[EPGATE_CTR_MAX + 1];	/* by EPGATE_CTR_* */
+	/* Enabled profiles (GET_PROFILES), when fetched; else NULL. */
+	const struct flowset_profile *profiles;
+	size_t nprofiles;
 	unsigned int seen;		/* bit per EPGATE_A_* received */
 	unsigned int ctr_seen;		/* bit per EPGATE_CTR_* received */
 };
@@ -48,6 +52,9 @@ void status_print_json(const struct epgate_status *st, FILE *f);
  * (prefixed with @cmd for request errors) and returns a negative errno.
  */
 int status_connect(struct epgate_genl *g, const char *cmd);
+
+/* GET_STATUS on an open socket: 0, or -EBADMSG if incomplete. */
+int status_fetch(struct epgate_genl *g, struct epgate_status *st);
 
 const char *mode_name(unsigned int mode);
 

@@ -9,5 +9,9 @@ int stats_main(int argc, const char *argv[]);
 int mode_main(int argc, const char *argv[]);
 int config_main(int argc, const char *argv[]);
 int load_main(int argc, const char *argv[]);
+int enable_main(int argc, const char *argv[]);
+int disable_main(int argc, const char *argv[]);
+int lookup_main(int argc, const char *argv[]);
+int profile_main(int argc, const char *argv[]);
 
 #endif

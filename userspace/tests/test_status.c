@@ -128,7 +128,7 @@ static void test_full(void)
 
 	out = render(&st, 0);
 	if (!ok(out && !strcmp(out,
-		    "module:  epgate 0.2.0 (abi 1)\n"
+		    "module:  epgate 0.2.0 (abi 2)\n"
 		    "mode:    monitor\n"
 		    "hooks:   forward,output\n"
 		    "in:      eth0,br-lan\n"
@@ -143,7 +143,7 @@ static void test_full(void)
 
 	out = render(&st, 1);
 	if (!ok(out && !strcmp(out,
-		    "{\"version\": \"0.2.0\", \"abi_version\": 1, \"mode\": \"monitor\", "
+		    "{\"version\": \"0.2.0\", \"abi_version\": 2, \"mode\": \"monitor\", "
 		    "\"hooks\": [\"forward\", \"output\"], "
 		    "\"scope\": {\"in\": [\"eth0\", \"br-lan\"], \"out\": []}, "
 		    "\"mark\": {\"value\": 256, \"mask\": 65280}, "
@@ -153,6 +153,38 @@ static void test_full(void)
 		"JSON output"))
 		diag(out);
 	free(out);
+
+	{
+		struct flowset_profile p[2] = {
+			{ .name = "kaspersky", .mode = EPGATE_MODE_ENFORCE,
+			  .nflows = 6, .udlen = 16,
+			  .userdata = "server=10.0.2.10", .packets = 3 },
+			{ .name = "eset", .mode = EPGATE_MODE_MONITOR,
+			  .nflows = 1 },
+		};
+
+		st.profiles = p;
+		st.nprofiles = 2;
+		out = render(&st, 0);
+		if (!ok(out && strstr(out,
+			    "malformed 2\n"
+			    "profile: kaspersky    enforce     6 flows  server=10.0.2.10\n"
+			    "profile: eset         monitor     1 flow \n"),
+			"enabled profiles: one line each, with how they were enabled"))
+			diag(out);
+		free(out);
+		out = render(&st, 1);
+		if (!ok(out && strstr(out,
+			    "\"profiles\": [{\"name\": \"kaspersky\", \"mode\": \"enforce\", "
+			    "\"flows\": 6, \"args\": \"server=10.0.2.10\", \"packets\": 3, "
+			    "\"bytes\": 0}, {\"name\": \"eset\", \"mode\": \"monitor\", "
+			    "\"flows\": 1, \"args\": \"\", \"packets\": 0, \"bytes\": 0}]}\n"),
+			"enabled profiles in JSON"))
+			diag(out);
+		free(out);
+		st.profiles = NULL;
+		st.nprofiles = 0;
+	}
 
 	memset(&st, 0, sizeof(st));
 	ret = status_parse(full_reply(buf, 0), &st);
@@ -202,7 +234,7 @@ int main(void)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	tap_plan(13);
+	tap_plan(15);
 	test_full();
 
 	memset(&st, 0, sizeof(st));

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * epgate enable NAME... [ROLE=PREFIX...] [--with OPTION...] [--monitor]
+ * epgate disable NAME...
+ *
+ * Both read the module's whole set (flowset_read), change it in memory and
+ * write it back in one transaction carrying the generation it was read at:
+ * if another writer got in between, the kernel says -ESTALE and the read,
+ * change and write start over.  The other profiles' flows travel back
+ * exactly as the module had them, so their counters keep counting.
+ *
+ * How a profile was enabled is stored with it in the module (profile user
+ * data) as the arguments that would enable it again, e.g.
+ * "server=10.0.0.5/32 --with push --monitor".
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "flowset.h"
+#include "profile.h"
+#include "status.h"
+#include "subcommands.h"
+
+#define MAX_NAMES	EPGATE_MAX_PROFILES
+#define MAX_BINDS	32
+#define MAX_WITH	32
+#define WRITE_TRIES	5
+
+struct request {
+	const char *cmd;		/* "enable" or "disable" */
+	const char *names[MAX_NAMES];
+	size_t nnames;
+	struct profile_binding binds[MAX_BINDS];
+	const char *bind_args[MAX_BINDS];
+	size_t nbinds;
+	const char *with[MAX_WITH];
+	size_t nwith;
+	bool monitor;
+	struct profile *profiles;	/* nnames of them (enable) */
+};
+
+static void usage(const char *cmd)
+{
+	if (!strcmp(cmd, "enable"))
+		fprintf(stderr,
+			"Usage: %s enable NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n",
+			prog);
+	else
+		fprintf(stderr, "Usage: %s disable NAME...\n", prog);
+}
+
+static int add_name(struct request *rq, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rq->nnames; i++) {
+		if (!strcmp(rq->names[i], name)) {
+			fprintf(stderr, "%s: %s: profile '%s' named twice\n",
+				prog, rq->cmd, name);
+			return -EINVAL;
+		}
+	}
+	if (rq->nnames == MAX_NAMES) {
+		fprintf(stderr, "%s: %s: too many profiles (max %d)\n", prog,
+			rq->cmd, MAX_NAMES);
+		return -E2BIG;
+	}
+	rq->names[rq->nnames++] = name;
+	return 0;
+}
+
+static int add_binding(struct request *rq, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct profile_binding *b;
+	struct flowlist_error err;
+	size_t len = eq - arg, i;
+
+	if (rq->nbinds == MAX_BINDS) {
+		fprintf(stderr, "%s: enable: too many bindings (max %d)\n",
+			prog, MAX_BINDS);
+		return -E2BIG;
+	}
+	b = &rq->binds[rq->nbinds];
+	if (!len || len >= sizeof(b->role)) {
+		fprintf(stderr, "%s: enable: bad role in '%s' (ROLE=PREFIX)\n",
+			prog, arg);
+		return -EINVAL;
+	}
+	memcpy(b->role, arg, len);
+	b->role[len] = '\0';
+	for (i = 0; i < rq->nbinds; i++) {
+		if (!strcmp(rq->binds[i].role, b->role)) {
+			fprintf(stderr,
+				"%s: enable: role '%s' bound twice ('%s' and '%s')\n",
+				prog, b->role, rq->bind_args[i], arg);
+			return -EINVAL;
+		}
+	}
+	if (flowlist_parse_prefix(eq + 1, &b->prefix, &err)) {
+		fprintf(stderr, "%s: enable: %s: %s\n", prog, arg, err.msg);
+		return -EINVAL;
+	}
+	if (!b->prefix.family) {
+		/* "any" is what an unbound role already means. */
+		fprintf(stderr,
+			"%s: enable: %s: bind a role to an address or prefix; leave it out to match any address\n",
+			prog, arg);
+		return -EINVAL;
+	}
+	rq->bind_args[rq->nbinds++] = arg;
+	return 0;
+}
+
+/* "push,legacy" or "push": each option once. */
+static int add_with(struct request *rq, char *list)
+{
+	char *save = NULL, *opt;
+	size_t i;
+
+	for (opt = strtok_r(list, ",", &save); opt;
+	     opt = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < rq->nwith; i++) {
+			if (!strcmp(rq->with[i], opt))
+				break;
+		}
+		if (i < rq->nwith)
+			continue;
+		if (rq->nwith == MAX_WITH) {
+			fprintf(stderr, "%s: enable: too many options (max %d)\n",
+				prog, MAX_WITH);
+			return -E2BIG;
+		}
+		rq->with[rq->nwith++] = opt;
+	}
+	return 0;
+}
+
+static int parse_args(struct request *rq, int argc, const char *argv[],
+		      char **copies)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--monitor")) {
+			rq->monitor = true;
+		} else if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--with")) {
+			if (++i == argc || !*argv[i]) {
+				usage(rq->cmd);
+				return -EINVAL;
+			}
+			copies[i] = strdup(argv[i]);
+			if (!copies[i] || add_with(rq, copies[i]))
+				return -EINVAL;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "%s: %s: unknown option '%s'\n", prog,
+				rq->cmd, a);
+			usage(rq->cmd);
+			return -EINVAL;
+		} else if (strchr(a, '=')) {
+			if (strcmp(rq->cmd, "enable")) {
+				usage(rq->cmd);
+				return -EINVAL;
+			}
+			if (add_binding(rq, a))
+				return -EINVAL;
+		} else if (add_name(rq, a)) {
+			return -EINVAL;
+		}
+	}
+	if (!rq->nnames) {
+		usage(rq->cmd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Every role bound and every option asked for exists somewhere. */
+static int check_request(const struct request *rq)
+{
+	size_t i, k;
+
+	for (i = 0; i < rq->nbinds; i++) {
+		for (k = 0; k < rq->nnames; k++) {
+			if (profile_has_role(&rq->profiles[k], rq->binds[i].role))
+				break;
+		}
+		if (k == rq->nnames) {
+			fprintf(stderr,
+				"%s: enable: no role '%s' in %s%s (see: %s profile show %s)\n",
+				prog, rq->binds[i].role,
+				rq->nnames > 1 ? "any of the profiles " : "profile ",
+				rq->names[0], prog, rq->names[0]);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < rq->nwith; i++) {
+		for (k = 0; k < rq->nnames; k++) {
+			if (profile_has_option(&rq->profiles[k], rq->with[i]))
+				break;
+		}
+		if (k == rq->nnames) {
+			fprintf(stderr,
+				"%s: enable: no option '%s' in %s%s (see: %s profile show %s)\n",
+				prog, rq->with[i],
+				rq->nnames > 1 ? "any of the profiles " : "profile ",
+				rq->names[0], prog, rq->names[0]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The user data of one profile: the arguments that apply to it. */
+static void userdata(const struct request *rq, const struct profile *p,
+		     struct flowset_profile *fp)
+{
+	char *out = fp->userdata;
+	size_t room = sizeof(fp->userdata), n = 0, i;
+
+#define APPEND(...) do {						\
+	int w_ = snprintf(out + n, room - n, __VA_ARGS__);		\
+	if (w_ > 0 && (size_t)w_ < room - n)				\
+		n += w_;						\
+} while (0)
+	for (i = 0; i < rq->nbinds; i++) {
+		if (profile_has_role(p, rq->binds[i].role))
+			APPEND("%s%s", n ? " " : "", rq->bind_args[i]);
+	}
+	for (i = 0; i < rq->nwith; i++) {
+		if (profile_has_option(p, rq->with[i]))
+			APPEND("%s--with %s", n ? " " : "", rq->with[i]);
+	}
+	if (rq->monitor)
+		APPEND("%s--monitor", n ? " " : "");
+#undef APPEND
+	fp->udlen = n;
+}
+
+/* Apply the request to the snapshot @fs. */
+static int change(const struct request *rq, struct flowset *fs)
+{
+	uint8_t mode = rq->monitor ? EPGATE_MODE_MONITOR : EPGATE_MODE_ENFORCE;
+	size_t k, before;
+	int ret;
+
+	for (k = 0; k < rq->nnames; k++) {
+		if (!strcmp(rq->cmd, "disable") &&
+		    flowset_profile_index(fs, rq->names[k]) < 0) {
+			fprintf(stderr, "%s: disable: profile '%s' is not enabled\n",
+				prog, rq->names[k]);
+			return -ENOENT;
+		}
+		flowset_remove_profile(fs, rq->names[k]);
+	}
+	if (strcmp(rq->cmd, "enable"))
+		return 0;
+
+	for (k = 0; k < rq->nnames; k++) {
+		const struct profile *p = &rq->profiles[k];
+		struct flowset_profile *fp;
+
+		if (fs->nprofiles == EPGATE_MAX_PROFILES) {
+			fprintf(stderr, "%s: enable: too many profiles enabled (max %d)\n",
+				prog, EPGATE_MAX_PROFILES);
+			return -E2BIG;
+		}
+		before = fs->fl.n;
+		ret = profile_compile(p, rq->binds, rq->nbinds, rq->with,
+				      rq->nwith, mode, &fs->fl);
+		if (ret == -E2BIG) {
+			fprintf(stderr,
+				"%s: enable: %s: the set would exceed %d flows\n",
+				prog, p->name, EPGATE_MAX_FLOWS);
+			return ret;
+		}
+		if (ret) {
+			fprintf(stderr, "%s: enable: %s\n", prog, strerror(-ret));
+			return ret;
+		}
+		fp = &fs->profiles[fs->nprofiles++];
+		memset(fp, 0, sizeof(*fp));
+		snprintf(fp->name, sizeof(fp->name), "%s", p->name);
+		fp->mode = mode;
+		fp->nflows = fs->fl.n - before;
+		userdata(rq, p, fp);
+	}
+	/* The counters arrays are not sent; keep them from being misread. */
+	free(fs->packets);
+	free(fs->bytes);
+	fs->packets = fs->bytes = NULL;
+	return 0;
+}
+
+/* Lint the profiles that will be enabled together; warnings only. */
+static void lint_together(const struct request *rq, const struct flowset *fs)
+{
+	const struct profile *all[EPGATE_MAX_PROFILES] = { NULL };
+	struct profile others[EPGATE_MAX_PROFILES];
+	struct profile_error err;
+	size_t n = 0, nothers = 0, i, k;
+
+	memset(others, 0, sizeof(others));
+	for (k = 0; k < rq->nnames; k++) {
+		profile_lint(&rq->profiles[k], stderr);
+		all[n++] = &rq->profiles[k];
+	}
+	for (i = 0; i < fs->nprofiles && n < EPGATE_MAX_PROFILES; i++) {
+		for (k = 0; k < rq->nnames; k++) {
+			if (!strcmp(fs->profiles[i].name, rq->names[k]))
+				break;
+		}
+		/* Profiles loaded with `epgate load` have no file: skip. */
+		if (k < rq->nnames ||
+		    profile_load(fs->profiles[i].name, &others[nothers], &err))
+			continue;
+		all[n++] = &others[nothers++];
+	}
+	profile_lint_set(all, n, stderr);
+	for (i = 0; i < nothers; i++)
+		profile_free(&others[i]);
+}
+
+static void report(const struct request *rq, const struct flowset *fs)
+{
+	size_t k;
+	int i;
+
+	for (k = 0; k < rq->nnames; k++) {
+		if (strcmp(rq->cmd, "enable")) {
+			printf("%s: disabled\n", rq->names[k]);
+			continue;
+		}
+		i = flowset_profile_index(fs, rq->names[k]);
+		printf("%s: enabled, %u flows, %s%s%s\n", rq->names[k],
+		       fs->profiles[i].nflows,
+		       mode_name(fs->profiles[i].mode),
+		       fs->profiles[i].udlen ? ", " : "",
+		       fs->profiles[i].userdata);
+	}
+}
+
+static int run(struct request *rq)
+{
+	struct epgate_genl g;
+	struct flowset fs;
+	int tries, ret;
+
+	if (status_connect(&g, rq->cmd))
+		return -1;
+	for (tries = 0; tries < WRITE_TRIES; tries++) {
+		ret = flowset_read(&g, &fs);
+		if (ret) {
+			fprintf(stderr, "%s: %s: cannot read the flow set: %s\n",
+				prog, rq->cmd, epgate_genl_strerror(&g, ret));
+			break;
+		}
+		ret = change(rq, &fs);
+		if (ret) {
+			flowset_free(&fs);
+			break;
+		}
+		if (!tries && !strcmp(rq->cmd, "enable"))
+			lint_together(rq, &fs);
+		ret = flowset_write(&g, &fs, true);
+		if (ret == -ESTALE) {
+			flowset_free(&fs);
+			continue;	/* somebody else wrote: again */
+		}
+		if (ret)
+			fprintf(stderr, "%s: %s: %s\n", prog, rq->cmd,
+				epgate_genl_strerror(&g, ret));
+		else
+			report(rq, &fs);
+		flowset_free(&fs);
+		break;
+	}
+	if (ret == -ESTALE)
+		fprintf(stderr,
+			"%s: %s: the flow set kept changing under %d attempts; nothing changed\n",
+			prog, rq->cmd, WRITE_TRIES);
+	epgate_genl_close(&g);
+	return ret;
+}
+
+static int enable_disable(const char *cmd, int argc, const char *argv[])
+{
+	struct request rq = { .cmd = cmd };
+	struct profile_error err;
+	char **copies;
+	size_t k, loaded = 0;
+	int i, ret = -1;
+
+	copies = calloc(argc, sizeof(*copies));
+	if (!copies) {
+		fprintf(stderr, "%s: %s: %s\n", prog, cmd, strerror(ENOMEM));
+		return 1;
+	}
+	if (parse_args(&rq, argc, argv, copies))
+		goto out;
+	if (!strcmp(cmd, "enable")) {
+		rq.profiles = calloc(rq.nnames, sizeof(*rq.profiles));
+		if (!rq.profiles)
+			goto out;
+		for (k = 0; k < rq.nnames; k++, loaded++) {
+			if (profile_load(rq.names[k], &rq.profiles[k], &err)) {
+				fprintf(stderr, "%s: %s: ", prog, cmd);
+				profile_perror(stderr, &err);
+				goto out;
+			}
+		}
+		if (check_request(&rq))
+			goto out;
+	}
+	ret = run(&rq);
+out:
+	for (k = 0; k < loaded; k++)
+		profile_free(&rq.profiles[k]);
+	free(rq.profiles);
+	for (i = 0; i < argc; i++)
+		free(copies[i]);
+	free(copies);
+	return ret ? 1 : 0;
+}
+
+int enable_main(int argc, const char *argv[])
+{
+	return enable_disable("enable", argc, argv);
+}
+
+int disable_main(int argc, const char *argv[])
+{
+	return enable_disable("disable", argc, argv);
+}

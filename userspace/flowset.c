@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading and writing the module's whole flow set (flowset.h).
+ *
+ * A write is one SET_FLOWS transaction (include/uapi/linux/epgate.h):
+ * the profiles and as many flows as fit the first EPGATE_A_FLOWS nest go in
+ * the first message, the rest in further messages, all but the last flagged
+ * EPGATE_XACT_MORE.  Every message is acknowledged before the next is sent,
+ * so an error names the message that caused it; the kernel then drops the
+ * whole transaction, as it does when this process dies half-way.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+
+#include "flowmsg.h"
+#include "flowset.h"
+#include "status.h"
+
+#define READ_TRIES	10
+/* A message: headers, the profiles, one full FLOWS nest, slack. */
+#define MSG_BUF		(FLOWMSG_NEST_MAX + EPGATE_MAX_PROFILES * \
+			 (EPGATE_USERDATA_MAX + 128) + 4096)
+
+void flowset_free(struct flowset *fs)
+{
+	flowlist_free(&fs->fl);
+	free(fs->packets);
+	free(fs->bytes);
+	free(fs->profiles);
+	memset(fs, 0, sizeof(*fs));
+}
+
+int flowset_profile_index(const struct flowset *fs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fs->nprofiles; i++) {
+		if (!strcmp(fs->profiles[i].name, name))
+			return (int)i;
+	}
+	return -1;
+}
+
+void flowset_remove_profile(struct flowset *fs, const char *name)
+{
+	size_t i, j = 0;
+	int p;
+
+	for (i = 0; i < fs->fl.n; i++) {
+		if (!strcmp(fs->fl.flows[i].profile, name))
+			continue;
+		if (j != i) {
+			fs->fl.flows[j] = fs->fl.flows[i];
+			if (fs->packets)
+				fs->packets[j] = fs->packets[i];
+			if (fs->bytes)
+				fs->bytes[j] = fs->bytes[i];
+		}
+		j++;
+	}
+	fs->fl.n = j;
+	p = flowset_profile_index(fs, name);
+	if (p >= 0) {
+		memmove(&fs->profiles[p], &fs->profiles[p + 1],
+			(fs->nprofiles - p - 1) * sizeof(*fs->profiles));
+		fs->nprofiles--;
+	}
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static int copy_name(char *dst, const struct nlattr *a)
+{
+	const char *s = mnl_attr_get_str(a);
+	size_t len = mnl_attr_get_payload_len(a);
+
+	if (!len || len > EPGATE_NAME_MAX || s[len - 1] || strlen(s) + 1 != len)
+		return -EBADMSG;
+	memcpy(dst, s, len);
+	return 0;
+}
+
+static int parse_prefix(const struct nlattr *nest, struct flowlist_prefix *p)
+{
+	const struct nlattr *a;
+	unsigned int seen = 0;
+
+	memset(p, 0, sizeof(*p));
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case EPGATE_PREFIX_FAMILY:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				return -EBADMSG;
+			p->family = mnl_attr_get_u8(a);
+			break;
+		case EPGATE_PREFIX_ADDR:
+			if (mnl_attr_get_payload_len(a) != 4 &&
+			    mnl_attr_get_payload_len(a) != 16)
+				return -EBADMSG;
+			memcpy(p->addr, mnl_attr_get_payload(a),
+			       mnl_attr_get_payload_len(a));
+			break;
+		case EPGATE_PREFIX_LEN:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				return -EBADMSG;
+			p->len = mnl_attr_get_u8(a);
+			break;
+		default:
+			continue;	/* newer module: skip */
+		}
+		seen |= 1u << mnl_attr_get_type(a);
+	}
+	if (seen != (1u << EPGATE_PREFIX_FAMILY | 1u << EPGATE_PREFIX_ADDR |
+		     1u << EPGATE_PREFIX_LEN))
+		return -EBADMSG;
+	if ((p->family != AF_INET || p->len > 32) &&
+	    (p->family != AF_INET6 || p->len > 128))
+		return -EBADMSG;
+	return 0;
+}
+
+static int parse_ranges(const struct nlattr *nest, struct flowlist_flow *f)
+{
+	const struct nlattr *r, *a;
+
+	f->nranges = 0;
+	mnl_attr_for_each_nested(r, nest) {
+		struct flowlist_range *rg;
+		unsigned int seen = 0;
+
+		if (f->nranges == EPGATE_MAX_RANGES)
+			return -EBADMSG;
+		rg = &f->ranges[f->nranges++];
+		mnl_attr_for_each_nested(a, r) {
+			int type = mnl_attr_get_type(a);
+
+			if (type != EPGATE_RANGE_LO && type != EPGATE_RANGE_HI)
+				continue;
+			if (mnl_attr_validate(a, MNL_TYPE_U16) < 0)
+				return -EBADMSG;
+			if (type == EPGATE_RANGE_LO)
+				rg->lo = mnl_attr_get_u16(a);
+			else
+				rg->hi = mnl_attr_get_u16(a);
+			seen |= 1u << type;
+		}
+		if (!(seen & 1u << EPGATE_RANGE_LO))
+			return -EBADMSG;
+		if (!(seen & 1u << EPGATE_RANGE_HI))
+			rg->hi = rg->lo;
+		if (rg->hi < rg->lo)
+			return -EBADMSG;
+	}
+	return f->nranges ? 0 : -EBADMSG;
+}
+
+int flowset_parse_flow(const struct nlattr *nest, struct flowlist_flow *f,
+		       uint64_t *packets, uint64_t *bytes)
+{
+	const struct nlattr *a;
+	unsigned int seen = 0;
+	int ret = 0;
+
+	memset(f, 0, sizeof(*f));
+	*packets = *bytes = 0;
+	f->mode = EPGATE_MODE_ENFORCE;
+	mnl_attr_for_each_nested(a, nest) {
+		int type = mnl_attr_get_type(a);
+
+		switch (type) {
+		case EPGATE_FLOW_PROFILE:
+			ret = copy_name(f->profile, a);
+			break;
+		case EPGATE_FLOW_NAME:
+			ret = copy_name(f->name, a);
+			break;
+		case EPGATE_FLOW_PROTO:
+			ret = mnl_attr_validate(a, MNL_TYPE_U8) < 0 ? -EBADMSG : 0;
+			if (!ret)
+				f->proto = mnl_attr_get_u8(a);
+			break;
+		case EPGATE_FLOW_PORTS:
+			ret = parse_ranges(a, f);
+			break;
+		case EPGATE_FLOW_FROM:
+			ret = parse_prefix(a, &f->from);
+			break;
+		case EPGATE_FLOW_TO:
+			ret = parse_prefix(a, &f->to);
+			break;
+		case EPGATE_FLOW_PROFILE_MODE:
+			ret = mnl_attr_validate(a, MNL_TYPE_U8) < 0 ? -EBADMSG : 0;
+			if (!ret)
+				f->mode = mnl_attr_get_u8(a);
+			break;
+		case EPGATE_FLOW_PACKETS:
+		case EPGATE_FLOW_BYTES:
+			ret = mnl_attr_validate(a, MNL_TYPE_U64) < 0 ? -EBADMSG : 0;
+			if (ret)
+				break;
+			if (type == EPGATE_FLOW_PACKETS)
+				*packets = mnl_attr_get_u64(a);
+			else
+				*bytes = mnl_attr_get_u64(a);
+			break;
+		default:
+			continue;	/* newer module: skip */
+		}
+		if (ret)
+			return ret;
+		seen |= 1u << type;
+	}
+	if ((seen & (1u << EPGATE_FLOW_PROFILE | 1u << EPGATE_FLOW_NAME |
+		     1u << EPGATE_FLOW_PROTO | 1u << EPGATE_FLOW_PORTS)) !=
+	    (1u << EPGATE_FLOW_PROFILE | 1u << EPGATE_FLOW_NAME |
+	     1u << EPGATE_FLOW_PROTO | 1u << EPGATE_FLOW_PORTS))
+		return -EBADMSG;
+	return 0;
+}
+
+int flowset_parse_profile(const struct nlattr *nest,
+			  struct flowset_profile *p)
+{
+	const struct nlattr *a;
+	bool named = false;
+	size_t len;
+
+	memset(p, 0, sizeof(*p));
+	p->mode = EPGATE_MODE_ENFORCE;
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case EPGATE_PROFILE_NAME:
+			if (copy_name(p->name, a))
+				return -EBADMSG;
+			named = true;
+			break;
+		case EPGATE_PROFILE_MODE:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				return -EBADMSG;
+			p->mode = mnl_attr_get_u8(a);
+			break;
+		case EPGATE_PROFILE_NFLOWS:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -EBADMSG;
+			p->nflows = mnl_attr_get_u32(a);
+			break;
+		case EPGATE_PROFILE_USERDATA:
+			len = mnl_attr_get_payload_len(a);
+			if (len > EPGATE_USERDATA_MAX)
+				return -EBADMSG;
+			memcpy(p->userdata, mnl_attr_get_payload(a), len);
+			p->userdata[len] = '\0';
+			p->udlen = len;
+			break;
+		case EPGATE_PROFILE_PACKETS:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return -EBADMSG;
+			p->packets = mnl_attr_get_u64(a);
+			break;
+		case EPGATE_PROFILE_BYTES:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return -EBADMSG;
+			p->bytes = mnl_attr_get_u64(a);
+			break;
+		default:
+			break;
+		}
+	}
+	return named ? 0 : -EBADMSG;
+}
+
+static int grow(void **p, size_t n, size_t *alloc, size_t size)
+{
+	void *np;
+	size_t na;
+
+	if (n < *alloc)
+		return 0;
+	na = *alloc ? *alloc * 2 : 64;
+	np = realloc(*p, na * size);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*alloc = na;
+	return 0;
+}
+
+struct read_ctx {
+	struct flowset *fs;
+	int err;
+};
+
+/* Room for one more flow, with its two counters. */
+static int grow_flows(struct flowset *fs)
+{
+	size_t old = fs->fl.alloc;
+	uint64_t *p;
+
+	if (grow((void **)&fs->fl.flows, fs->fl.n, &fs->fl.alloc,
+		 sizeof(*fs->fl.flows)))
+		return -ENOMEM;
+	if (fs->fl.alloc == old)
+		return 0;
+	p = realloc(fs->packets, fs->fl.alloc * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	fs->packets = p;
+	p = realloc(fs->bytes, fs->fl.alloc * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	fs->bytes = p;
+	return 0;
+}
+
+static int flow_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct read_ctx *ctx = data;
+	struct flowset *fs = ctx->fs;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != EPGATE_A_FLOW)
+			continue;
+		if (grow_flows(fs)) {
+			ctx->err = -ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		if (flowset_parse_flow(a, &fs->fl.flows[fs->fl.n],
+				       &fs->packets[fs->fl.n],
+				       &fs->bytes[fs->fl.n])) {
+			ctx->err = -EBADMSG;
+			return MNL_CB_ERROR;
+		}
+		fs->fl.n++;
+	}
+	return MNL_CB_OK;
+}
+
+static int profile_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct read_ctx *ctx = data;
+	struct flowset *fs = ctx->fs;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != EPGATE_A_PROFILE)
+			continue;
+		if (fs->nprofiles == EPGATE_MAX_PROFILES ||
+		    flowset_parse_profile(a, &fs->profiles[fs->nprofiles])) {
+			ctx->err = -EBADMSG;
+			return MNL_CB_ERROR;
+		}
+		fs->nprofiles++;
+	}
+	return MNL_CB_OK;
+}
+
+static int dump(struct epgate_genl *g, uint8_t cmd, mnl_cb_t cb,
+		struct read_ctx *ctx)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = epgate_genl_msg(g, buf, cmd, NLM_F_DUMP);
+	ctx->err = 0;
+	ret = epgate_genl_talk(g, nlh, cb, ctx);
+	return ctx->err ? ctx->err : ret;
+}
+
+static int generation(struct epgate_genl *g, uint64_t *gen)
+{
+	struct epgate_status st;
+	int ret;
+
+	ret = status_fetch(g, &st);
+	if (!ret)
+		*gen = st.generation;
+	return ret;
+}
+
+int flowset_read_profiles(struct epgate_genl *g, struct flowset *fs)
+{
+	struct read_ctx ctx = { .fs = fs };
+	int tries, ret = -EAGAIN;
+
+	memset(fs, 0, sizeof(*fs));
+	for (tries = 0; tries < READ_TRIES; tries++) {
+		flowset_free(fs);
+		fs->profiles = calloc(EPGATE_MAX_PROFILES, sizeof(*fs->profiles));
+		if (!fs->profiles)
+			return -ENOMEM;
+		ret = dump(g, EPGATE_CMD_GET_PROFILES, profile_cb, &ctx);
+		if (ret != -EINTR)
+			break;
+	}
+	if (ret)
+		flowset_free(fs);
+	return ret;
+}
+
+int flowset_read(struct epgate_genl *g, struct flowset *fs)
+{
+	struct read_ctx ctx;
+	uint64_t before, after;
+	int tries, ret = -EAGAIN;
+
+	memset(fs, 0, sizeof(*fs));
+	for (tries = 0; tries < READ_TRIES; tries++) {
+		flowset_free(fs);
+		fs->profiles = calloc(EPGATE_MAX_PROFILES, sizeof(*fs->profiles));
+		if (!fs->profiles)
+			return -ENOMEM;
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.fs = fs;
+		ret = generation(g, &before);
+		if (!ret)
+			ret = dump(g, EPGATE_CMD_GET_PROFILES, profile_cb, &ctx);
+		if (!ret)
+			ret = dump(g, EPGATE_CMD_GET_FLOWS, flow_cb, &ctx);
+		if (!ret)
+			ret = generation(g, &after);
+		if (ret == -EINTR || (!ret && before != after)) {
+			ret = -EAGAIN;
+			continue;	/* changed under us: again */
+		}
+		if (ret)
+			break;
+		fs->generation = before;
+		return 0;
+	}
+	flowset_free(fs);
+	return ret;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static size_t attr_size(size_t payload)
+{
+	return MNL_ALIGN(MNL_ATTR_HDRLEN + payload);
+}
+
+/* Flows [first, return) fit one EPGATE_A_FLOWS nest. */
+static size_t chunk_end(const struct flowlist *fl, size_t first)
+{
+	size_t n = attr_size(0), i;
+
+	for (i = first; i < fl->n; i++) {
+		n += flowmsg_flow_size(&fl->flows[i]);
+		if (n > FLOWMSG_NEST_MAX)
+			break;
+	}
+	return i;
+}
+
+size_t flowset_messages(const struct flowset *fs)
+{
+	size_t first = 0, n = 0;
+
+	do {
+		first = chunk_end(&fs->fl, first);
+		n++;
+	} while (first < fs->fl.n);
+	return n;
+}
+
+static void put_profiles(struct nlmsghdr *nlh, const struct flowset *fs)
+{
+	struct nlattr *list, *entry;
+	size_t i;
+
+	if (!fs->nprofiles)
+		return;
+	list = mnl_attr_nest_start(nlh, EPGATE_A_PROFILES);
+	for (i = 0; i < fs->nprofiles; i++) {
+		const struct flowset_profile *p = &fs->profiles[i];
+
+		entry = mnl_attr_nest_start(nlh, i + 1);
+		mnl_attr_put_strz(nlh, EPGATE_PROFILE_NAME, p->name);
+		mnl_attr_put_u8(nlh, EPGATE_PROFILE_MODE, p->mode);
+		if (p->udlen)
+			mnl_attr_put(nlh, EPGATE_PROFILE_USERDATA, p->udlen,
+				     p->userdata);
+		mnl_attr_nest_end(nlh, entry);
+	}
+	mnl_attr_nest_end(nlh, list);
+}
+
+int flowset_write(struct epgate_genl *g, const struct flowset *fs,
+		  bool check_generation)
+{
+	size_t first = 0, end, i;
+	struct nlattr *flows;
+	struct nlmsghdr *nlh;
+	char *buf;
+	int ret = 0;
+
+	buf = malloc(MSG_BUF);
+	if (!buf)
+		return -ENOMEM;
+	do {
+		end = chunk_end(&fs->fl, first);
+		if (end == first && first < fs->fl.n) {
+			ret = -EMSGSIZE;	/* one flow over 64 KiB: impossible */
+			break;
+		}
+		memset(buf, 0, MSG_BUF);	/* no heap byte to the kernel */
+		nlh = epgate_genl_msg(g, buf, EPGATE_CMD_SET_FLOWS, NLM_F_ACK);
+		if (!first) {
+			if (check_generation)
+				mnl_attr_put_u64(nlh, EPGATE_A_GENERATION,
+						 fs->generation);
+			put_profiles(nlh, fs);
+		}
+		if (end < fs->fl.n)
+			mnl_attr_put_u32(nlh, EPGATE_A_XACT_FLAGS,
+					 EPGATE_XACT_MORE);
+		if (end > first) {
+			flows = mnl_attr_nest_start(nlh, EPGATE_A_FLOWS);
+			for (i = first; i < end; i++)
+				flowmsg_put_flow(nlh, i - first + 1,
+						 &fs->fl.flows[i]);
+			mnl_attr_nest_end(nlh, flows);
+		}
+		ret = epgate_genl_talk(g, nlh, NULL, NULL);
+		first = end;
+	} while (!ret && first < fs->fl.n);
+	free(buf);
+	return ret;
+}
