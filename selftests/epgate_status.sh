@@ -30,7 +30,7 @@ absent_message() {
 human_output() {
 	local out
 	out=$("$EPGATE" status) &&
-	grep -qx "module:  epgate $1 (abi 1)" <<< "$out" &&
+	grep -qx "module:  epgate $1 (abi 2)" <<< "$out" &&
 	grep -qx "mode:    off" <<< "$out"
 }
 
@@ -38,7 +38,7 @@ json_output() {
 	local out
 	out=$("$EPGATE" status -j) &&
 	jq -e --arg v "$1" 'type == "object" and .version == $v and
-		.abi_version == 1 and .mode == "off" and .generation == 0 and
+		.abi_version == 2 and .mode == "off" and .generation == 0 and
 		.flows == 0 and .counters.dropped == 0' \
 		<<< "$out" > /dev/null
 }
