@@ -8,8 +8,10 @@
  * and conntrack only attaches to packets in namespaces that asked for it.
  */
 
+#include <linux/kmod.h>
 #include <linux/slab.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_log.h>
 #include <net/genetlink.h>
 
 #include "epgate.h"
@@ -59,17 +61,53 @@ static int parse_ifaces(const struct nlattr *list, char names[][IFNAMSIZ],
 	return 0;
 }
 
+/*
+ * NFLOG goes through nf_log's ULOG logger, nfnetlink_log: loaded on demand
+ * and pinned while a namespace logs to it, for both families.  The load is
+ * asked for before en->lock is taken: module init registers a netlink
+ * notifier, and epgate's own notifier takes en->lock.
+ */
+static void nflog_load(void)
+{
+	if (!nf_logger_find_get(NFPROTO_IPV4, NF_LOG_TYPE_ULOG)) {
+		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
+		return;
+	}
+	/* nfnetlink_log registers the logger of every family at once. */
+	request_module("nf-logger-%u-%u", NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
+}
+
+static int nflog_get(void)
+{
+	int ret;
+
+	ret = nf_logger_find_get(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
+	if (ret)
+		return ret;
+	ret = nf_logger_find_get(NFPROTO_IPV6, NF_LOG_TYPE_ULOG);
+	if (ret)
+		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
+	return ret;
+}
+
+static void nflog_put(void)
+{
+	nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_ULOG);
+	nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
+}
+
 int epgate_set_config(struct net *net, struct nlattr **attrs,
 		      struct netlink_ext_ack *extack)
 {
 	struct epgate_net *en = epgate_pernet(net);
 	struct epgate_config *old, *cfg;
-	bool take_ct, drop_ct;
+	bool take_ct, drop_ct, take_log, drop_log;
 	int ret;
 
 	if (!attrs[EPGATE_A_MODE] && !attrs[EPGATE_A_HOOKS] &&
 	    !attrs[EPGATE_A_MARK_VALUE] && !attrs[EPGATE_A_MARK_MASK] &&
-	    !attrs[EPGATE_A_IFACES_IN] && !attrs[EPGATE_A_IFACES_OUT]) {
+	    !attrs[EPGATE_A_IFACES_IN] && !attrs[EPGATE_A_IFACES_OUT] &&
+	    !attrs[EPGATE_A_LOG_FLAGS] && !attrs[EPGATE_A_LOG_GROUP]) {
 		NL_SET_ERR_MSG(extack, "nothing to configure");
 		return -EINVAL;
 	}
@@ -77,6 +115,10 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 		NL_SET_ERR_MSG(extack, "mark value and mask go together");
 		return -EINVAL;
 	}
+
+	if (attrs[EPGATE_A_LOG_FLAGS] &&
+	    (nla_get_u32(attrs[EPGATE_A_LOG_FLAGS]) & EPGATE_LOG_NFLOG))
+		nflog_load();
 
 	mutex_lock(&en->lock);
 	old = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
@@ -112,16 +154,36 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 			goto err;
 	}
 
+	if (attrs[EPGATE_A_LOG_FLAGS])
+		cfg->log_flags = nla_get_u32(attrs[EPGATE_A_LOG_FLAGS]);
+	if (attrs[EPGATE_A_LOG_GROUP])
+		cfg->log_group = nla_get_u16(attrs[EPGATE_A_LOG_GROUP]);
+
+	take_log = (cfg->log_flags & EPGATE_LOG_NFLOG) && !en->nflog_held;
+	drop_log = !(cfg->log_flags & EPGATE_LOG_NFLOG) && en->nflog_held;
+	if (take_log) {
+		ret = nflog_get();
+		if (ret) {
+			NL_SET_ERR_MSG(extack,
+				       "NFLOG unavailable: nfnetlink_log did not load");
+			goto err;
+		}
+	}
+
 	take_ct = cfg->mode != EPGATE_MODE_OFF && !en->ct_held;
 	drop_ct = cfg->mode == EPGATE_MODE_OFF && en->ct_held;
 	if (take_ct) {
 		ret = nf_ct_netns_get(net, NFPROTO_INET);
 		if (ret) {
 			NL_SET_ERR_MSG(extack, "cannot enable conntrack");
+			if (take_log)
+				nflog_put();
 			goto err;
 		}
 		en->ct_held = true;
 	}
+	if (take_log)
+		en->nflog_held = true;
 
 	rcu_assign_pointer(en->cfg, cfg);
 	kfree_rcu(old, rcu);
@@ -130,6 +192,15 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 	if (drop_ct) {
 		nf_ct_netns_put(net, NFPROTO_INET);
 		en->ct_held = false;
+	}
+	/*
+	 * The logger module reference: a hook still inside nf_log_packet()
+	 * with the old configuration runs under RCU, and nfnetlink_log's
+	 * unregistration waits for a grace period.
+	 */
+	if (drop_log) {
+		nflog_put();
+		en->nflog_held = false;
 	}
 	ret = 0;
 	goto out;
@@ -140,7 +211,7 @@ out:
 	return ret;
 }
 
-/* Namespace exit: the hooks are gone, give conntrack back. */
+/* Namespace exit: the hooks are gone, give conntrack and NFLOG back. */
 void epgate_config_release_ct(struct net *net)
 {
 	struct epgate_net *en = epgate_pernet(net);
@@ -148,5 +219,9 @@ void epgate_config_release_ct(struct net *net)
 	if (en->ct_held) {
 		nf_ct_netns_put(net, NFPROTO_INET);
 		en->ct_held = false;
+	}
+	if (en->nflog_held) {
+		nflog_put();
+		en->nflog_held = false;
 	}
 }

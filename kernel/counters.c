@@ -90,3 +90,123 @@ void epgate_global_sum(const struct epgate_global_stats __percpu *stats,
 		*malformed += m;
 	}
 }
+
+struct epgate_pcounter *epgate_pcounter_new(const char *name)
+{
+	struct epgate_pcounter *pc;
+	int cpu;
+
+	pc = kzalloc(sizeof(*pc), GFP_KERNEL_ACCOUNT);
+	if (!pc)
+		return NULL;
+	pc->stats = alloc_percpu_gfp(struct epgate_profile_stats,
+				     GFP_KERNEL_ACCOUNT);
+	if (!pc->stats) {
+		kfree(pc);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(pc->stats, cpu)->syncp);
+	refcount_set(&pc->ref, 1);
+	strscpy(pc->name, name, sizeof(pc->name));
+	return pc;
+}
+
+/* May run in an RCU callback, as epgate_counter_put(). */
+void epgate_pcounter_put(struct epgate_pcounter *pc)
+{
+	if (pc && refcount_dec_and_test(&pc->ref)) {
+		free_percpu(pc->stats);
+		kfree(pc);
+	}
+}
+
+void epgate_pcounter_sum(const struct epgate_pcounter *pc, u64 *packets,
+			 u64 *bytes, u64 *would_drop)
+{
+	int cpu;
+
+	*packets = *bytes = *would_drop = 0;
+	for_each_possible_cpu(cpu) {
+		const struct epgate_profile_stats *s = per_cpu_ptr(pc->stats, cpu);
+		unsigned int start;
+		u64 p, b, w;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			p = u64_stats_read(&s->packets);
+			b = u64_stats_read(&s->bytes);
+			w = u64_stats_read(&s->would_drop);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		*packets += p;
+		*bytes += b;
+		*would_drop += w;
+	}
+}
+
+/*
+ * Reset by subtraction, as nft_counter_reset() does: read the sum, then
+ * lower this CPU's share by it.  The per-CPU values stay each CPU's own to
+ * write (this CPU's under its update section, interrupts off like the
+ * hook's), so a packet counted on any CPU during the reset is kept: the
+ * sum afterwards is exactly what was counted after the read.
+ */
+#define SUB_LOCAL(stats, field, val) \
+	u64_stats_set(&(stats)->field, u64_stats_read(&(stats)->field) - (val))
+
+static void reset_flow(struct epgate_counter *c)
+{
+	struct epgate_flow_stats *s;
+	unsigned long flags;
+	u64 p, b;
+
+	epgate_counter_sum(c, &p, &b);
+	s = get_cpu_ptr(c->stats);
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	SUB_LOCAL(s, packets, p);
+	SUB_LOCAL(s, bytes, b);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(c->stats);
+}
+
+static void reset_profile(struct epgate_pcounter *pc)
+{
+	struct epgate_profile_stats *s;
+	unsigned long flags;
+	u64 p, b, w;
+
+	epgate_pcounter_sum(pc, &p, &b, &w);
+	s = get_cpu_ptr(pc->stats);
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	SUB_LOCAL(s, packets, p);
+	SUB_LOCAL(s, bytes, b);
+	SUB_LOCAL(s, would_drop, w);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(pc->stats);
+}
+
+/* Under en->lock, so the ruleset cannot change meanwhile. */
+void epgate_reset_counters(struct epgate_net *en)
+{
+	const struct epgate_ruleset *rs;
+	struct epgate_global_stats *s;
+	unsigned long flags;
+	u64 a, d, w, m;
+	u32 i;
+
+	rs = rcu_dereference_protected(en->rs, lockdep_is_held(&en->lock));
+	for (i = 0; i < rs->nflows; i++)
+		reset_flow(rs->flows[i].ctr);
+	for (i = 0; i < rs->nprofiles; i++)
+		reset_profile(rs->profiles[i].pc);
+
+	epgate_global_sum(en->stats, &a, &d, &w, &m);
+	s = get_cpu_ptr(en->stats);
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	SUB_LOCAL(s, allowed, a);
+	SUB_LOCAL(s, dropped, d);
+	SUB_LOCAL(s, would_drop, w);
+	SUB_LOCAL(s, malformed, m);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(en->stats);
+}

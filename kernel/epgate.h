@@ -20,6 +20,7 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/refcount.h>
 #include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
@@ -36,6 +37,8 @@ struct epgate_config {
 	u8 n_in, n_out;
 	u32 hooks;			/* EPGATE_HOOK_* */
 	u32 mark_value, mark_mask;
+	u32 log_flags;			/* EPGATE_LOG_* */
+	u16 log_group;			/* NFLOG group */
 	char in[EPGATE_MAX_IFACES][IFNAMSIZ];
 	char out[EPGATE_MAX_IFACES][IFNAMSIZ];
 };
@@ -54,12 +57,31 @@ struct epgate_flow_stats {
 	struct u64_stats_sync syncp;
 };
 
+struct epgate_profile_stats {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t would_drop;
+	struct u64_stats_sync syncp;
+};
+
+struct epgate_sysfs_flow;
+struct epgate_sysfs_profile;
+
 /* The counters of one flow identity, shared by successive rulesets. */
 struct epgate_counter {
 	refcount_t ref;
 	struct epgate_flow_stats __percpu *stats;
 	char profile[EPGATE_NAME_MAX];
 	char name[EPGATE_NAME_MAX];
+	struct epgate_sysfs_flow *sysfs;	/* init_net only; en->lock */
+};
+
+/* The counters of one profile, by name, shared like flow counters. */
+struct epgate_pcounter {
+	refcount_t ref;
+	struct epgate_profile_stats __percpu *stats;
+	char name[EPGATE_NAME_MAX];
+	struct epgate_sysfs_profile *sysfs;	/* init_net only; en->lock */
 };
 
 /*
@@ -68,6 +90,7 @@ struct epgate_counter {
  */
 struct epgate_flow {
 	struct epgate_counter *ctr;
+	struct epgate_pcounter *pc;	/* its profile's; no reference */
 	u8 proto;			/* IPPROTO_TCP or IPPROTO_UDP */
 	u8 profile_mode;		/* EPGATE_MODE_MONITOR or _ENFORCE */
 	u16 nranges;
@@ -77,6 +100,7 @@ struct epgate_flow {
 };
 
 struct epgate_profile {
+	struct epgate_pcounter *pc;
 	char name[EPGATE_NAME_MAX];
 	u8 mode;			/* EPGATE_MODE_MONITOR or _ENFORCE */
 	u16 udlen;
@@ -105,6 +129,8 @@ struct epgate_net {
 	atomic64_t generation;		/* ruleset swaps */
 	struct epgate_xact *xact;	/* staged SET_FLOWS; lock */
 	bool ct_held;			/* nf_ct_netns_get() taken; lock */
+	bool nflog_held;		/* nf_logger_find_get() taken; lock */
+	struct ratelimit_state log_rs;	/* kernel log lines of drops */
 };
 
 extern unsigned int epgate_net_id __read_mostly;
@@ -126,6 +152,11 @@ void epgate_counter_sum(const struct epgate_counter *c, u64 *packets,
 void epgate_global_sum(const struct epgate_global_stats __percpu *stats,
 		       u64 *allowed, u64 *dropped, u64 *would_drop,
 		       u64 *malformed);
+struct epgate_pcounter *epgate_pcounter_new(const char *name);
+void epgate_pcounter_put(struct epgate_pcounter *pc);
+void epgate_pcounter_sum(const struct epgate_pcounter *pc, u64 *packets,
+			 u64 *bytes, u64 *would_drop);
+void epgate_reset_counters(struct epgate_net *en);
 
 /* flows.c: one part of a set is one message's FLOWS and PROFILES. */
 struct epgate_set_part {
@@ -153,5 +184,8 @@ struct epgate_config *epgate_config_default(void);
 int epgate_set_config(struct net *net, struct nlattr **attrs,
 		      struct netlink_ext_ack *extack);
 void epgate_config_release_ct(struct net *net);
+
+/* sysfs.c: mirror the init_net ruleset's profiles and flows; en->lock. */
+void epgate_sysfs_sync(const struct epgate_ruleset *rs);
 
 #endif /* _EPGATE_H */

@@ -80,8 +80,10 @@ void epgate_ruleset_free(struct epgate_ruleset *rs)
 		return;
 	for (i = 0; i < rs->nflows; i++)
 		epgate_counter_put(rs->flows[i].ctr);
-	for (i = 0; i < rs->nprofiles; i++)
+	for (i = 0; i < rs->nprofiles; i++) {
+		epgate_pcounter_put(rs->profiles[i].pc);
 		kfree(rs->profiles[i].userdata);
+	}
 	kfree(rs->profiles);
 	kvfree(rs->ranges);
 	epg_table_free(rs->table);
@@ -567,6 +569,33 @@ static int fill_ruleset(struct epgate_ruleset *rs, const struct flow_set *set)
 	return 0;
 }
 
+/* Give every profile its counters: the old ones by name, else new ones. */
+static int attach_profile_counters(struct epgate_ruleset *rs,
+				   const struct epgate_ruleset *old)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < rs->nprofiles; i++) {
+		struct epgate_profile *p = &rs->profiles[i];
+
+		for (k = 0; k < old->nprofiles; k++) {
+			if (!strcmp(old->profiles[k].name, p->name))
+				break;
+		}
+		if (k < old->nprofiles) {
+			p->pc = old->profiles[k].pc;
+			refcount_inc(&p->pc->ref);
+		} else {
+			p->pc = epgate_pcounter_new(p->name);
+			if (!p->pc)
+				return -ENOMEM;
+		}
+	}
+	for (i = 0; i < rs->nflows; i++)
+		rs->flows[i].pc = rs->profiles[rs->flows[i].profile].pc;
+	return 0;
+}
+
 /* Give every new flow a counter, reusing by identity. */
 static int attach_counters(struct epgate_ruleset *rs,
 			   const struct flow_set *set,
@@ -598,7 +627,9 @@ static int attach_counters(struct epgate_ruleset *rs,
 		rs->nflows = i + 1;
 	}
 	kvfree(ix.slot);
-	return i == set->n ? 0 : -ENOMEM;
+	if (i != set->n)
+		return -ENOMEM;
+	return attach_profile_counters(rs, old);
 }
 
 int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
@@ -641,6 +672,8 @@ int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
 		rcu_assign_pointer(en->rs, rs);
 		atomic64_inc(&en->generation);
 		call_rcu(&old->rcu, ruleset_free_rcu);
+		if (net_eq(net, &init_net))
+			epgate_sysfs_sync(rs);
 		rs = NULL;
 	}
 out:

@@ -31,6 +31,7 @@
 #include <linux/udp.h>
 #include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_log.h>
 
 #include "epgate.h"
 #include "hooks.h"
@@ -40,6 +41,7 @@ struct epgate_pkt {
 	u8 family;		/* AF_INET or AF_INET6 */
 	u8 proto;		/* EPG_PROTO_* */
 	u16 dport;
+	u16 sport;		/* for drop logging only */
 	const __be32 *saddr;
 	const __be32 *daddr;
 };
@@ -69,6 +71,7 @@ static int from_conntrack(const struct nf_conn *ct, struct epgate_pkt *pkt)
 	}
 	pkt->family = t->src.l3num == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
 	pkt->dport = ntohs(t->dst.u.all);
+	pkt->sport = ntohs(t->src.u.all);
 	pkt->saddr = t->src.u3.ip6;
 	pkt->daddr = t->dst.u3.ip6;
 	return PKT_OK;
@@ -119,6 +122,7 @@ static int from_headers(struct sk_buff *skb, u8 pf, struct epgate_pkt *pkt)
 	if (!ports)
 		return PKT_MALFORMED;
 	pkt->proto = l4 == IPPROTO_TCP ? EPG_PROTO_TCP : EPG_PROTO_UDP;
+	pkt->sport = ntohs(ports[0]);
 	pkt->dport = ntohs(ports[1]);
 	return PKT_OK;
 }
@@ -206,25 +210,71 @@ static void count_flow(struct epgate_counter *c, unsigned int len)
 	put_cpu_ptr(c->stats);
 }
 
-/*
- * No flow matched.  Enforce drops unless every profile that uses this port
- * is in monitor: their role bindings excluded the packet, and a monitored
- * profile only counts what it would drop.
- */
-static bool only_monitored(const struct epg_table *t,
-			   const struct epgate_pkt *pkt)
+static void count_profile(struct epgate_pcounter *pc, unsigned int len,
+			  bool would_drop)
 {
-	const struct epg_rule *rules;
-	unsigned int n, i;
+	struct epgate_profile_stats *s = get_cpu_ptr(pc->stats);
+	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
 
-	rules = epg_table_rules(t, pkt->proto, pkt->dport, &n);
-	if (!n)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (!(rules[i].flags & EPGATE_RF_MONITOR))
-			return false;
+	if (would_drop) {
+		u64_stats_inc(&s->would_drop);
+	} else {
+		u64_stats_inc(&s->packets);
+		u64_stats_add(&s->bytes, len);
 	}
-	return true;
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(pc->stats);
+}
+
+enum { WHY_NO_FLOW, WHY_NO_MATCH, WHY_MALFORMED };
+
+static const char * const why_names[] = {
+	[WHY_NO_FLOW] = "no-flow",
+	[WHY_NO_MATCH] = "no-match",
+	[WHY_MALFORMED] = "malformed",
+};
+
+/*
+ * A dropped or would-drop packet, when the admin asked to see them: a
+ * kernel log line (rate-limited per namespace) and/or the packet to an
+ * NFLOG group (every one: that is what the group is for).
+ */
+static void log_miss(struct epgate_net *en, const struct epgate_config *cfg,
+		     struct sk_buff *skb, const struct nf_hook_state *state,
+		     const struct epgate_pkt *pkt, int why, bool drop)
+{
+	const char *verdict = drop ? "drop" : "would-drop";
+	const char *in = state->in ? state->in->name : "-";
+	const char *out = state->out ? state->out->name : "-";
+	const char *proto;
+
+	if (cfg->log_flags & EPGATE_LOG_NFLOG) {
+		struct nf_loginfo li = {
+			.type = NF_LOG_TYPE_ULOG,
+			.u.ulog.group = cfg->log_group,
+			.u.ulog.qthreshold = 1,
+		};
+
+		nf_log_packet(state->net, state->pf, state->hook, skb,
+			      state->in, state->out, &li, "epgate %s %s ",
+			      verdict, why_names[why]);
+	}
+	if (!(cfg->log_flags & EPGATE_LOG_KERNEL) || !__ratelimit(&en->log_rs))
+		return;
+	if (why == WHY_MALFORMED) {
+		pr_info("%s in=%s out=%s reason=%s\n", verdict, in, out,
+			why_names[why]);
+		return;
+	}
+	proto = pkt->proto == EPG_PROTO_TCP ? "tcp" : "udp";
+	if (pkt->family == AF_INET)
+		pr_info("%s %s %pI4:%u -> %pI4:%u in=%s out=%s reason=%s\n",
+			verdict, proto, pkt->saddr, pkt->sport, pkt->daddr,
+			pkt->dport, in, out, why_names[why]);
+	else
+		pr_info("%s %s [%pI6c]:%u -> [%pI6c]:%u in=%s out=%s reason=%s\n",
+			verdict, proto, pkt->saddr, pkt->sport, pkt->daddr,
+			pkt->dport, in, out, why_names[why]);
 }
 
 static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
@@ -232,12 +282,13 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 {
 	struct epgate_net *en = epgate_pernet(state->net);
 	const struct epgate_config *cfg = rcu_dereference(en->cfg);
+	const struct epg_rule *rule, *rules;
 	const struct epgate_ruleset *rs;
-	const struct epg_rule *rule;
 	enum ip_conntrack_info ctinfo;
 	const struct nf_conn *ct;
 	struct epgate_pkt pkt;
-	int ret;
+	unsigned int n, i;
+	int ret, why;
 
 	if (likely(cfg->mode == EPGATE_MODE_OFF))
 		return NF_ACCEPT;
@@ -252,6 +303,7 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (ret == PKT_MALFORMED) {
 		count_global(en, CTR_MALFORMED);
+		why = WHY_MALFORMED;
 		goto no_match;
 	}
 
@@ -259,23 +311,45 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 	rule = epg_table_match(rs->table, pkt.proto, pkt.dport, pkt.family,
 			       pkt.saddr, pkt.daddr);
 	if (rule) {
-		count_flow(rs->flows[rule->id].ctr, skb->len);
+		const struct epgate_flow *f = &rs->flows[rule->id];
+
+		count_flow(f->ctr, skb->len);
+		count_profile(f->pc, skb->len, false);
 		count_global(en, CTR_ALLOWED);
 		if (cfg->mark_mask)
 			skb->mark = (skb->mark & ~cfg->mark_mask) |
 				    cfg->mark_value;
 		return NF_ACCEPT;
 	}
-	if (only_monitored(rs->table, &pkt))
+
+	/*
+	 * No flow matched.  Enforce drops unless every profile that uses this
+	 * port is in monitor: their role bindings excluded the packet, and a
+	 * monitored profile only counts what it would drop (credited to the
+	 * profile of the port's first flow).
+	 */
+	rules = epg_table_rules(rs->table, pkt.proto, pkt.dport, &n);
+	why = n ? WHY_NO_MATCH : WHY_NO_FLOW;
+	for (i = 0; i < n; i++) {
+		if (!(rules[i].flags & EPGATE_RF_MONITOR))
+			break;
+	}
+	if (n && i == n) {
+		count_profile(rs->flows[rules[0].id].pc, 0, true);
 		goto would_drop;
+	}
 
 no_match:
 	if (cfg->mode == EPGATE_MODE_ENFORCE) {
 		count_global(en, CTR_DROPPED);
+		if (unlikely(cfg->log_flags))
+			log_miss(en, cfg, skb, state, &pkt, why, true);
 		return NF_DROP;
 	}
 would_drop:
 	count_global(en, CTR_WOULD_DROP);
+	if (unlikely(cfg->log_flags))
+		log_miss(en, cfg, skb, state, &pkt, why, false);
 	return NF_ACCEPT;
 }
 

@@ -30,6 +30,8 @@ static const struct nla_policy config_policy[EPGATE_A_MAX + 1] = {
 	[EPGATE_A_MARK_MASK] = { .type = NLA_U32 },
 	[EPGATE_A_IFACES_IN] = NLA_POLICY_NESTED_ARRAY(iface_policy),
 	[EPGATE_A_IFACES_OUT] = NLA_POLICY_NESTED_ARRAY(iface_policy),
+	[EPGATE_A_LOG_FLAGS] = NLA_POLICY_MASK(NLA_U32, EPGATE_LOG_ALL),
+	[EPGATE_A_LOG_GROUP] = { .type = NLA_U16 },
 };
 
 static const struct nla_policy range_policy[EPGATE_RANGE_MAX + 1] = {
@@ -131,6 +133,8 @@ static int fill_status(struct sk_buff *msg, struct epgate_net *en)
 	    nla_put_u32(msg, EPGATE_A_HOOKS, cfg->hooks) ||
 	    nla_put_u32(msg, EPGATE_A_MARK_VALUE, cfg->mark_value) ||
 	    nla_put_u32(msg, EPGATE_A_MARK_MASK, cfg->mark_mask) ||
+	    nla_put_u32(msg, EPGATE_A_LOG_FLAGS, cfg->log_flags) ||
+	    nla_put_u16(msg, EPGATE_A_LOG_GROUP, cfg->log_group) ||
 	    put_ifaces(msg, EPGATE_A_IFACES_IN, cfg->in, cfg->n_in) ||
 	    put_ifaces(msg, EPGATE_A_IFACES_OUT, cfg->out, cfg->n_out) ||
 	    nla_put_u64_64bit(msg, EPGATE_A_GENERATION,
@@ -176,6 +180,17 @@ static int epgate_set_flows_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return epgate_set_flows(genl_info_net(info), info->snd_portid,
 				info->attrs, info->extack);
+}
+
+static int epgate_reset_counters_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct epgate_net *en = epgate_pernet(genl_info_net(info));
+
+	mutex_lock(&en->lock);
+	epgate_reset_counters(en);
+	mutex_unlock(&en->lock);
+	return 0;
 }
 
 static int put_prefix(struct sk_buff *skb, int type,
@@ -247,17 +262,10 @@ static int put_profile(struct sk_buff *skb, const struct epgate_ruleset *rs,
 		       u32 idx)
 {
 	const struct epgate_profile *p = &rs->profiles[idx];
-	u64 packets = 0, bytes = 0, fp, fb;
+	u64 packets, bytes, would_drop;
 	struct nlattr *nest;
-	u32 i;
 
-	for (i = 0; i < rs->nflows; i++) {
-		if (rs->flows[i].profile != idx)
-			continue;
-		epgate_counter_sum(rs->flows[i].ctr, &fp, &fb);
-		packets += fp;
-		bytes += fb;
-	}
+	epgate_pcounter_sum(p->pc, &packets, &bytes, &would_drop);
 	nest = nla_nest_start(skb, EPGATE_A_PROFILE);
 	if (!nest ||
 	    nla_put_string(skb, EPGATE_PROFILE_NAME, p->name) ||
@@ -268,6 +276,8 @@ static int put_profile(struct sk_buff *skb, const struct epgate_ruleset *rs,
 	    nla_put_u64_64bit(skb, EPGATE_PROFILE_PACKETS, packets,
 			      EPGATE_PROFILE_PAD) ||
 	    nla_put_u64_64bit(skb, EPGATE_PROFILE_BYTES, bytes,
+			      EPGATE_PROFILE_PAD) ||
+	    nla_put_u64_64bit(skb, EPGATE_PROFILE_WOULD_DROP, would_drop,
 			      EPGATE_PROFILE_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -370,6 +380,13 @@ static const struct genl_ops epgate_genl_ops[] = {
 		.dumpit = epgate_get_profiles_dump,
 		.policy = epgate_no_attrs_policy,
 		.maxattr = EPGATE_A_MAX,
+	},
+	{
+		.cmd = EPGATE_CMD_RESET_COUNTERS,
+		.doit = epgate_reset_counters_doit,
+		.policy = epgate_no_attrs_policy,
+		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

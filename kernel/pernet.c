@@ -31,6 +31,8 @@ static int __net_init epgate_net_init(struct net *net)
 	int cpu, ret = -ENOMEM;
 
 	mutex_init(&en->lock);
+	/* Drop log lines: at most 10 per 5 s. */
+	ratelimit_state_init(&en->log_rs, 5 * HZ, 10);
 	atomic64_set(&en->generation, 0);
 	RCU_INIT_POINTER(en->cfg, epgate_config_default());
 	RCU_INIT_POINTER(en->rs, epgate_ruleset_empty());

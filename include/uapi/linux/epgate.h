@@ -13,6 +13,8 @@
  *   Request: no attributes (any attribute is rejected).  Needs no privilege.
  *   Reply (one message, same command):
  *     EPGATE_A_VERSION       NLA_NUL_STRING  module version, e.g. "0.1.0"
+ *     EPGATE_A_LOG_FLAGS     NLA_U32         EPGATE_LOG_*
+ *     EPGATE_A_LOG_GROUP     NLA_U16         the NFLOG group
  *     EPGATE_A_ABI_VERSION   NLA_U32         EPGATE_ABI_VERSION of the module;
  *                                            the tool refuses a mismatch
  *     EPGATE_A_MODE          NLA_U8          enum epgate_mode
@@ -37,6 +39,18 @@
  *     EPGATE_A_IFACES_IN     nested array (entry types 1, 2, ...) of nests
  *     EPGATE_A_IFACES_OUT    each holding one EPGATE_IFACE_NAME; an empty
  *                            array clears the list (scope: any interface)
+ *     EPGATE_A_LOG_FLAGS     NLA_U32         EPGATE_LOG_* (0: no logging)
+ *     EPGATE_A_LOG_GROUP     NLA_U16         the NFLOG group of
+ *                                            EPGATE_LOG_NFLOG
+ *   Drop logging: with EPGATE_LOG_KERNEL every packet dropped (enforce) or
+ *   counted as would_drop (monitor) gives a kernel log line, rate-limited
+ *   per namespace (at most 10 lines per 5 s): the verdict, the
+ *   5-tuple of the connection's original direction, the interfaces and
+ *   the reason (no-flow: no enabled flow uses the port; no-match: the
+ *   port's flows are bound to other addresses; malformed).  With
+ *   EPGATE_LOG_NFLOG every such packet, unlimited, goes to NFLOG group
+ *   LOG_GROUP (nfnetlink_log: `tcpdump -i nflog:N`, ulogd) with the prefix
+ *   "epgate drop " or "epgate would-drop " and the reason.
  *   A packet is in scope when its hook is in HOOKS, its ingress interface
  *   is in IFACES_IN (or the list is empty) and its egress interface is in
  *   IFACES_OUT (or the list is empty).  Scope follows the connection: a
@@ -115,11 +129,21 @@
  *   set on its messages (genl_dump_check_consistent() over the
  *   generation); the tool retries.  Large sets are naturally multi-part.
  *
+ * EPGATE_CMD_RESET_COUNTERS                              (CAP_NET_ADMIN)
+ *   No attributes.  Sets every counter of the namespace to zero: the
+ *   global ones, every flow's and every profile's.  Packets counted while
+ *   the reset runs are never lost: each counter is lowered by the value
+ *   read, not overwritten.
+ *
  * EPGATE_CMD_GET_PROFILES (dump)
  *   One message per profile of the active set, EPGATE_A_PROFILE nesting
  *   EPGATE_PROFILE_NAME, MODE, NFLOWS (NLA_U32), USERDATA (when set),
- *   PACKETS and BYTES (sums over its flows), with the same NLM_F_DUMP_INTR
- *   rule.
+ *   PACKETS, BYTES and WOULD_DROP, with the same NLM_F_DUMP_INTR rule.
+ *   PACKETS and BYTES count what the profile's flows allowed since the
+ *   profile was enabled (or the last reset), flows since removed
+ *   included; WOULD_DROP counts packets to a port that only monitored
+ *   profiles use and that none of their flows matched, credited to the
+ *   profile of the port's first flow.
  *
  * Validation
  * ----------
@@ -166,6 +190,11 @@ enum epgate_mode {
 #define EPGATE_USERDATA_MAX	512	/* bytes per profile */
 #define EPGATE_XACT_MAX_BYTES	(4U << 20)	/* staged per transaction */
 
+/* EPGATE_A_LOG_FLAGS */
+#define EPGATE_LOG_KERNEL	(1U << 0)	/* rate-limited kernel log line */
+#define EPGATE_LOG_NFLOG	(1U << 1)	/* the packet to NFLOG LOG_GROUP */
+#define EPGATE_LOG_ALL		(EPGATE_LOG_KERNEL | EPGATE_LOG_NFLOG)
+
 /* EPGATE_A_XACT_FLAGS */
 #define EPGATE_XACT_MORE	(1U << 0)	/* stage; more messages follow */
 #define EPGATE_XACT_ALL		EPGATE_XACT_MORE
@@ -177,6 +206,7 @@ enum epgate_cmd {
 	EPGATE_CMD_SET_FLOWS,
 	EPGATE_CMD_GET_FLOWS,
 	EPGATE_CMD_GET_PROFILES,
+	EPGATE_CMD_RESET_COUNTERS,
 	__EPGATE_CMD_MAX
 };
 #define EPGATE_CMD_MAX (__EPGATE_CMD_MAX - 1)
@@ -201,6 +231,8 @@ enum epgate_attr {
 	EPGATE_A_XACT_FLAGS,	/* NLA_U32, EPGATE_XACT_* */
 	EPGATE_A_PROFILES,	/* nested array of enum epgate_profile_attr */
 	EPGATE_A_PROFILE,	/* nested, enum epgate_profile_attr (dump) */
+	EPGATE_A_LOG_FLAGS,	/* NLA_U32, EPGATE_LOG_* */
+	EPGATE_A_LOG_GROUP,	/* NLA_U16 */
 	__EPGATE_A_MAX
 };
 #define EPGATE_A_MAX (__EPGATE_A_MAX - 1)
@@ -248,6 +280,7 @@ enum epgate_profile_attr {
 	EPGATE_PROFILE_PACKETS,	/* NLA_U64, dump only */
 	EPGATE_PROFILE_BYTES,	/* NLA_U64, dump only */
 	EPGATE_PROFILE_PAD,
+	EPGATE_PROFILE_WOULD_DROP, /* NLA_U64, dump only */
 	__EPGATE_PROFILE_MAX
 };
 #define EPGATE_PROFILE_MAX (__EPGATE_PROFILE_MAX - 1)
