@@ -2,6 +2,7 @@
 /*
  * epgate config [hooks HOOK[,HOOK...]] [in IF[,IF...]|any]
  *               [out IF[,IF...]|any] [mark VALUE/MASK|none]
+ *               [log off|kernel|nflog GROUP|kernel,nflog GROUP]
  *
  * One SET_CONFIG carrying only the settings given: the kernel changes only
  * what is present, so `epgate config mark none` leaves hooks and scope
@@ -212,6 +213,85 @@ static int parse_mark(const char *word, struct epgate_config *cfg,
 	return 0;
 }
 
+/* A whole decimal word, 0..65535: no sign, no space, no hex. */
+static int parse_group(const char *s, uint16_t *group)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s)
+		return -EINVAL;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (*p - '0');
+		if (v > UINT16_MAX)
+			return -ERANGE;
+	}
+	*group = v;
+	return 0;
+}
+
+/*
+ * `log off`, `log kernel`, `log nflog GROUP`, `log kernel,nflog GROUP`:
+ * @argv[0] is the target list, @argv[1] the group when nflog is in it.
+ * Returns the words used (1 or 2), or -EINVAL.
+ */
+static int parse_log(int argc, const char *argv[], struct epgate_config *cfg,
+		     char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		uint32_t bit;
+	} targets[] = {
+		{ "kernel", EPGATE_LOG_KERNEL },
+		{ "nflog", EPGATE_LOG_NFLOG },
+	};
+	const size_t ntargets = sizeof(targets) / sizeof(targets[0]);
+	const char *list = argv[0], *p = list;
+	size_t len, t;
+
+	cfg->log_flags = 0;
+	cfg->log_group = 0;
+	if (!strcmp(list, "off"))
+		return 1;
+	for (;;) {
+		len = strcspn(p, ",");
+		if (!len)
+			return fail(err, errlen, "empty log target in '%s'",
+				    list);
+		for (t = 0; t < ntargets; t++) {
+			if (strlen(targets[t].name) == len &&
+			    !strncmp(p, targets[t].name, len))
+				break;
+		}
+		if (t == ntargets && len == 3 && !strncmp(p, "off", 3))
+			return fail(err, errlen,
+				    "'off' cannot be combined with other log targets in '%s'",
+				    list);
+		if (t == ntargets)
+			return fail(err, errlen,
+				    "unknown log target '%.*s' (off, kernel, nflog)",
+				    (int)len, p);
+		if (cfg->log_flags & targets[t].bit)
+			return fail(err, errlen, "log target '%s' given twice",
+				    targets[t].name);
+		cfg->log_flags |= targets[t].bit;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	if (!(cfg->log_flags & EPGATE_LOG_NFLOG))
+		return 1;
+	if (argc < 2)
+		return fail(err, errlen, "nflog needs a group (log %s GROUP)",
+			    list);
+	if (parse_group(argv[1], &cfg->log_group))
+		return fail(err, errlen, "bad NFLOG group '%s' (0..65535)",
+			    argv[1]);
+	return 2;
+}
+
 int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 		 char *err, size_t errlen)
 {
@@ -223,22 +303,24 @@ int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 		{ "in", CONFIG_IN },
 		{ "out", CONFIG_OUT },
 		{ "mark", CONFIG_MARK },
+		{ "log", CONFIG_LOG },
 	};
 	unsigned int k;
-	int i, ret;
+	int i, ret, used;
 
 	memset(cfg, 0, sizeof(*cfg));
 	err[0] = '\0';
 	if (argc < 1)
 		return -EINVAL;
-	for (i = 0; i < argc; i += 2) {
+	/* Each setting is a key and a value; `log ... nflog` adds a group. */
+	for (i = 0; i < argc; i += 1 + used) {
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 			if (!strcmp(argv[i], keys[k].key))
 				break;
 		}
 		if (k == sizeof(keys) / sizeof(keys[0]))
 			return fail(err, errlen,
-				    "unknown setting '%s' (hooks, in, out, mark)",
+				    "unknown setting '%s' (hooks, in, out, mark, log)",
 				    argv[i]);
 		if (cfg->set & keys[k].bit)
 			return fail(err, errlen, "'%s' given twice", argv[i]);
@@ -246,6 +328,7 @@ int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 			return fail(err, errlen, "missing value after '%s'",
 				    argv[i]);
 		cfg->set |= keys[k].bit;
+		used = 1;
 
 		switch (keys[k].bit) {
 		case CONFIG_HOOKS:
@@ -260,8 +343,16 @@ int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 			ret = parse_ifaces(argv[i + 1], cfg->out, &cfg->nout,
 					   err, errlen);
 			break;
-		default:
+		case CONFIG_MARK:
 			ret = parse_mark(argv[i + 1], cfg, err, errlen);
+			break;
+		default:
+			ret = parse_log(argc - i - 1, argv + i + 1, cfg, err,
+					errlen);
+			if (ret > 0) {
+				used = ret;	/* the targets and a group */
+				ret = 0;
+			}
 			break;
 		}
 		if (ret)
@@ -294,6 +385,13 @@ void config_put(struct nlmsghdr *nlh, const struct epgate_config *cfg)
 	if (cfg->set & CONFIG_MARK) {
 		mnl_attr_put_u32(nlh, EPGATE_A_MARK_VALUE, cfg->mark_value);
 		mnl_attr_put_u32(nlh, EPGATE_A_MARK_MASK, cfg->mark_mask);
+	}
+	if (cfg->set & CONFIG_LOG) {
+		mnl_attr_put_u32(nlh, EPGATE_A_LOG_FLAGS, cfg->log_flags);
+		/* The group only with nflog: `log kernel` keeps it as is. */
+		if (cfg->log_flags & EPGATE_LOG_NFLOG)
+			mnl_attr_put_u16(nlh, EPGATE_A_LOG_GROUP,
+					 cfg->log_group);
 	}
 	if (cfg->set & CONFIG_IN)
 		put_ifaces(nlh, EPGATE_A_IFACES_IN, cfg->in, cfg->nin);
@@ -330,7 +428,7 @@ int config_send(const struct epgate_config *cfg, const char *cmd)
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: %s config [hooks HOOK[,HOOK...]] [in IF[,IF...]|any] [out IF[,IF...]|any] [mark VALUE/MASK|none]\n",
+		"Usage: %s config [hooks HOOK[,HOOK...]] [in IF[,IF...]|any] [out IF[,IF...]|any] [mark VALUE/MASK|none] [log off|kernel|nflog GROUP|kernel,nflog GROUP]\n",
 		prog);
 }
 

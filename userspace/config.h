@@ -17,6 +17,7 @@
 #define CONFIG_IN	(1U << 2)
 #define CONFIG_OUT	(1U << 3)
 #define CONFIG_MARK	(1U << 4)
+#define CONFIG_LOG	(1U << 5)
 
 struct epgate_config {
 	unsigned int set;
@@ -24,6 +25,8 @@ struct epgate_config {
 	uint32_t hooks;
 	uint32_t mark_value;
 	uint32_t mark_mask;
+	uint32_t log_flags;		/* EPGATE_LOG_*, 0: off */
+	uint16_t log_group;		/* with EPGATE_LOG_NFLOG */
 	unsigned int nin, nout;		/* 0 with CONFIG_IN/OUT: any */
 	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
 	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];

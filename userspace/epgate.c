@@ -17,9 +17,9 @@ static const struct {
 	const char *description;
 } subcommands[] = {
 	{ "status", status_main, "Show the module's mode, scope, table and counters" },
-	{ "stats", stats_main, "Show every flow with its packet and byte counters" },
+	{ "stats", stats_main, "Show the counters per profile and per flow; reset or watch them" },
 	{ "mode", mode_main, "Set the mode: off, monitor or enforce" },
-	{ "config", config_main, "Set the hooks, interface scope or fwmark" },
+	{ "config", config_main, "Set the hooks, interface scope, fwmark or drop logging" },
 	{ "load", load_main, "Replace the flow set with a flow list file" },
 	{ "profile", profile_main, "List, show and check vendor profiles" },
 	{ "enable", enable_main, "Enable vendor profiles: replace their flows in one transaction" },

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * epgate stats [-j]: every flow of the active set with its packet and byte
- * counters, from a GET_FLOWS dump.
+ * epgate stats [-j] [--reset]: every enabled profile and every flow of the
+ * active set with their counters (GET_PROFILES and GET_FLOWS dumps), and
+ * the global counters (GET_STATUS); --reset zeroes them all and shows
+ * them.  --watch is in watch.c.
  */
 
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include "stats.h"
 #include "status.h"
 #include "subcommands.h"
+#include "watch.h"
 
 /* A dump torn by concurrent loads this many times in a row: give up. */
 #define DUMP_TRIES 3
@@ -136,12 +139,53 @@ int stats_parse(const struct nlmsghdr *nlh, void *data)
 void stats_free(struct stats *s)
 {
 	free(s->flows);
-	s->flows = NULL;
-	s->n = 0;
-	s->alloc = 0;
+	free(s->profiles);
+	memset(s, 0, sizeof(*s));
 }
 
-static const char *proto_name(uint8_t proto, char *buf, size_t len)
+int stats_read(struct epgate_genl *g, struct stats *s, int profiles)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct epgate_status st;
+	struct nlmsghdr *nlh;
+	struct flowset fs;
+	int ret, tries;
+
+	stats_free(s);
+	ret = status_fetch(g, &st);
+	if (ret)
+		return ret;
+	s->mode = st.mode;
+	memcpy(s->counters, st.counters, sizeof(s->counters));
+	if (profiles) {
+		ret = flowset_read_profiles(g, &fs);
+		if (ret)
+			return ret;
+		s->profiles = fs.profiles;	/* taken over */
+		s->nprofiles = fs.nprofiles;
+		fs.profiles = NULL;
+		flowset_free(&fs);
+	}
+	memset(buf, 0, sizeof(buf));	/* no stack byte to the kernel */
+	/*
+	 * A load during the dump makes it show part of the old set and part
+	 * of the new one; the kernel flags that and the whole dump is taken
+	 * again rather than showing a mix.
+	 */
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		free(s->flows);
+		s->flows = NULL;
+		s->n = s->alloc = 0;
+		nlh = epgate_genl_msg(g, buf, EPGATE_CMD_GET_FLOWS,
+				      NLM_F_DUMP);
+		ret = epgate_genl_talk(g, nlh, stats_parse, s);
+		if (ret != -EINTR)
+			break;
+	}
+	return ret;
+}
+
+const char *stats_proto_name(uint8_t proto, char *buf, size_t len)
 {
 	if (proto == IPPROTO_TCP)
 		return "tcp";
@@ -151,7 +195,7 @@ static const char *proto_name(uint8_t proto, char *buf, size_t len)
 	return buf;
 }
 
-static int digits(uint64_t v)
+int stats_digits(uint64_t v)
 {
 	int n = 1;
 
@@ -165,7 +209,32 @@ static int digits(uint64_t v)
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Names left-aligned, counters right-aligned, columns as wide as needed. */
-void stats_print(const struct stats *s, FILE *f)
+static void print_profiles(const struct stats *s, FILE *f)
+{
+	int wp = 7, wn = 5, wk = 7, wb = 5, wd = 10;
+	size_t i;
+
+	for (i = 0; i < s->nprofiles; i++) {
+		const struct flowset_profile *p = &s->profiles[i];
+
+		wp = MAX(wp, (int)strlen(p->name));
+		wn = MAX(wn, stats_digits(p->nflows));
+		wk = MAX(wk, stats_digits(p->packets));
+		wb = MAX(wb, stats_digits(p->bytes));
+		wd = MAX(wd, stats_digits(p->would_drop));
+	}
+	fprintf(f, "%-*s  %-7s  %*s  %*s  %*s  %*s\n", wp, "PROFILE", "MODE",
+		wn, "FLOWS", wk, "PACKETS", wb, "BYTES", wd, "WOULD_DROP");
+	for (i = 0; i < s->nprofiles; i++) {
+		const struct flowset_profile *p = &s->profiles[i];
+
+		fprintf(f, "%-*s  %-7s  %*u  %*" PRIu64 "  %*" PRIu64 "  %*" PRIu64 "\n",
+			wp, p->name, mode_name(p->mode), wn, p->nflows,
+			wk, p->packets, wb, p->bytes, wd, p->would_drop);
+	}
+}
+
+static void print_flows(const struct stats *s, FILE *f)
 {
 	int wp = 7, wf = 4, wk = 7, wb = 5;
 	char pbuf[4];
@@ -174,8 +243,8 @@ void stats_print(const struct stats *s, FILE *f)
 	for (i = 0; i < s->n; i++) {
 		wp = MAX(wp, (int)strlen(s->flows[i].profile));
 		wf = MAX(wf, (int)strlen(s->flows[i].name));
-		wk = MAX(wk, digits(s->flows[i].packets));
-		wb = MAX(wb, digits(s->flows[i].bytes));
+		wk = MAX(wk, stats_digits(s->flows[i].packets));
+		wb = MAX(wb, stats_digits(s->flows[i].bytes));
 	}
 	fprintf(f, "%-*s  %-*s  %-5s  %-7s  %*s  %*s\n", wp, "PROFILE", wf,
 		"FLOW", "PROTO", "MODE", wk, "PACKETS", wb, "BYTES");
@@ -184,9 +253,16 @@ void stats_print(const struct stats *s, FILE *f)
 
 		fprintf(f, "%-*s  %-*s  %-5s  %-7s  %*" PRIu64 "  %*" PRIu64 "\n",
 			wp, fl->profile, wf, fl->name,
-			proto_name(fl->proto, pbuf, sizeof(pbuf)),
+			stats_proto_name(fl->proto, pbuf, sizeof(pbuf)),
 			mode_name(fl->mode), wk, fl->packets, wb, fl->bytes);
 	}
+}
+
+void stats_print(const struct stats *s, FILE *f)
+{
+	print_profiles(s, f);
+	fputc('\n', f);
+	print_flows(s, f);
 }
 
 void stats_print_json(const struct stats *s, FILE *f)
@@ -197,6 +273,20 @@ void stats_print_json(const struct stats *s, FILE *f)
 
 	json_init(&j, f);
 	json_object_begin(&j, NULL);
+	json_array_begin(&j, "profiles");
+	for (i = 0; i < s->nprofiles; i++) {
+		const struct flowset_profile *p = &s->profiles[i];
+
+		json_object_begin(&j, NULL);
+		json_string(&j, "name", p->name);
+		json_string(&j, "mode", mode_name(p->mode));
+		json_u64(&j, "flows", p->nflows);
+		json_u64(&j, "packets", p->packets);
+		json_u64(&j, "bytes", p->bytes);
+		json_u64(&j, "would_drop", p->would_drop);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
 	json_array_begin(&j, "flows");
 	for (i = 0; i < s->n; i++) {
 		const struct stats_flow *fl = &s->flows[i];
@@ -205,55 +295,82 @@ void stats_print_json(const struct stats *s, FILE *f)
 		json_string(&j, "profile", fl->profile);
 		json_string(&j, "name", fl->name);
 		json_string(&j, "proto",
-			    proto_name(fl->proto, pbuf, sizeof(pbuf)));
+			    stats_proto_name(fl->proto, pbuf, sizeof(pbuf)));
 		json_string(&j, "mode", mode_name(fl->mode));
 		json_u64(&j, "packets", fl->packets);
 		json_u64(&j, "bytes", fl->bytes);
 		json_object_end(&j);
 	}
 	json_array_end(&j);
+	json_object_begin(&j, "counters");
+	json_u64(&j, "allowed", s->counters[EPGATE_CTR_ALLOWED]);
+	json_u64(&j, "dropped", s->counters[EPGATE_CTR_DROPPED]);
+	json_u64(&j, "would_drop", s->counters[EPGATE_CTR_WOULD_DROP]);
+	json_u64(&j, "malformed", s->counters[EPGATE_CTR_MALFORMED]);
+	json_object_end(&j);
 	json_object_end(&j);
 	json_finish(&j);
 }
 
 static void usage(void)
 {
-	fprintf(stderr, "Usage: %s stats [-j]\n", prog);
+	fprintf(stderr,
+		"Usage: %s stats [-j] [--reset] | --watch [-i SECONDS] [-n COUNT]\n",
+		prog);
+}
+
+static int reset(struct epgate_genl *g)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = epgate_genl_msg(g, buf, EPGATE_CMD_RESET_COUNTERS, NLM_F_ACK);
+	return epgate_genl_talk(g, nlh, NULL, NULL);
 }
 
 int stats_main(int argc, const char *argv[])
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const char *interval = NULL, *count = NULL;
+	int json = 0, do_reset = 0, watch = 0;
 	struct stats s = { 0 };
+	struct watch_opts wo;
 	struct epgate_genl g;
-	struct nlmsghdr *nlh;
-	int json = 0, tries;
-	int ret;
+	char err[160];
+	int i, ret;
 
-	if (argc == 2 && !strcmp(argv[1], "-j")) {
-		json = 1;
-	} else if (argc != 1) {
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") && !json) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--reset") && !do_reset) {
+			do_reset = 1;
+		} else if (!strcmp(argv[i], "--watch") && !watch) {
+			watch = 1;
+		} else if (!strcmp(argv[i], "-i") && !interval &&
+			   i + 1 < argc) {
+			interval = argv[++i];
+		} else if (!strcmp(argv[i], "-n") && !count && i + 1 < argc) {
+			count = argv[++i];
+		} else {
+			usage();
+			return 1;
+		}
+	}
+	if (watch ? json || do_reset : interval || count) {
 		usage();
 		return 1;
 	}
-
-	ret = status_connect(&g, "stats");
-	if (ret)
-		return 1;
-	memset(buf, 0, sizeof(buf));	/* no stack byte to the kernel */
-	/*
-	 * A load during the dump makes it show part of the old set and part
-	 * of the new one; the kernel flags that and the whole dump is taken
-	 * again rather than showing a mix.
-	 */
-	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		stats_free(&s);
-		nlh = epgate_genl_msg(&g, buf, EPGATE_CMD_GET_FLOWS,
-				      NLM_F_DUMP);
-		ret = epgate_genl_talk(&g, nlh, stats_parse, &s);
-		if (ret != -EINTR)
-			break;
+	if (watch) {
+		if (watch_parse_opts(interval, count, &wo, err, sizeof(err))) {
+			fprintf(stderr, "%s: stats: %s\n", prog, err);
+			return 1;
+		}
+		return watch_main(&wo);
 	}
+
+	if (status_connect(&g, "stats"))
+		return 1;
+	ret = stats_read(&g, &s, 1);
 	if (ret == -EINTR)
 		fprintf(stderr,
 			"%s: stats: the flow set changed during each of %d dumps; try again\n",
@@ -261,13 +378,28 @@ int stats_main(int argc, const char *argv[])
 	else if (ret)
 		fprintf(stderr, "%s: stats: %s\n", prog,
 			epgate_genl_strerror(&g, ret));
-	epgate_genl_close(&g);
+	/*
+	 * With --reset the values read are printed once the reset is done:
+	 * a refused reset (EPERM) is then one line on stderr and nothing else.
+	 */
+	if (!ret && do_reset) {
+		ret = reset(&g);
+		if (ret)
+			fprintf(stderr, "%s: stats: reset: %s\n", prog,
+				epgate_genl_strerror(&g, ret));
+	}
 	if (!ret) {
 		if (json)
 			stats_print_json(&s, stdout);
 		else
 			stats_print(&s, stdout);
+		if (fflush(stdout)) {
+			ret = -errno;
+			fprintf(stderr, "%s: stats: %s\n", prog,
+				strerror(-ret));
+		}
 	}
+	epgate_genl_close(&g);
 	stats_free(&s);
 	return ret ? 1 : 0;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * epgate status [-j]: everything GET_STATUS tells about this network
- * namespace: module version and ABI, mode, scope, mark, the active table
- * and the global counters.
+ * namespace: module version and ABI, mode, scope, mark, drop logging, the
+ * active table and the global counters.
  */
 
 #include <errno.h>
@@ -146,6 +146,16 @@ static int status_attr_cb(const struct nlattr *attr, void *data)
 		if (ret == MNL_CB_OK)
 			st->mark_mask = mnl_attr_get_u32(attr);
 		break;
+	case EPGATE_A_LOG_FLAGS:
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->log_flags = mnl_attr_get_u32(attr);
+		break;
+	case EPGATE_A_LOG_GROUP:
+		ret = validate(attr, MNL_TYPE_U16);
+		if (ret == MNL_CB_OK)
+			st->log_group = mnl_attr_get_u16(attr);
+		break;
 	case EPGATE_A_IFACES_IN:
 		ret = parse_ifaces(attr, st->in, &st->nin);
 		break;
@@ -247,6 +257,36 @@ static void print_hooks(FILE *f, uint32_t hooks)
 	fputc('\n', f);
 }
 
+/*
+ * The log targets: "off", or "kernel", "nflog group N", "kernel,nflog
+ * group N"; a bit this tool does not know in hex.
+ */
+static void print_log(FILE *f, uint32_t flags, uint16_t group)
+{
+	const char *sep = "";
+	unsigned int i;
+
+	if (!flags) {
+		fputs("off\n", f);
+		return;
+	}
+	if (flags & EPGATE_LOG_KERNEL) {
+		fputs("kernel", f);
+		sep = ",";
+	}
+	if (flags & EPGATE_LOG_NFLOG) {
+		fprintf(f, "%snflog group %u", sep, group);
+		sep = ",";
+	}
+	for (i = 0; i < 32; i++) {
+		if (flags & ~EPGATE_LOG_ALL & 1u << i) {
+			fprintf(f, "%s0x%x", sep, 1u << i);
+			sep = ",";
+		}
+	}
+	fputc('\n', f);
+}
+
 static void print_ifaces(FILE *f, const char *key,
 			 const char (*names)[EPGATE_IFNAME_MAX], unsigned int n)
 {
@@ -277,6 +317,8 @@ void status_print(const struct epgate_status *st, FILE *f)
 			st->mark_mask);
 	else
 		fprintf(f, "mark:    none\n");
+	fprintf(f, "log:     ");
+	print_log(f, st->log_flags, st->log_group);
 	fprintf(f, "flows:   %u\n", st->nflows);
 	fprintf(f, "table:   %llu bytes, generation %llu\n",
 		(unsigned long long)st->table_bytes,
@@ -340,6 +382,11 @@ void status_print_json(const struct epgate_status *st, FILE *f)
 	json_object_begin(&j, "mark");
 	json_u64(&j, "value", st->mark_value);
 	json_u64(&j, "mask", st->mark_mask);
+	json_object_end(&j);
+	json_object_begin(&j, "log");
+	json_bool(&j, "kernel", st->log_flags & EPGATE_LOG_KERNEL);
+	json_bool(&j, "nflog", st->log_flags & EPGATE_LOG_NFLOG);
+	json_u64(&j, "group", st->log_group);
 	json_object_end(&j);
 	json_u64(&j, "generation", st->generation);
 	json_u64(&j, "table_bytes", st->table_bytes);

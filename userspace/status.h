@@ -17,6 +17,8 @@ struct epgate_status {
 	uint32_t hooks;
 	uint32_t mark_value;
 	uint32_t mark_mask;
+	uint32_t log_flags;		/* EPGATE_LOG_*; absent (old module): 0 */
+	uint16_t log_group;		/* NFLOG group; absent: 0 */
 	unsigned int nin, nout;		/* 0: any interface */
 	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
 	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
@@ -39,7 +41,8 @@ int status_parse(const struct nlmsghdr *nlh, void *data);
 
 /*
  * Name of the first attribute a complete reply lacks, NULL if none.  The
- * interface lists are optional (absent: any).
+ * interface lists are optional (absent: any), and so are the log settings
+ * (a module older than drop logging: off).
  */
 const char *status_missing(const struct epgate_status *st);
 

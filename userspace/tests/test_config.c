@@ -71,7 +71,7 @@ static void test_errors(void)
 	ret = config_parse(0, NULL, &cfg, err, sizeof(err));
 	ok(ret == -EINVAL && !err[0], "no setting: usage (empty message)");
 	expect_err(PARSE("bogus", "x"),
-		   "unknown setting 'bogus' (hooks, in, out, mark)");
+		   "unknown setting 'bogus' (hooks, in, out, mark, log)");
 	expect_err(PARSE("hooks"), "missing value after 'hooks'");
 	expect_err(PARSE("hooks", "input", "hooks", "output"),
 		   "'hooks' given twice");
@@ -105,6 +105,58 @@ static void test_errors(void)
 		   "bad mark '1/1x' (VALUE/MASK, 32-bit, decimal or 0x hex; or none)");
 	expect_err(PARSE("mark", "0xg/1"),
 		   "bad mark '0xg/1' (VALUE/MASK, 32-bit, decimal or 0x hex; or none)");
+}
+
+static void test_log(void)
+{
+	int ret;
+
+	ret = PARSE("log", "off");
+	ok(ret == 0 && cfg.set == CONFIG_LOG && cfg.log_flags == 0 &&
+	   cfg.log_group == 0, "log off: flags 0");
+	ret = PARSE("log", "kernel");
+	ok(ret == 0 && cfg.set == CONFIG_LOG &&
+	   cfg.log_flags == EPGATE_LOG_KERNEL, "log kernel");
+	ret = PARSE("log", "nflog", "65535");
+	ok(ret == 0 && cfg.log_flags == EPGATE_LOG_NFLOG &&
+	   cfg.log_group == 65535, "log nflog 65535");
+	ret = PARSE("hooks", "input", "log", "nflog,kernel", "0", "mark", "none");
+	ok(ret == 0 && cfg.set == (CONFIG_HOOKS | CONFIG_LOG | CONFIG_MARK) &&
+	   cfg.log_flags == EPGATE_LOG_ALL && cfg.log_group == 0 &&
+	   cfg.hooks == EPGATE_HOOK_INPUT && cfg.mark_mask == 0,
+	   "log kernel,nflog GROUP among other settings, either order");
+	ret = PARSE("log", "kernel", "mark", "1/1");
+	ok(ret == 0 && cfg.log_flags == EPGATE_LOG_KERNEL &&
+	   cfg.set == (CONFIG_LOG | CONFIG_MARK) && cfg.mark_value == 1,
+	   "log kernel takes no group: the next word is a setting");
+
+	expect_err(PARSE("log"), "missing value after 'log'");
+	expect_err(PARSE("log", "nflog"), "nflog needs a group (log nflog GROUP)");
+	expect_err(PARSE("log", "kernel,nflog"),
+		   "nflog needs a group (log kernel,nflog GROUP)");
+	expect_err(PARSE("log", "nflog", "70000"),
+		   "bad NFLOG group '70000' (0..65535)");
+	expect_err(PARSE("log", "nflog", "-1"), "bad NFLOG group '-1' (0..65535)");
+	expect_err(PARSE("log", "nflog", "+5"), "bad NFLOG group '+5' (0..65535)");
+	expect_err(PARSE("log", "nflog", "0x10"),
+		   "bad NFLOG group '0x10' (0..65535)");
+	expect_err(PARSE("log", "nflog", ""), "bad NFLOG group '' (0..65535)");
+	expect_err(PARSE("log", "nflog", "5 "), "bad NFLOG group '5 ' (0..65535)");
+	expect_err(PARSE("log", "nflog", "99999999999999999999"),
+		   "bad NFLOG group '99999999999999999999' (0..65535)");
+	expect_err(PARSE("log", "nflog", "hooks", "input"),
+		   "bad NFLOG group 'hooks' (0..65535)");
+	expect_err(PARSE("log", "syslog"),
+		   "unknown log target 'syslog' (off, kernel, nflog)");
+	expect_err(PARSE("log", "kernel,"), "empty log target in 'kernel,'");
+	expect_err(PARSE("log", ""), "empty log target in ''");
+	expect_err(PARSE("log", "kernel,kernel"),
+		   "log target 'kernel' given twice");
+	expect_err(PARSE("log", "kernel,off"),
+		   "'off' cannot be combined with other log targets in 'kernel,off'");
+	expect_err(PARSE("log", "off", "log", "kernel"), "'log' given twice");
+	expect_err(PARSE("log", "kernel", "5"),
+		   "unknown setting '5' (hooks, in, out, mark, log)");
 }
 
 static void test_mode(void)
@@ -191,6 +243,45 @@ static void test_message(void)
 	   mnl_attr_get_len(tb[EPGATE_A_IFACES_OUT]) == MNL_ATTR_HDRLEN,
 	   "out any: an empty nest");
 
+	PARSE("log", "kernel,nflog", "5");
+	nlh = request(buf);
+	config_put(nlh, &cfg);
+	memset(tb, 0, sizeof(tb));
+	dup = 0;
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		int type = mnl_attr_get_type(attr);
+
+		if (type <= EPGATE_A_MAX) {
+			dup |= !!tb[type];
+			tb[type] = attr;
+		}
+	}
+	ok(!dup && tb[EPGATE_A_LOG_FLAGS] &&
+	   mnl_attr_get_payload_len(tb[EPGATE_A_LOG_FLAGS]) == 4 &&
+	   mnl_attr_get_u32(tb[EPGATE_A_LOG_FLAGS]) == EPGATE_LOG_ALL &&
+	   tb[EPGATE_A_LOG_GROUP] &&
+	   mnl_attr_get_payload_len(tb[EPGATE_A_LOG_GROUP]) == 2 &&
+	   mnl_attr_get_u16(tb[EPGATE_A_LOG_GROUP]) == 5 &&
+	   !tb[EPGATE_A_MODE] && !tb[EPGATE_A_HOOKS] && !tb[EPGATE_A_MARK_MASK],
+	   "log kernel,nflog 5: LOG_FLAGS u32 and LOG_GROUP u16, nothing else");
+
+	PARSE("log", "kernel");
+	nlh = request(buf);
+	config_put(nlh, &cfg);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(nlh->nlmsg_len == MNL_NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + 4 &&
+	   mnl_attr_get_type(attr) == EPGATE_A_LOG_FLAGS &&
+	   mnl_attr_get_u32(attr) == EPGATE_LOG_KERNEL,
+	   "log kernel: LOG_FLAGS alone, the group left as it is");
+
+	PARSE("log", "off");
+	nlh = request(buf);
+	config_put(nlh, &cfg);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(nlh->nlmsg_len == MNL_NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + 4 &&
+	   mnl_attr_get_type(attr) == EPGATE_A_LOG_FLAGS &&
+	   mnl_attr_get_u32(attr) == 0, "log off: LOG_FLAGS 0 alone");
+
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.set = CONFIG_MODE;
 	cfg.mode = EPGATE_MODE_MONITOR;
@@ -206,9 +297,10 @@ static void test_message(void)
 
 int main(void)
 {
-	tap_plan(33);
+	tap_plan(59);
 	test_good();
 	test_errors();
+	test_log();
 	test_mode();
 	test_message();
 	return tap_exit();

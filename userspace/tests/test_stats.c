@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The GET_FLOWS dump parser and the stats output, against messages built
- * as the kernel builds them (one EPGATE_A_FLOW per message).
+ * The GET_FLOWS and GET_PROFILES dump parsers and the stats output,
+ * against messages built as the kernel builds them (one EPGATE_A_FLOW or
+ * EPGATE_A_PROFILE per message).
  */
 
 #include <errno.h>
@@ -49,6 +50,26 @@ static struct nlmsghdr *flow(char *buf, const char *profile, const char *name,
 	return nlh;
 }
 
+/* One GET_PROFILES dump part; @would_drop ~0: the attribute left out. */
+static struct nlattr *profile(char *buf, const char *name, uint8_t mode,
+			      uint32_t nflows, uint64_t packets,
+			      uint64_t bytes, uint64_t would_drop)
+{
+	struct nlmsghdr *nlh = part(buf);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, EPGATE_A_PROFILE);
+
+	mnl_attr_put_strz(nlh, EPGATE_PROFILE_NAME, name);
+	mnl_attr_put_u8(nlh, EPGATE_PROFILE_MODE, mode);
+	mnl_attr_put_u32(nlh, EPGATE_PROFILE_NFLOWS, nflows);
+	mnl_attr_put(nlh, EPGATE_PROFILE_PAD, 0, "");
+	mnl_attr_put_u64(nlh, EPGATE_PROFILE_PACKETS, packets);
+	mnl_attr_put_u64(nlh, EPGATE_PROFILE_BYTES, bytes);
+	if (would_drop != ~0ULL)
+		mnl_attr_put_u64(nlh, EPGATE_PROFILE_WOULD_DROP, would_drop);
+	mnl_attr_nest_end(nlh, nest);
+	return nest;
+}
+
 /* The output as TAP comments, to see what a failing test printed. */
 static void diag(const char *out)
 {
@@ -78,6 +99,90 @@ static char *render(const struct stats *s, int json)
 	return out;
 }
 
+static void test_profiles(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct flowset_profile p[2];
+	struct stats s = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	char *out;
+
+	ok(!flowset_parse_profile(profile(buf, "kaspersky", EPGATE_MODE_ENFORCE,
+					  6, 1234, 567890, 0), &p[0]) &&
+	   !flowset_parse_profile(profile(buf, "eset-protect", EPGATE_MODE_MONITOR,
+					  12, 0, 0, 4294967296ULL), &p[1]) &&
+	   !strcmp(p[0].name, "kaspersky") && p[0].mode == EPGATE_MODE_ENFORCE &&
+	   p[0].nflows == 6 && p[0].packets == 1234 && p[0].bytes == 567890 &&
+	   p[0].would_drop == 0 && p[1].mode == EPGATE_MODE_MONITOR &&
+	   p[1].would_drop == 4294967296ULL,
+	   "dumped profiles: mode, flows, packets, bytes, would_drop exact");
+
+	p[1].would_drop = 9;
+	ok(!flowset_parse_profile(profile(buf, "old", EPGATE_MODE_ENFORCE, 1, 2,
+					  3, ~0ULL), &p[1]) &&
+	   p[1].would_drop == 0 && p[1].bytes == 3,
+	   "a profile without WOULD_DROP (older module) reads as 0");
+
+	nlh = part(buf);
+	nest = mnl_attr_nest_start(nlh, EPGATE_A_PROFILE);
+	mnl_attr_put_strz(nlh, EPGATE_PROFILE_NAME, "p");
+	mnl_attr_put_u32(nlh, EPGATE_PROFILE_WOULD_DROP, 1);
+	mnl_attr_nest_end(nlh, nest);
+	ok(flowset_parse_profile(nest, &p[1]) == -EBADMSG,
+	   "a 32-bit WOULD_DROP is refused");
+
+	flowset_parse_profile(profile(buf, "eset-protect", EPGATE_MODE_MONITOR,
+				      12, 0, 0, 4294967296ULL), &p[1]);
+	s.profiles = malloc(sizeof(p));
+	if (!s.profiles)
+		return;
+	memcpy(s.profiles, p, sizeof(p));
+	s.nprofiles = 2;
+	stats_parse(flow(buf, "kaspersky", "agent-server", IPPROTO_TCP,
+			 EPGATE_MODE_ENFORCE, 1234, 567890), &s);
+	stats_parse(flow(buf, "eset-protect", "console", IPPROTO_UDP,
+			 EPGATE_MODE_MONITOR, 0, 0), &s);
+	s.counters[EPGATE_CTR_ALLOWED] = 1234;
+	s.counters[EPGATE_CTR_DROPPED] = 5;
+	s.counters[EPGATE_CTR_WOULD_DROP] = 4294967296ULL;
+	s.counters[EPGATE_CTR_MALFORMED] = 2;
+
+	out = render(&s, 0);
+	if (!ok(out && !strcmp(out,
+		    "PROFILE       MODE     FLOWS  PACKETS   BYTES  WOULD_DROP\n"
+		    "kaspersky     enforce      6     1234  567890           0\n"
+		    "eset-protect  monitor     12        0       0  4294967296\n"
+		    "\n"
+		    "PROFILE       FLOW          PROTO  MODE     PACKETS   BYTES\n"
+		    "kaspersky     agent-server  tcp    enforce     1234  567890\n"
+		    "eset-protect  console       udp    monitor        0       0\n"),
+		"human: the profiles table, a blank line, the flows table"))
+		diag(out);
+	free(out);
+
+	out = render(&s, 1);
+	if (!ok(out && !strcmp(out,
+		    "{\"profiles\": [{\"name\": \"kaspersky\", \"mode\": \"enforce\", "
+		    "\"flows\": 6, \"packets\": 1234, \"bytes\": 567890, "
+		    "\"would_drop\": 0}, {\"name\": \"eset-protect\", "
+		    "\"mode\": \"monitor\", \"flows\": 12, \"packets\": 0, "
+		    "\"bytes\": 0, \"would_drop\": 4294967296}], "
+		    "\"flows\": [{\"profile\": \"kaspersky\", \"name\": \"agent-server\", "
+		    "\"proto\": \"tcp\", \"mode\": \"enforce\", \"packets\": 1234, "
+		    "\"bytes\": 567890}, {\"profile\": \"eset-protect\", "
+		    "\"name\": \"console\", \"proto\": \"udp\", \"mode\": \"monitor\", "
+		    "\"packets\": 0, \"bytes\": 0}], "
+		    "\"counters\": {\"allowed\": 1234, \"dropped\": 5, "
+		    "\"would_drop\": 4294967296, \"malformed\": 2}}\n"),
+		"JSON: profiles, flows, global counters"))
+		diag(out);
+	free(out);
+	stats_free(&s);
+	ok(!s.profiles && !s.flows && !s.n && !s.nprofiles,
+	   "stats_free frees and empties profiles and flows");
+}
+
 int main(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -87,7 +192,8 @@ int main(void)
 	char *out;
 	int ret;
 
-	tap_plan(8);
+	tap_plan(14);
+	test_profiles();
 
 	ret = stats_parse(flow(buf, "kaspersky", "agent-server", IPPROTO_TCP,
 			       EPGATE_MODE_ENFORCE, 1234, 567890), &s);
@@ -105,6 +211,8 @@ int main(void)
 
 	out = render(&s, 0);
 	if (!ok(out && !strcmp(out,
+		    "PROFILE  MODE     FLOWS  PACKETS  BYTES  WOULD_DROP\n"
+		    "\n"
 		    "PROFILE    FLOW          PROTO  MODE     PACKETS   BYTES\n"
 		    "kaspersky  agent-server  tcp    enforce     1234  567890\n"
 		    "eset       console       udp    monitor        0       0\n"),
@@ -114,23 +222,30 @@ int main(void)
 
 	out = render(&s, 1);
 	if (!ok(out && !strcmp(out,
-		    "{\"flows\": [{\"profile\": \"kaspersky\", \"name\": \"agent-server\", "
+		    "{\"profiles\": [], "
+		    "\"flows\": [{\"profile\": \"kaspersky\", \"name\": \"agent-server\", "
 		    "\"proto\": \"tcp\", \"mode\": \"enforce\", \"packets\": 1234, "
 		    "\"bytes\": 567890}, {\"profile\": \"eset\", \"name\": \"console\", "
 		    "\"proto\": \"udp\", \"mode\": \"monitor\", \"packets\": 0, "
-		    "\"bytes\": 0}]}\n"),
-		"JSON"))
+		    "\"bytes\": 0}], \"counters\": {\"allowed\": 0, \"dropped\": 0, "
+		    "\"would_drop\": 0, \"malformed\": 0}}\n"),
+		"JSON without profiles: an empty array, counters 0"))
 		diag(out);
 	free(out);
 	stats_free(&s);
 
 	out = render(&s, 0);
 	ok(out && !strcmp(out,
+		"PROFILE  MODE     FLOWS  PACKETS  BYTES  WOULD_DROP\n"
+		"\n"
 		"PROFILE  FLOW  PROTO  MODE     PACKETS  BYTES\n"),
-	   "an empty set: the header line only");
+	   "an empty set: the header lines only");
 	free(out);
 	out = render(&s, 1);
-	ok(out && !strcmp(out, "{\"flows\": []}\n"), "an empty set in JSON");
+	ok(out && !strcmp(out, "{\"profiles\": [], \"flows\": [], "
+			  "\"counters\": {\"allowed\": 0, \"dropped\": 0, "
+			  "\"would_drop\": 0, \"malformed\": 0}}\n"),
+	   "an empty set in JSON");
 	free(out);
 
 	nlh = part(buf);

@@ -44,6 +44,18 @@ static void put_ifaces(struct nlmsghdr *nlh, int type, int n,
 }
 
 /* A complete reply, as the kernel builds it (with PADs, as on arm). */
+static struct nlmsghdr *full_reply(char *buf, int with_out);
+
+/* A complete reply with the log settings of a drop-logging module. */
+static struct nlmsghdr *log_reply(char *buf, uint32_t flags, uint16_t group)
+{
+	struct nlmsghdr *nlh = full_reply(buf, 1);
+
+	mnl_attr_put_u32(nlh, EPGATE_A_LOG_FLAGS, flags);
+	mnl_attr_put_u16(nlh, EPGATE_A_LOG_GROUP, group);
+	return nlh;
+}
+
 static struct nlmsghdr *full_reply(char *buf, int with_out)
 {
 	static const char *in[] = { "eth0", "br-lan" };
@@ -134,6 +146,7 @@ static void test_full(void)
 		    "in:      eth0,br-lan\n"
 		    "out:     any\n"
 		    "mark:    0x100/0xff00\n"
+		    "log:     off\n"
 		    "flows:   12\n"
 		    "table:   8952 bytes, generation 7\n"
 		    "packets: allowed 1000000, dropped 5, would_drop 0, malformed 2\n"),
@@ -147,6 +160,7 @@ static void test_full(void)
 		    "\"hooks\": [\"forward\", \"output\"], "
 		    "\"scope\": {\"in\": [\"eth0\", \"br-lan\"], \"out\": []}, "
 		    "\"mark\": {\"value\": 256, \"mask\": 65280}, "
+		    "\"log\": {\"kernel\": false, \"nflog\": false, \"group\": 0}, "
 		    "\"generation\": 7, \"table_bytes\": 8952, \"flows\": 12, "
 		    "\"counters\": {\"allowed\": 1000000, \"dropped\": 5, "
 		    "\"would_drop\": 0, \"malformed\": 2}}\n"),
@@ -226,6 +240,69 @@ static void test_full(void)
 	   "counters are tracked one by one");
 }
 
+static void test_log(void)
+{
+	static const struct {
+		uint32_t flags;
+		uint16_t group;
+		const char *line, *json;
+	} cases[] = {
+		{ 0, 7, "\nmark:    0x100/0xff00\nlog:     off\nflows:   12\n",
+		  "\"log\": {\"kernel\": false, \"nflog\": false, \"group\": 7}, " },
+		{ EPGATE_LOG_KERNEL, 0, "\nlog:     kernel\n",
+		  "\"log\": {\"kernel\": true, \"nflog\": false, \"group\": 0}, " },
+		{ EPGATE_LOG_NFLOG, 65535, "\nlog:     nflog group 65535\n",
+		  "\"log\": {\"kernel\": false, \"nflog\": true, \"group\": 65535}, " },
+		{ EPGATE_LOG_ALL, 5, "\nlog:     kernel,nflog group 5\n",
+		  "\"log\": {\"kernel\": true, \"nflog\": true, \"group\": 5}, " },
+		{ EPGATE_LOG_KERNEL | 1u << 7, 0, "\nlog:     kernel,0x80\n",
+		  "\"log\": {\"kernel\": true, \"nflog\": false, \"group\": 0}, " },
+	};
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct epgate_status st;
+	struct nlmsghdr *nlh;
+	char *out, *js;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&st, 0, sizeof(st));
+		ret = status_parse(log_reply(buf, cases[i].flags,
+					     cases[i].group), &st);
+		out = render(&st, 0);
+		js = render(&st, 1);
+		if (!ok(ret == MNL_CB_OK && !status_missing(&st) &&
+			st.log_flags == cases[i].flags &&
+			st.log_group == cases[i].group && out && js &&
+			strstr(out, cases[i].line) &&
+			strstr(js, cases[i].json) &&
+			strstr(js, "\"mask\": 65280}, \"log\": {"),
+			"log flags 0x%x group %u: line and JSON",
+			cases[i].flags, cases[i].group)) {
+			diag(out);
+			diag(js);
+		}
+		free(out);
+		free(js);
+	}
+
+	memset(&st, 0, sizeof(st));
+	nlh = full_reply(buf, 1);
+	mnl_attr_put_u16(nlh, EPGATE_A_LOG_FLAGS, 1);
+	ok(status_parse(nlh, &st) == MNL_CB_ERROR,
+	   "a 16-bit LOG_FLAGS is refused");
+	memset(&st, 0, sizeof(st));
+	nlh = full_reply(buf, 1);
+	mnl_attr_put_u32(nlh, EPGATE_A_LOG_GROUP, 1);
+	ok(status_parse(nlh, &st) == MNL_CB_ERROR,
+	   "a 32-bit LOG_GROUP is refused");
+	memset(&st, 0, sizeof(st));
+	ret = status_parse(full_reply(buf, 1), &st);
+	ok(ret == MNL_CB_OK && !status_missing(&st) && !st.log_flags &&
+	   !(st.seen & 1u << EPGATE_A_LOG_FLAGS),
+	   "a reply without the log settings (older module) is complete: off");
+}
+
 int main(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -234,8 +311,9 @@ int main(void)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	tap_plan(15);
+	tap_plan(23);
 	test_full();
+	test_log();
 
 	memset(&st, 0, sizeof(st));
 	nlh = reply(buf);
