@@ -9,7 +9,7 @@ ksft_fail=1
 ksft_skip=4
 
 EPGATE_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-EPGATE=$EPGATE_TOP/userspace/epgate
+EPGATE=${EPGATE:-$EPGATE_TOP/userspace/epgate}
 EPGATE_KO=$EPGATE_TOP/build/$(uname -r)/kernel/epgate.ko
 SYSFS=/sys/kernel/epgate
 

@@ -11,6 +11,10 @@ not start a socat per port: one `serve` answers on every port given, one
         prints "PROTO ADDR PORT pass|drop" per target, in order; a target
         passes when the token sent comes back within SEC (default 1.0)
 
+  netprobe.py burst [-t SEC] udp:ADDR:PORT COUNT SIZE
+        sends COUNT datagrams of SIZE bytes one at a time, each waiting up
+        to SEC (default 1.0) for its echo; prints "sent N echoed M"
+
 An IPv6 ADDR is written in brackets: udp:[fd00:2::2]:15000.
 """
 import selectors
@@ -112,14 +116,39 @@ def probe(args):
     return 0 if ok else 1
 
 
+def burst(args):
+    timeout = 1.0
+    if args and args[0] == "-t":
+        timeout = float(args[1])
+        args = args[2:]
+    proto, addr, port = parse_target(args[0])
+    count, size = int(args[1]), int(args[2])
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    s.connect((addr, port))
+    echoed = 0
+    for i in range(count):
+        payload = (b"%08d" % i).ljust(size, b"x")[:size]
+        try:
+            s.send(payload)
+            if s.recv(65536) == payload:
+                echoed += 1
+        except OSError:
+            pass
+    print("sent %d echoed %d" % (count, echoed))
+    return 0
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("serve", "probe"):
+    cmds = {"serve": None, "probe": probe, "burst": burst}
+    if len(sys.argv) < 3 or sys.argv[1] not in cmds:
         sys.stderr.write(__doc__)
         return 2
     if sys.argv[1] == "serve":
         serve(sys.argv[2:])
         return 0
-    return probe(sys.argv[2:])
+    return cmds[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -25,6 +25,17 @@ GW=epg-gw-$topo_suffix
 SERVER=epg-server-$topo_suffix
 
 topo_bg_pids=()
+topo_gw_init=0
+
+# Make the gateway the initial namespace (the one /sys/kernel/epgate
+# shows), under the name $GW for ip -n and ip netns exec.  Call before
+# topo_setup; topo_cleanup's "ip netns del" then only drops the name.
+topo_use_init_gw() {
+	mkdir -p /run/netns &&
+	touch "/run/netns/$GW" &&
+	mount --bind /proc/1/ns/net "/run/netns/$GW" &&
+	topo_gw_init=1
+}
 
 ns_link_up() {
 	[ "$(ip -n "$1" -o link show dev "$2" | grep -c 'state UP')" = 1 ]
@@ -32,7 +43,7 @@ ns_link_up() {
 
 topo_setup() {
 	ip netns add "$CLIENT" || return 1
-	ip netns add "$GW" || return 1
+	[ "$topo_gw_init" = 1 ] || ip netns add "$GW" || return 1
 	ip netns add "$SERVER" || return 1
 	local ns
 	for ns in "$CLIENT" "$GW" "$SERVER"; do
