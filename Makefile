@@ -7,6 +7,8 @@
 #                        each in build/<kver>/kernel/
 #   make deps            install what the project needs (apt-get, idempotent)
 #   make check           deps, builds, static checks, host tests, VM selftests
+#   make check-debug     the selftests on a KASAN/lockdep/kmemleak kernel
+#                        (built once from linux-source-6.1, cached)
 #   make demo            boot a VM gateway and show epgate at work
 #   make vm-shell        a shell in a VM [KVER=<kver>], module built
 #   make sparse          W=1 C=2 build for every kernel, fails on any warning
@@ -68,6 +70,11 @@ check: deps
 check-run: modules kernel/epgate.ko userspace
 	@selftests/check.sh $(KVERS)
 
+check-debug: deps
+	@scripts/deps.sh debug
+	@$(MAKE) --no-print-directory userspace
+	@selftests/debug/run.sh
+
 vm-shell: deps
 	@$(MAKE) --no-print-directory modules userspace
 	@selftests/vm/run.sh -k $(KVER) -i
@@ -81,4 +88,4 @@ clean:
 	$(MAKE) -C lib clean
 	rm -rf build kernel/epgate.ko
 
-.PHONY: all modules userspace deps bench-lookup check check-run vm-shell demo sparse clean
+.PHONY: all modules userspace deps bench-lookup check check-run check-debug vm-shell demo sparse clean

@@ -128,8 +128,10 @@ say "Status and counters"
 run epgate status
 run epgate stats
 echo
-for f in mode generation counters/allowed counters/dropped; do
-	printf '/sys/kernel/epgate/%-20s %s\n' "$f" "$(cat /sys/kernel/epgate/$f)"
+for f in mode generation counters/allowed counters/dropped \
+	 profiles/kaspersky/packets profiles/kaspersky/flows/agent-server/packets \
+	 profiles/kaspersky/flows/console-server/packets; do
+	printf '/sys/kernel/epgate/%-46s %s\n' "$f" "$(cat /sys/kernel/epgate/$f)"
 done
 
 expected="DROP DROP DROP DROP DROP DROP|PASS PASS PASS PASS DROP DROP"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install the Debian packages epgate needs to build, test and demo.
+# Install the Debian packages epgate needs to build, test and demo;
+# `deps.sh debug` adds what the debug kernel of make check-debug needs.
 # Idempotent and fast when everything is already there.
 set -e
 
@@ -14,6 +15,10 @@ sparse valgrind
 qemu-system-x86 busybox-static cpio xz-utils kmod
 iproute2 socat tcpdump nftables iptables conntrack jq python3 procps util-linux
 "
+
+if [ "${1:-}" = debug ]; then
+	PKGS="linux-source-6.1 bc flex bison libssl-dev libelf-dev xz-utils"
+fi
 
 missing=
 for p in $PKGS; do

@@ -99,7 +99,8 @@ epgate_loaded() {
 
 epgate_load() {
 	epgate_loaded && return 0
-	modprobe -a nf_conntrack || return 1
+	# Built in (the debug kernel) or a module.
+	[ -d /sys/module/nf_conntrack ] || modprobe -a nf_conntrack || return 1
 	insmod "$EPGATE_KO"
 }
 

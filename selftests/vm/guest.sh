@@ -68,8 +68,27 @@ if [ "$interactive" = 1 ]; then
 	poweroff_now
 fi
 
+# A kmemleak kernel (the debug kernel): forget what boot left behind, and
+# after the command scan until two scans agree (an object freed by an RCU
+# callback needs grace periods to become unreferenced, so one early scan
+# can report what a later one no longer does).
+leaks=/sys/kernel/debug/kmemleak
+[ -w "$leaks" ] && echo clear > "$leaks"
+
 bash "$run/cmd" 2>&1 | tee "$run/output"
 rc=${PIPESTATUS[0]}
 dmesg > "$run/dmesg"
+if [ -w "$leaks" ]; then
+	prev=-1
+	for i in 1 2 3 4 5; do
+		echo scan > "$leaks"
+		n=$(grep -c "unreferenced object" "$leaks")
+		[ "$n" = "$prev" ] && break
+		prev=$n
+		sleep 3		# kmemleak ages objects: nothing to poll
+	done
+	echo "kmemleak: $n unreferenced objects after the run" >> "$run/dmesg"
+	cat "$leaks" >> "$run/dmesg"
+fi
 echo "$rc" > "$run/rc"
 poweroff_now

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh -k KVER [-o DIR] [-t SECONDS] [-m MEM] -- COMMAND...
+# run.sh -k KVER [-b IMAGE] [-o DIR] [-t SECONDS] [-m MEM] -- COMMAND...
 # run.sh -k KVER -i
 #
 # Boot Debian kernel KVER under qemu (TCG) with the host's root file system
@@ -10,11 +10,13 @@
 # folder DIR (default build/vm/KVER/run) keeps the command's output, the
 # guest's kernel log (dmesg) and its exit status (rc).  The run fails if the
 # guest gave no status (crash, timeout) or if the kernel log shows a warning,
-# a BUG, an oops or a KASAN, refcount or kmemleak report.
+# a BUG, an oops or a KASAN, refcount or kmemleak report.  -b boots IMAGE
+# (a kernel built here, e.g. the debug kernel, whose release is KVER)
+# instead of /boot/vmlinuz-KVER.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-kver= dir= timeout=900 mem=1G interactive=0
+kver= dir= timeout=900 mem=1G interactive=0 image=
 # Multi-threaded TCG runs the two vCPUs on two host threads but does not
 # keep cross-modified kernel text coherent: the int3-based live patching of
 # static keys (netfilter flips nf_hooks_needed whenever the first hook of a
@@ -22,9 +24,10 @@ kver= dir= timeout=900 mem=1G interactive=0
 # nftables alone (Documentation/testing.md).  Single-threaded TCG still
 # interleaves two vCPUs, and patches coherently.
 tcg_thread=${EPGATE_TCG_THREAD:-single}
-while getopts "k:o:t:m:i" opt; do
+while getopts "k:b:o:t:m:i" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
+	b) image=$OPTARG ;;
 	o) dir=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -38,7 +41,8 @@ shift $((OPTIND - 1))
 die() { echo "vm: $*" >&2; exit 1; }
 
 [ -n "$kver" ] || die "no kernel given (-k KVER)"
-[ -f "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver (make deps installs the Debian kernels)"
+image=${image:-/boot/vmlinuz-$kver}
+[ -f "$image" ] || die "no $image (make deps installs the Debian kernels)"
 [ "$interactive" = 1 ] || [ $# -gt 0 ] || die "no command given"
 
 dir=${dir:-$repo/build/vm/$kver/run}
@@ -69,7 +73,7 @@ fi
 
 qemu=(qemu-system-x86_64 -accel "tcg,thread=$tcg_thread" -cpu max -smp 2 -m "$mem"
       -nodefaults -no-reboot -display none -serial "$serial"
-      -kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append"
+      -kernel "$image" -initrd "$initrd" -append "$append"
       -virtfs local,path=/,mount_tag=hostroot,readonly=on,multidevs=remap,security_model=none
       -virtfs "local,path=$repo,mount_tag=epgate,multidevs=remap,security_model=none")
 
