@@ -131,7 +131,7 @@ echo
 for f in mode generation counters/allowed counters/dropped \
 	 profiles/kaspersky/packets profiles/kaspersky/flows/agent-server/packets \
 	 profiles/kaspersky/flows/console-server/packets; do
-	printf '/sys/kernel/epgate/%-46s %s\n' "$f" "$(cat /sys/kernel/epgate/$f)"
+	printf '/sys/kernel/epgate/%-48s %s\n' "$f" "$(cat /sys/kernel/epgate/$f)"
 done
 
 expected="DROP DROP DROP DROP DROP DROP|PASS PASS PASS PASS DROP DROP"
