@@ -57,6 +57,11 @@ static int parse_ifaces(const struct nlattr *list, char names[][IFNAMSIZ],
 		nla_strscpy(names[n], tb[EPGATE_IFACE_NAME], IFNAMSIZ);
 		n++;
 	}
+	if (rem > 0) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "trailing bytes after the last interface");
+		return -EINVAL;
+	}
 	*count = n;
 	return 0;
 }

@@ -96,15 +96,17 @@ static void ruleset_free_rcu(struct rcu_head *head)
 }
 
 /*
- * Names become sysfs directory names: letters, digits, '_', '-', '.', not
- * starting with a dot.
+ * Names become sysfs directory names: ASCII letters, digits, '_', '-', '.',
+ * not starting with a dot.  (The kernel's isalnum() takes Latin-1 letters
+ * too.)
  */
 static bool valid_name(const char *s)
 {
 	if (!*s || *s == '.')
 		return false;
 	for (; *s; s++) {
-		if (!isalnum(*s) && *s != '_' && *s != '-' && *s != '.')
+		if (!isascii(*s) ||
+		    (!isalnum(*s) && *s != '_' && *s != '-' && *s != '.'))
 			return false;
 	}
 	return true;
@@ -302,6 +304,11 @@ static int parse_flow(const struct epgate_set_part *part,
 		}
 		nr++;
 	}
+	if (rem > 0) {
+		SET_ERR(part, extack, tb[EPGATE_FLOW_PORTS],
+			"trailing bytes after the last port range");
+		return -EINVAL;
+	}
 	if (!nr) {
 		SET_ERR(part, extack, tb[EPGATE_FLOW_PORTS],
 			"flow without ports");
@@ -475,6 +482,12 @@ static struct flow_set *parse_set(const struct epgate_set_part *parts,
 			if (ret)
 				goto err_ret;
 		}
+		if (rem > 0) {
+			SET_ERR(&parts[k], extack, parts[k].profiles,
+				"trailing bytes after the last profile");
+			ret = -EINVAL;
+			goto err_ret;
+		}
 	}
 
 	i = 0;
@@ -494,6 +507,12 @@ static struct flow_set *parse_set(const struct epgate_set_part *parts,
 				goto err_ret;
 			}
 			set->n = ++i;
+		}
+		if (rem > 0) {
+			SET_ERR(&parts[k], extack, parts[k].flows,
+				"trailing bytes after the last flow");
+			ret = -EINVAL;
+			goto err_ret;
 		}
 	}
 	for (i = 0; i < set->nprofiles; i++) {
