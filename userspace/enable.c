@@ -6,7 +6,8 @@
  * Both read the module's whole set (flowset_read), change it in memory and
  * write it back in one transaction carrying the generation it was read at:
  * if another writer got in between, the kernel says -ESTALE and the read,
- * change and write start over.  The other profiles' flows travel back
+ * change and write start over (also on -EBUSY, another socket's transaction
+ * in progress), for about 10 s before giving up with the error.  The other profiles' flows travel back
  * exactly as the module had them, so their counters keep counting.
  *
  * How a profile was enabled is stored with it in the module (profile user
@@ -29,7 +30,6 @@
 #define MAX_NAMES	EPGATE_MAX_PROFILES
 #define MAX_BINDS	32
 #define MAX_WITH	32
-#define WRITE_TRIES	5
 
 struct request {
 	const char *cmd;		/* "enable" or "disable" */
@@ -351,11 +351,12 @@ static int run(struct request *rq)
 {
 	struct epgate_genl g;
 	struct flowset fs;
-	int tries, ret;
+	unsigned int tries;
+	int ret;
 
 	if (status_connect(&g, rq->cmd))
 		return -1;
-	for (tries = 0; tries < WRITE_TRIES; tries++) {
+	for (tries = 0;; tries++) {
 		ret = flowset_read(&g, &fs);
 		if (ret) {
 			fprintf(stderr, "%s: %s: cannot read the flow set: %s\n",
@@ -370,9 +371,9 @@ static int run(struct request *rq)
 		if (!tries && !strcmp(rq->cmd, "enable"))
 			lint_together(rq, &fs);
 		ret = flowset_write(&g, &fs, true);
-		if (ret == -ESTALE) {
+		if (flowset_retry(ret, tries)) {
 			flowset_free(&fs);
-			continue;	/* somebody else wrote: again */
+			continue;	/* somebody else wrote or writes: again */
 		}
 		if (ret)
 			fprintf(stderr, "%s: %s: %s\n", prog, rq->cmd,
@@ -382,10 +383,6 @@ static int run(struct request *rq)
 		flowset_free(&fs);
 		break;
 	}
-	if (ret == -ESTALE)
-		fprintf(stderr,
-			"%s: %s: the flow set kept changing under %d attempts; nothing changed\n",
-			prog, rq->cmd, WRITE_TRIES);
 	epgate_genl_close(&g);
 	return ret;
 }

@@ -11,21 +11,40 @@
 
 const char *prog;
 
+/* usage: the grammar, as each command's own usage line prints it. */
 static const struct {
 	const char *name;
 	int (*main)(int argc, const char *argv[]);
 	const char *description;
+	const char *usage;
 } subcommands[] = {
-	{ "status", status_main, "Show the module's mode, scope, table and counters" },
-	{ "stats", stats_main, "Show the counters per profile and per flow; reset or watch them" },
-	{ "mode", mode_main, "Set the mode: off, monitor or enforce" },
-	{ "config", config_main, "Set the hooks, interface scope, fwmark or drop logging" },
-	{ "load", load_main, "Replace the flow set with a flow list file" },
-	{ "profile", profile_main, "List, show and check vendor profiles" },
-	{ "enable", enable_main, "Enable vendor profiles: replace their flows in one transaction" },
-	{ "disable", disable_main, "Disable vendor profiles" },
-	{ "lookup", lookup_main, "Which enabled flows allow a protocol and port" },
+	{ "status", status_main, "Show the module's mode, scope, table and counters",
+	  "status [-j]" },
+	{ "stats", stats_main, "Show the counters per profile and per flow; reset or watch them",
+	  "stats [-j] [--reset] | --watch [-i SECONDS] [-n COUNT]" },
+	{ "mode", mode_main, "Set the mode: off, monitor or enforce",
+	  "mode off|monitor|enforce" },
+	{ "config", config_main, "Set the hooks, interface scope, fwmark or drop logging",
+	  "config [hooks HOOK[,HOOK...]] [in IF[,IF...]|any] [out IF[,IF...]|any] [mark VALUE/MASK|none] [log off|kernel|nflog GROUP|kernel,nflog GROUP]" },
+	{ "load", load_main, "Replace the flow set with a flow list file",
+	  "load [--repeat N] FILE|-..." },
+	{ "profile", profile_main, "List, show and check vendor profiles",
+	  "profile list [-j] | show NAME [-j] | check FILE... [-q]" },
+	{ "enable", enable_main, "Enable vendor profiles: replace their flows in one transaction",
+	  "enable NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]" },
+	{ "disable", disable_main, "Disable vendor profiles",
+	  "disable NAME..." },
+	{ "lookup", lookup_main, "Which enabled flows allow a protocol and port",
+	  "lookup tcp|udp PORT [from ADDR] [to ADDR] [-j]" },
+	{ "export", export_main, "The enabled policy as an nftables ruleset (text, JSON, or applied)",
+	  "export nft [-j | --apply] [--table NAME] [--from-profiles NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor] | --from-file FILE]" },
+	{ "save", save_main, "Write mode, config and enabled profiles to a file",
+	  "save [FILE|-]" },
+	{ "restore", restore_main, "Apply a file written by save, all at once",
+	  "restore [FILE|-]" },
 };
+
+#define NCMDS (sizeof(subcommands) / sizeof(subcommands[0]))
 
 static void show_usage(FILE *f)
 {
@@ -33,7 +52,7 @@ static void show_usage(FILE *f)
 
 	fprintf(f, "Usage: %s <cmd> [<args>]\n\n", prog);
 	fprintf(f, "Available subcommands:\n");
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+	for (i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name,
 			subcommands[i].description);
 }
@@ -47,16 +66,31 @@ int main(int argc, const char *argv[])
 		show_usage(stderr);
 		return 1;
 	}
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "help") && argc == 3) {
+		for (i = 0; i < NCMDS; i++) {
+			if (strcmp(argv[2], subcommands[i].name))
+				continue;
+			printf("Usage: %s %s\n\n%s.\n", prog,
+			       subcommands[i].usage,
+			       subcommands[i].description);
+			return 0;
+		}
+		fprintf(stderr, "%s: help: unknown command '%s' (try: %s help)\n",
+			prog, argv[2], prog);
+		return 1;
+	}
+	if ((!strcmp(argv[1], "help") && argc == 2) ||
+	    !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		show_usage(stdout);
+		printf("\n'%s help COMMAND' shows a command's grammar; man epgate has it all.\n",
+		       prog);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("epgate %s\n", EPGATE_VERSION);
 		return 0;
 	}
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+	for (i = 0; i < NCMDS; i++) {
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].main(argc - 1, argv + 1);
 	}

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 
@@ -496,8 +497,43 @@ static void put_profiles(struct nlmsghdr *nlh, const struct flowset *fs)
 	mnl_attr_nest_end(nlh, list);
 }
 
+bool flowset_retry(int err, unsigned int attempt)
+{
+	struct timespec ts;
+	long ms;
+
+	if ((err != -ESTALE && err != -EBUSY) || attempt >= FLOWSET_RETRIES)
+		return false;
+	/* 5, 10, 20 ... 320 ms, then 320 ms: about 10 s in all. */
+	ms = attempt < 6 ? 5L << attempt : 320;
+	ts.tv_sec = 0;
+	ts.tv_nsec = ms * 1000000L;
+	nanosleep(&ts, NULL);
+	return true;
+}
+
+static int write_once(struct epgate_genl *g, const struct flowset *fs,
+		      bool check_generation);
+
+int flowset_write_retry(struct epgate_genl *g, const struct flowset *fs)
+{
+	unsigned int attempt = 0;
+	int ret;
+
+	do
+		ret = write_once(g, fs, false);
+	while (ret && flowset_retry(ret, attempt++));
+	return ret;
+}
+
 int flowset_write(struct epgate_genl *g, const struct flowset *fs,
 		  bool check_generation)
+{
+	return write_once(g, fs, check_generation);
+}
+
+static int write_once(struct epgate_genl *g, const struct flowset *fs,
+		      bool check_generation)
 {
 	size_t first = 0, end, i;
 	struct nlattr *flows;

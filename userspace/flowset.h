@@ -49,6 +49,19 @@ int flowset_read(struct epgate_genl *g, struct flowset *fs);
 int flowset_write(struct epgate_genl *g, const struct flowset *fs,
 		  bool check_generation);
 
+/*
+ * Writers contend: -ESTALE (the set changed since it was read) and -EBUSY
+ * (another socket's multi-message transaction is open) are worth another
+ * try.  flowset_retry() says whether to try again after attempt number
+ * @attempt (0, 1, ...) failed with @err, and waits before saying yes:
+ * exponential from 5 ms, about 10 s over FLOWSET_RETRIES attempts.
+ */
+#define FLOWSET_RETRIES	36
+bool flowset_retry(int err, unsigned int attempt);
+
+/* flowset_write() of a whole replacement (no generation check), retried. */
+int flowset_write_retry(struct epgate_genl *g, const struct flowset *fs);
+
 /* Messages flowset_write() would send for @fs (for tests and messages). */
 size_t flowset_messages(const struct flowset *fs);
 

@@ -191,13 +191,18 @@ int load_main(int argc, const char *argv[])
 		for (i = 0; i < nfiles && !ret; i++) {
 			struct flowset fs = { .fl = files[i].fl };
 
+			unsigned int attempt = 0;
+
 			if (!files[i].buf) {
-				ret = flowset_write(&g, &fs, false);
+				ret = flowset_write_retry(&g, &fs);
 				continue;
 			}
+			/* Another socket's transaction: wait for it (EBUSY). */
 			nlh = files[i].buf;
-			nlh->nlmsg_seq = ++g.seq;
-			ret = epgate_genl_talk(&g, nlh, NULL, NULL);
+			do {
+				nlh->nlmsg_seq = ++g.seq;
+				ret = epgate_genl_talk(&g, nlh, NULL, NULL);
+			} while (ret == -EBUSY && flowset_retry(ret, attempt++));
 		}
 	}
 	if (ret)

@@ -13,5 +13,8 @@ int enable_main(int argc, const char *argv[]);
 int disable_main(int argc, const char *argv[]);
 int lookup_main(int argc, const char *argv[]);
 int profile_main(int argc, const char *argv[]);
+int export_main(int argc, const char *argv[]);
+int save_main(int argc, const char *argv[]);
+int restore_main(int argc, const char *argv[]);
 
 #endif

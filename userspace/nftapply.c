@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `epgate export nft --apply`: install the ruleset of nftgen.c through
+ * libnftnl, the way nft itself does, in ONE nfnetlink batch:
+ *
+ *   NEWTABLE (create if absent), DELTABLE, NEWTABLE,
+ *   NEWSET + NEWSETELEM... per set, NEWCHAIN per chain, NEWRULE per rule
+ *
+ * nf_tables commits a batch as one transaction: a packet sees the old
+ * table or the new one, and an error anywhere aborts everything.  The
+ * expressions are the ones nft 1.0 generates for the text of
+ * nftgen_print(), so that `nft list table` shows the same ruleset.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+
+#include "nftgen.h"
+
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+/* nft's datatype numbers (set key types). */
+#define TYPE_INET_PROTOCOL	12
+#define TYPE_INET_SERVICE	13
+#define TYPE_IFNAME		41
+
+#define ELEMS_PER_MSG		800	/* an attribute nest holds 64 KiB */
+
+struct batch {
+	char *buf;
+	size_t limit;
+	struct mnl_nlmsg_batch *b;
+	uint32_t seq;
+	uint16_t family;
+	const char *table;
+	uint32_t set_id;		/* last one given */
+	int err;			/* -ENOMEM, -EMSGSIZE */
+};
+
+static struct nlmsghdr *msg(struct batch *x, uint16_t type, uint16_t flags)
+{
+	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(x->b), type,
+				     x->family, flags, x->seq++);
+}
+
+static void next(struct batch *x)
+{
+	if (!mnl_nlmsg_batch_next(x->b) && !x->err)
+		x->err = -EMSGSIZE;
+}
+
+static void table_msg(struct batch *x, uint16_t type, uint16_t flags)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (!t) {
+		x->err = -ENOMEM;
+		return;
+	}
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, x->family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, x->table);
+	nftnl_table_nlmsg_build_payload(msg(x, type, flags), t);
+	nftnl_table_free(t);
+	next(x);
+}
+
+/*
+ * A set: @keys holds @n keys of @klen bytes; with @interval, @keys are
+ * (start, end) pairs of big-endian u16 ports, turned into the interval
+ * elements nft sends (an end element at 0 first, a start per range and an
+ * end after it unless it reaches 65535).  Returns the set id.
+ */
+static uint32_t set_msgs(struct batch *x, const char *name, bool anonymous,
+			 bool interval, uint32_t key_type, uint32_t klen,
+			 const void *keys, size_t n, uint8_t meta_key)
+{
+	/*
+	 * The user data nft keeps with a set, for `nft list`: the key's byte
+	 * order (big endian ports, host-endian names), and for an anonymous
+	 * set on a meta key the "typeof" of its key (meta, key).
+	 */
+	uint8_t ud[24] = {
+		NFTNL_UDATA_SET_KEYBYTEORDER, 4,
+		key_type == TYPE_INET_SERVICE ? 2 : 1, 0, 0, 0,
+		NFTNL_UDATA_SET_KEY_TYPEOF, 14,
+		NFTNL_UDATA_SET_TYPEOF_EXPR, 4, 9 /* meta */, 0, 0, 0,
+		NFTNL_UDATA_SET_TYPEOF_DATA, 6, 0, 4, meta_key, 0, 0, 0,
+	};
+	const uint8_t *k = keys;
+	struct nftnl_set *s;
+	size_t i = 0, inchunk;
+	uint32_t id = ++x->set_id;
+
+	s = nftnl_set_alloc();
+	if (!s) {
+		x->err = -ENOMEM;
+		return id;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, x->table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, x->family);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, klen);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS,
+			  (anonymous ? NFT_SET_ANONYMOUS | NFT_SET_CONSTANT : 0) |
+			  (interval ? NFT_SET_INTERVAL : 0));
+	if (anonymous)
+		nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, n);
+	nftnl_set_set_data(s, NFTNL_SET_USERDATA, ud, meta_key ? 22 : 6);
+	nftnl_set_nlmsg_build_payload(msg(x, NFT_MSG_NEWSET, NLM_F_CREATE), s);
+	next(x);
+
+	/* The elements, ELEMS_PER_MSG at a time. */
+	while (i < n && !x->err) {
+		nftnl_set_free(s);
+		s = nftnl_set_alloc();
+		if (!s) {
+			x->err = -ENOMEM;
+			return id;
+		}
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, x->table);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+		nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+		for (inchunk = 0; i < n && inchunk < ELEMS_PER_MSG; i++) {
+			struct nftnl_set_elem *e;
+			uint16_t port;
+
+			if (!interval) {
+				e = nftnl_set_elem_alloc();
+				if (!e)
+					goto nomem;
+				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY,
+						   k + i * klen, klen);
+				nftnl_set_elem_add(s, e);
+				inchunk++;
+				continue;
+			}
+			memcpy(&port, k + i * 4, 2);	/* start, BE */
+			if (!i && port) {
+				uint16_t zero = 0;
+
+				e = nftnl_set_elem_alloc();
+				if (!e)
+					goto nomem;
+				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &zero, 2);
+				nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS,
+						       NFT_SET_ELEM_INTERVAL_END);
+				nftnl_set_elem_add(s, e);
+				inchunk++;
+			}
+			e = nftnl_set_elem_alloc();
+			if (!e)
+				goto nomem;
+			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &port, 2);
+			nftnl_set_elem_add(s, e);
+			inchunk++;
+			memcpy(&port, k + i * 4 + 2, 2);	/* end, BE */
+			if (port != 0xffff) {
+				port = htons(ntohs(port) + 1);
+				e = nftnl_set_elem_alloc();
+				if (!e)
+					goto nomem;
+				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &port, 2);
+				nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS,
+						       NFT_SET_ELEM_INTERVAL_END);
+				nftnl_set_elem_add(s, e);
+				inchunk++;
+			}
+		}
+		nftnl_set_elems_nlmsg_build_payload(
+			msg(x, NFT_MSG_NEWSETELEM, NLM_F_CREATE), s);
+		next(x);
+	}
+	nftnl_set_free(s);
+	return id;
+nomem:
+	nftnl_set_free(s);
+	x->err = -ENOMEM;
+	return id;
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+static struct nftnl_expr *expr(struct batch *x, struct nftnl_rule *r,
+			       const char *name)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc(name);
+
+	if (!e) {
+		x->err = -ENOMEM;
+		return NULL;
+	}
+	nftnl_rule_add_expr(r, e);
+	return e;
+}
+
+static void meta_load(struct batch *x, struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *e = expr(x, r, "meta");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+}
+
+static void ct_load(struct batch *x, struct nftnl_rule *r, uint32_t key,
+		    bool original)
+{
+	struct nftnl_expr *e = expr(x, r, "ct");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	if (original)
+		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, 0 /* IP_CT_DIR_ORIGINAL */);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+}
+
+static void payload_load(struct batch *x, struct nftnl_rule *r,
+			 uint32_t base, uint32_t off, uint32_t len)
+{
+	struct nftnl_expr *e = expr(x, r, "payload");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+}
+
+static void cmp(struct batch *x, struct nftnl_rule *r, uint32_t op,
+		const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = expr(x, r, "cmp");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+}
+
+static void bitwise(struct batch *x, struct nftnl_rule *r, const void *mask,
+		    const void *xor, uint32_t len)
+{
+	struct nftnl_expr *e = expr(x, r, "bitwise");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor, len);
+}
+
+static void lookup(struct batch *x, struct nftnl_rule *r, const char *set,
+		   uint32_t id)
+{
+	struct nftnl_expr *e = expr(x, r, "lookup");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, id);
+}
+
+static void cmp_u8(struct batch *x, struct nftnl_rule *r, uint8_t v)
+{
+	cmp(x, r, NFT_CMP_EQ, &v, 1);
+}
+
+/* A set of the port ranges of @s, in the batch; its id. */
+static uint32_t port_set(struct batch *x, const struct nftgen_set *s)
+{
+	uint16_t *keys;
+	uint32_t id;
+	size_t i;
+
+	keys = calloc(s->n ? s->n * 2 : 1, sizeof(*keys));
+	if (!keys) {
+		x->err = -ENOMEM;
+		return 0;
+	}
+	for (i = 0; i < s->n; i++) {
+		keys[2 * i] = htons(s->ranges[i].lo);
+		keys[2 * i + 1] = htons(s->ranges[i].hi);
+	}
+	if (s->interval) {
+		id = set_msgs(x, s->name, false, true, TYPE_INET_SERVICE, 2,
+			      keys, s->n, 0);
+	} else {
+		for (i = 0; i < s->n; i++)
+			keys[i] = htons(s->ranges[i].lo);
+		id = set_msgs(x, s->name, false, false, TYPE_INET_SERVICE, 2,
+			      keys, s->n, 0);
+	}
+	free(keys);
+	return id;
+}
+
+/* The address of @p against a register of the full address, loaded. */
+static void prefix_cmp(struct batch *x, struct nftnl_rule *r,
+		       const struct flowlist_prefix *p, bool shortened)
+{
+	uint32_t full = p->family == AF_INET ? 4 : 16;
+	uint8_t mask[16], zero[16];
+	unsigned int i;
+
+	if (p->len == full * 8 || (p->len % 8 == 0 && !shortened)) {
+		cmp(x, r, NFT_CMP_EQ, p->addr, p->len == full * 8 ?
+		    full : p->len / 8u);
+		return;
+	}
+	if (p->len % 8 == 0) {
+		cmp(x, r, NFT_CMP_EQ, p->addr, p->len / 8u);
+		return;
+	}
+	memset(zero, 0, sizeof(zero));
+	for (i = 0; i < full; i++) {
+		unsigned int bits = p->len > i * 8 ? p->len - i * 8 : 0;
+
+		mask[i] = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+	}
+	bitwise(x, r, mask, zero, full);
+	cmp(x, r, NFT_CMP_EQ, p->addr, full);
+}
+
+struct rule_ctx {
+	const struct nftgen *g;
+	const uint32_t *set_ids;	/* of g->sets */
+	bool nfproto;			/* dependency already in the rule */
+};
+
+static void names_match(struct batch *x, struct nftnl_rule *r,
+			const struct nftgen_match *m, uint8_t meta_key)
+{
+	char keys[EPGATE_MAX_IFACES][16];
+	unsigned int i;
+	uint32_t id;
+
+	memset(keys, 0, sizeof(keys));
+	for (i = 0; i < m->nnames; i++)
+		strncpy(keys[i], m->names[i], 16);
+	if (m->nnames == 1) {
+		cmp(x, r, NFT_CMP_EQ, keys[0], 16);
+		return;
+	}
+	id = set_msgs(x, "__set%d", true, false, TYPE_IFNAME, 16, keys,
+		      m->nnames, meta_key);
+	lookup(x, r, "__set%d", id);
+}
+
+static void port_value(struct batch *x, struct nftnl_rule *r,
+		       const struct rule_ctx *c, const struct nftgen_match *m)
+{
+	uint16_t lo = htons(m->lo), hi = htons(m->hi);
+
+	switch (m->val) {
+	case NV_PORT:
+		cmp(x, r, NFT_CMP_EQ, &lo, 2);
+		break;
+	case NV_RANGE:
+		cmp(x, r, NFT_CMP_GTE, &lo, 2);
+		cmp(x, r, NFT_CMP_LTE, &hi, 2);
+		break;
+	case NV_SET:
+		lookup(x, r, c->g->sets[m->set].name, c->set_ids[m->set]);
+		break;
+	}
+}
+
+static void put_match(struct batch *x, struct nftnl_rule *r,
+		      struct rule_ctx *c, const struct nftgen_match *m)
+{
+	static const uint8_t protos[2] = { IPPROTO_TCP, IPPROTO_UDP };
+	bool v4 = m->pfx.family == AF_INET;
+	uint32_t state = 0, mask, id;
+	uint8_t reply = 1;	/* IP_CT_DIR_REPLY */
+
+	switch (m->key) {
+	case NK_L4PROTO:
+		meta_load(x, r, NFT_META_L4PROTO);
+		if (m->val == NV_U8) {
+			cmp_u8(x, r, m->u8);
+			break;
+		}
+		id = set_msgs(x, "__set%d", true, false, TYPE_INET_PROTOCOL, 1,
+			      protos, 2, NFT_META_L4PROTO);
+		lookup(x, r, "__set%d", id);
+		break;
+	case NK_NFPROTO:
+		meta_load(x, r, NFT_META_NFPROTO);
+		cmp_u8(x, r, m->u8);
+		break;
+	case NK_CT_STATE:
+		/* invalid (bit 0) and untracked (bit 6) */
+		mask = 0x41;
+		ct_load(x, r, NFT_CT_STATE, false);
+		bitwise(x, r, &mask, &state, 4);
+		cmp(x, r, NFT_CMP_NEQ, &state, 4);
+		break;
+	case NK_CT_DIRECTION:
+		ct_load(x, r, NFT_CT_DIRECTION, false);
+		cmp(x, r, NFT_CMP_EQ, &reply, 1);
+		break;
+	case NK_CT_DPORT:
+		ct_load(x, r, NFT_CT_PROTO_DST, true);
+		port_value(x, r, c, m);
+		break;
+	case NK_TH_DPORT:
+		payload_load(x, r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+		port_value(x, r, c, m);
+		break;
+	case NK_CT_SADDR:
+	case NK_CT_DADDR:
+		ct_load(x, r, m->key == NK_CT_SADDR ?
+			(v4 ? NFT_CT_SRC_IP : NFT_CT_SRC_IP6) :
+			(v4 ? NFT_CT_DST_IP : NFT_CT_DST_IP6), true);
+		prefix_cmp(x, r, &m->pfx, false);
+		break;
+	case NK_SADDR:
+	case NK_DADDR: {
+		uint32_t full = v4 ? 4 : 16;
+		uint32_t off = v4 ? (m->key == NK_SADDR ? 12 : 16) :
+				    (m->key == NK_SADDR ? 8 : 24);
+
+		if (!c->nfproto) {
+			meta_load(x, r, NFT_META_NFPROTO);
+			cmp_u8(x, r, v4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
+			c->nfproto = true;
+		}
+		payload_load(x, r, NFT_PAYLOAD_NETWORK_HEADER, off,
+			     m->pfx.len % 8 ? full : m->pfx.len / 8u);
+		prefix_cmp(x, r, &m->pfx, true);
+		break;
+	}
+	case NK_IIFNAME:
+	case NK_OIFNAME:
+		meta_load(x, r, m->key == NK_IIFNAME ? NFT_META_IIFNAME :
+			  NFT_META_OIFNAME);
+		names_match(x, r, m, m->key == NK_IIFNAME ? NFT_META_IIFNAME :
+			    NFT_META_OIFNAME);
+		break;
+	}
+}
+
+static void put_verdict(struct batch *x, struct nftnl_rule *r,
+			const struct nftgen *g, const struct nftgen_rule *rule)
+{
+	struct nftnl_expr *e;
+	uint32_t v;
+
+	switch (rule->verdict) {
+	case NFTGEN_ACCEPT:
+		v = NF_ACCEPT;
+		break;
+	case NFTGEN_DROP:
+		v = NF_DROP;
+		break;
+	case NFTGEN_RETURN:
+		v = NFT_RETURN;
+		break;
+	case NFTGEN_GOTO:
+		v = NFT_GOTO;
+		break;
+	default:
+		return;
+	}
+	e = expr(x, r, "immediate");
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, v);
+	if (rule->verdict == NFTGEN_GOTO)
+		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN,
+				   g->chains[rule->target].name);
+}
+
+static void put_mark(struct batch *x, struct nftnl_rule *r,
+		     const struct nftgen_config *cfg)
+{
+	uint32_t mask = ~cfg->mark_mask, value = cfg->mark_value;
+	struct nftnl_expr *e;
+
+	if (cfg->mark_mask == 0xffffffff) {
+		e = expr(x, r, "immediate");
+		if (!e)
+			return;
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+		nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &value, 4);
+	} else {
+		meta_load(x, r, NFT_META_MARK);
+		bitwise(x, r, &mask, &value, 4);
+	}
+	e = expr(x, r, "meta");
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_MARK);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
+}
+
+static void rule_msg(struct batch *x, const struct nftgen *g,
+		     const uint32_t *set_ids, const struct nftgen_chain *ch,
+		     const struct nftgen_rule *rule)
+{
+	struct rule_ctx c = { .g = g, .set_ids = set_ids };
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	unsigned int i;
+
+	if (!r) {
+		x->err = -ENOMEM;
+		return;
+	}
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, x->family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, x->table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, ch->name);
+	/*
+	 * Anonymous sets go in the batch before the rule that uses them:
+	 * put_match() may emit NEWSET messages, so the rule message is
+	 * started only after all its expressions are built.
+	 */
+	for (i = 0; i < rule->nm; i++)
+		put_match(x, r, &c, &rule->m[i]);
+	if (rule->mark)
+		put_mark(x, r, &g->cfg);
+	if (rule->counter)
+		expr(x, r, "counter");
+	put_verdict(x, r, g, rule);
+	if (!x->err) {
+		nftnl_rule_nlmsg_build_payload(
+			msg(x, NFT_MSG_NEWRULE,
+			    NLM_F_CREATE | NLM_F_APPEND), r);
+		next(x);
+	}
+	nftnl_rule_free(r);
+}
+
+static void chain_msg(struct batch *x, const struct nftgen_chain *ch)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	uint32_t hook;
+
+	if (!c) {
+		x->err = -ENOMEM;
+		return;
+	}
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, x->family);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, x->table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, ch->name);
+	if (ch->hook) {
+		hook = !strcmp(ch->hook, "forward") ? NF_INET_FORWARD :
+		       !strcmp(ch->hook, "input") ? NF_INET_LOCAL_IN :
+						    NF_INET_LOCAL_OUT;
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, 10);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	}
+	nftnl_chain_nlmsg_build_payload(msg(x, NFT_MSG_NEWCHAIN, NLM_F_CREATE),
+					c);
+	nftnl_chain_free(c);
+	next(x);
+}
+
+/* A generous bound of the batch's size. */
+static size_t batch_size(const struct nftgen *g)
+{
+	size_t n = 16384, i;
+
+	for (i = 0; i < g->nsets; i++)
+		n += 1024 + g->sets[i].n * 2 * 64;
+	for (i = 0; i < NFTGEN_NCHAINS; i++)
+		n += 1024 + g->chains[i].n * 4096;
+	return n;
+}
+
+static int build_batch(struct batch *x, const struct nftgen *g)
+{
+	uint32_t *set_ids;
+	size_t i, k;
+
+	set_ids = calloc(g->nsets + 1, sizeof(*set_ids));
+	if (!set_ids)
+		return -ENOMEM;
+	nftnl_batch_begin(mnl_nlmsg_batch_current(x->b), x->seq++);
+	next(x);
+	table_msg(x, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	table_msg(x, NFT_MSG_DELTABLE, 0);
+	table_msg(x, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	for (i = 0; i < g->nsets && !x->err; i++)
+		set_ids[i] = port_set(x, &g->sets[i]);
+	for (i = 0; i < NFTGEN_NCHAINS && !x->err; i++) {
+		if (g->chains[i].used)
+			chain_msg(x, &g->chains[i]);
+	}
+	for (i = 0; i < NFTGEN_NCHAINS && !x->err; i++) {
+		const struct nftgen_chain *ch = &g->chains[i];
+
+		for (k = 0; ch->used && k < ch->n && !x->err; k++)
+			rule_msg(x, g, set_ids, ch, &ch->rules[k]);
+	}
+	free(set_ids);
+	if (x->err)
+		return x->err;
+	nftnl_batch_end(mnl_nlmsg_batch_current(x->b), x->seq++);
+	next(x);
+	return x->err;
+}
+
+/* Set NLM_F_ACK on the last message before the batch end. */
+static void ack_last(struct batch *x)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_batch_head(x->b), *last = NULL;
+	int len = mnl_nlmsg_batch_size(x->b);
+
+	while (mnl_nlmsg_ok(nlh, len)) {
+		if (nlh->nlmsg_type != NFNL_MSG_BATCH_END)
+			last = nlh;
+		nlh = mnl_nlmsg_next(nlh, &len);
+	}
+	if (last)
+		last->nlmsg_flags |= NLM_F_ACK;
+}
+
+static int send_batch(struct batch *x, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	int one = 1, ret, size = mnl_nlmsg_batch_size(x->b) + 65536;
+	ssize_t n;
+
+	nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		snprintf(err, errlen, "cannot open a netfilter netlink socket: %s",
+			 strerror(errno));
+		if (nl)
+			mnl_socket_close(nl);
+		return -errno;
+	}
+	setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_CAP_ACK, &one,
+		   sizeof(one));
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE,
+		       &size, sizeof(size)) < 0)
+		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF,
+			   &size, sizeof(size));
+	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(x->b),
+			      mnl_nlmsg_batch_size(x->b)) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot send the ruleset: %s",
+			 strerror(errno));
+		mnl_socket_close(nl);
+		return ret;
+	}
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, n, 0, mnl_socket_get_portid(nl), NULL,
+				 NULL);
+		if (ret < 0) {
+			ret = -errno;
+			break;
+		}
+		if (ret == MNL_CB_STOP)
+			break;
+	}
+	if (ret < 0)
+		snprintf(err, errlen, "nf_tables refused the ruleset: %s",
+			 strerror(-ret));
+	mnl_socket_close(nl);
+	return ret < 0 ? ret : 0;
+}
+
+int nftgen_apply(const struct nftgen *g, char *err, size_t errlen)
+{
+	struct batch x = { 0 };
+	int ret;
+
+	if (strcmp(g->cfg.family, "inet") && strcmp(g->cfg.family, "ip") &&
+	    strcmp(g->cfg.family, "ip6")) {
+		snprintf(err, errlen, "family '%s': inet, ip or ip6",
+			 g->cfg.family);
+		return -EINVAL;
+	}
+	x.family = !strcmp(g->cfg.family, "inet") ? NFPROTO_INET :
+		   !strcmp(g->cfg.family, "ip") ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	x.table = g->cfg.table;
+	x.limit = batch_size(g);
+	x.buf = calloc(2, x.limit);
+	if (!x.buf) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	x.b = mnl_nlmsg_batch_start(x.buf, x.limit);
+	x.seq = time(NULL);
+	ret = x.b ? build_batch(&x, g) : -ENOMEM;
+	if (ret) {
+		snprintf(err, errlen, "cannot build the batch: %s",
+			 strerror(-ret));
+	} else {
+		ack_last(&x);
+		ret = send_batch(&x, err, errlen);
+	}
+	if (x.b)
+		mnl_nlmsg_batch_stop(x.b);
+	free(x.buf);
+	return ret;
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The epgate policy as an nftables ruleset: `epgate export nft`.
+ *
+ * nftgen_build() turns a flow set and the module's configuration into a
+ * small intermediate ruleset (sets, chains, rules of typed matches); the
+ * printers render it as `nft -f` text or as nftables JSON, and
+ * nftapply.c sends the very same ruleset through libnftnl.  Everything
+ * here is pure (flows and configuration in, text out), for the tests.
+ *
+ * The ruleset, in a table of its own (default `inet epgate`):
+ *
+ *   - a base chain per netfilter hook that has packets in scope (FORWARD,
+ *     INPUT, OUTPUT), `type filter`, priority filter + 10 as the module's
+ *     hook, policy accept; it sends the in-scope packets to `judge` (the
+ *     interface scope and the reply-direction swap of SET_CONFIG: a reply
+ *     is in scope when its connection's original packets were);
+ *   - `judge`: a tracked packet is judged by its connection's ORIGINAL
+ *     tuple (`ct original proto-dst`, `ct original ip saddr`, ...), as the
+ *     module judges it: replies of an allowed connection pass, a packet
+ *     sent from an allowed port belongs to a connection whose own
+ *     destination port is judged (no source-port bypass).  Untracked and
+ *     invalid packets go to `judge-untracked`, which judges their own
+ *     headers (`th dport`, `ip saddr`, ...), as the module does without a
+ *     conntrack entry;
+ *   - one rule per (protocol, initiator prefix, responder prefix) with the
+ *     union of the ports of its flows: one port is a comparison, one range
+ *     a range, more a named set (`tcp-1`, ...; `flags interval` only when
+ *     it holds a range) shared by both judging chains;
+ *   - an allowed packet gets the fwmark when one is configured; in enforce
+ *     mode, a miss on a port that only monitored profiles use is counted
+ *     and accepted (sets `tcp-monitored`, `udp-monitored`), and any other
+ *     TCP or UDP packet is counted and dropped; in monitor mode it is only
+ *     counted.  Other protocols pass untouched.  Mode off: no chains.
+ *
+ * Differences from the module, by construction of nftables: an expected
+ * connection (conntrack helpers) is judged by its own tuple, not its
+ * master's; an ICMP error RELATED to a connection passes unmarked (nft
+ * cannot type `ct original proto-dst` without the packet's own protocol);
+ * there are no per-flow counters.
+ */
+#ifndef EPGATE_NFTGEN_H
+#define EPGATE_NFTGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/epgate.h>
+
+#include "flowlist.h"
+
+#define NFTGEN_NAME_MAX		64	/* table, chain and set names */
+
+struct nftgen_config {
+	char family[8];			/* "inet" */
+	char table[NFTGEN_NAME_MAX];	/* "epgate" */
+	uint8_t mode;			/* enum epgate_mode */
+	uint32_t hooks;			/* EPGATE_HOOK_* */
+	uint32_t mark_value, mark_mask;	/* mask 0: no mark */
+	unsigned int nin, nout;		/* 0: any interface */
+	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
+	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
+};
+
+enum nftgen_key {
+	NK_L4PROTO,		/* meta l4proto */
+	NK_NFPROTO,		/* meta nfproto */
+	NK_CT_STATE,		/* ct state invalid,untracked */
+	NK_CT_DIRECTION,	/* ct direction reply */
+	NK_CT_DPORT,		/* ct original proto-dst */
+	NK_TH_DPORT,		/* th dport */
+	NK_CT_SADDR,		/* ct original ip[6] saddr */
+	NK_CT_DADDR,		/* ct original ip[6] daddr */
+	NK_SADDR,		/* ip[6] saddr */
+	NK_DADDR,		/* ip[6] daddr */
+	NK_IIFNAME,		/* iifname */
+	NK_OIFNAME,		/* oifname */
+};
+
+enum nftgen_val {
+	NV_U8,			/* proto (l4proto) or NFPROTO_IPV4/6 */
+	NV_TCPUDP,		/* { tcp, udp } */
+	NV_UNTRACKED,		/* invalid,untracked */
+	NV_REPLY,		/* reply */
+	NV_PORT,		/* lo */
+	NV_RANGE,		/* lo-hi */
+	NV_SET,			/* @sets[set] */
+	NV_PREFIX,		/* pfx */
+	NV_NAMES,		/* names[0..nnames) */
+};
+
+struct nftgen_match {
+	uint8_t key;		/* enum nftgen_key */
+	uint8_t val;		/* enum nftgen_val */
+	uint8_t u8;
+	uint16_t lo, hi;
+	unsigned int set;
+	struct flowlist_prefix pfx;
+	const char (*names)[EPGATE_IFNAME_MAX];
+	unsigned int nnames;
+};
+
+enum nftgen_verdict {
+	NFTGEN_NONE,		/* go on with the next rule */
+	NFTGEN_ACCEPT,
+	NFTGEN_DROP,
+	NFTGEN_RETURN,
+	NFTGEN_GOTO,		/* chains[target] */
+};
+
+#define NFTGEN_MAX_MATCHES	6
+
+struct nftgen_rule {
+	struct nftgen_match m[NFTGEN_MAX_MATCHES];
+	unsigned int nm;
+	bool counter;
+	bool mark;		/* meta mark set, from the configuration */
+	uint8_t verdict;	/* enum nftgen_verdict */
+	unsigned int target;	/* with NFTGEN_GOTO */
+};
+
+enum nftgen_chain_id {
+	NFTGEN_JUDGE,
+	NFTGEN_JUDGE_UNTRACKED,
+	NFTGEN_FORWARD,
+	NFTGEN_INPUT,
+	NFTGEN_OUTPUT,
+	NFTGEN_NCHAINS
+};
+
+struct nftgen_chain {
+	const char *name;
+	const char *hook;	/* NULL: a regular chain */
+	bool used;		/* emitted at all */
+	struct nftgen_rule *rules;
+	size_t n, alloc;
+};
+
+struct nftgen_set {
+	char name[NFTGEN_NAME_MAX];
+	bool interval;		/* holds a range */
+	struct flowlist_range *ranges;	/* sorted, disjoint, not adjacent */
+	size_t n, alloc;
+};
+
+struct nftgen {
+	struct nftgen_config cfg;
+	size_t nflows;		/* enabled flows the ruleset was built from */
+	struct nftgen_set *sets;
+	size_t nsets;
+	struct nftgen_chain chains[NFTGEN_NCHAINS];
+};
+
+/*
+ * Build the ruleset of @fl under @cfg into @g (zeroed or freed).  A flow
+ * whose two prefixes are of different families matches nothing and is left
+ * out.  Returns 0, -EINVAL with @err set (a name nft cannot quote), or
+ * -ENOMEM.
+ */
+int nftgen_build(const struct flowlist *fl, const struct nftgen_config *cfg,
+		 struct nftgen *g, char *err, size_t errlen);
+void nftgen_free(struct nftgen *g);
+
+/*
+ * `nft -f` text that replaces the table atomically (the table is created
+ * if absent, deleted and defined again in the same transaction).
+ */
+void nftgen_print(const struct nftgen *g, FILE *f);
+
+/* The same as nftables JSON (`nft -j -f`): one line. */
+void nftgen_print_json(const struct nftgen *g, FILE *f);
+
+/* "forward", "forward,input", ... for comments; @buf of 32 bytes. */
+const char *nftgen_hooks(uint32_t hooks, char *buf, size_t len);
+
+/* Install @g through libnftnl in one nfnetlink batch (nftapply.c). */
+int nftgen_apply(const struct nftgen *g, char *err, size_t errlen);
+
+#endif

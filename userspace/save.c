@@ -1,0 +1,910 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * epgate save [FILE|-]
+ * epgate restore [FILE|-]
+ *
+ * save writes the module's mode, configuration and enabled profiles (how
+ * each was enabled: its user data) to FILE, default /etc/epgate/epgate.conf,
+ * through a temporary file renamed over it.  restore parses the WHOLE file
+ * first (every profile loaded and compiled; an error is "FILE:LINE:
+ * message" and nothing is applied), then replaces the module's flow set
+ * with the file's profiles in ONE transaction and then sets the mode and
+ * configuration in one SET_CONFIG.  The format is in save.h and in the
+ * comment header of every saved file.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "profile.h"
+#include "save.h"
+#include "subcommands.h"
+
+#define LINE_MAX_BYTES	4096
+#define TOKENS_MAX	80
+#define MAX_BINDS	32
+#define MAX_WITH	32
+
+static const char header[] =
+"# epgate configuration: `epgate restore` applies it (`epgate save` wrote it).\n"
+"#\n"
+"# One statement per line; `#` starts a comment.\n"
+"#   mode off|monitor|enforce\n"
+"#   config hooks H[,H...] in IF[,IF...]|any out IF[,IF...]|any\n"
+"#          mark VALUE/MASK|none log off|kernel|nflog GROUP|kernel,nflog GROUP\n"
+"#   enable PROFILE [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n"
+"#   flow PROFILE FLOW tcp|udp PORTS FROM TO [monitor]\n"
+"# `config` takes the words of `epgate config`; `enable` those of `epgate\n"
+"# enable` for one profile, compiled from its profile file at restore;\n"
+"# `flow` is one line of `epgate load`: the flows of a profile that has no\n"
+"# profile file (loaded with `epgate load`), kept as they were.\n"
+"# restore replaces the whole flow set with these profiles in one\n"
+"# transaction, in this order, then sets mode and config at once.\n";
+
+/* ---- parsing ----------------------------------------------------------- */
+
+struct tokens {
+	const char *v[TOKENS_MAX];
+	int n;
+	char buf[LINE_MAX_BYTES + 1];
+};
+
+struct pstate {
+	const char *file;
+	unsigned int line;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct pstate *ps, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	n = snprintf(ps->err, ps->errlen, "%s:%u: ", ps->file, ps->line);
+	va_start(ap, fmt);
+	if (n < ps->errlen)
+		vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Split one line; `#` at the start of a word starts a comment. */
+static int tokenize(struct pstate *ps, const char *s, size_t len,
+		    struct tokens *t)
+{
+	size_t i;
+	char *p;
+
+	t->n = 0;
+	if (len > LINE_MAX_BYTES)
+		return fail(ps, "line longer than %d bytes", LINE_MAX_BYTES);
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return fail(ps, "invalid byte 0x%02x in column %zu", c,
+				    i + 1);
+	}
+	memcpy(t->buf, s, len);
+	t->buf[len] = '\0';
+	p = t->buf;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			*p++ = '\0';
+		if (!*p || *p == '#')
+			break;
+		if (t->n == TOKENS_MAX)
+			return fail(ps, "more than %d words", TOKENS_MAX);
+		t->v[t->n++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
+	}
+	return 0;
+}
+
+/* One `enable` statement: a profile and how it is enabled. */
+struct enable_stmt {
+	unsigned int line;
+	struct profile profile;
+	bool loaded;
+	struct profile_binding binds[MAX_BINDS];
+	size_t nbinds;
+	char with[MAX_WITH][EPGATE_NAME_MAX];
+	size_t nwith;
+	bool monitor;
+	char userdata[EPGATE_USERDATA_MAX + 1];
+	size_t udlen;
+};
+
+static int append_ud(struct pstate *ps, struct enable_stmt *e,
+		     const char *word, const char *word2)
+{
+	int n = snprintf(e->userdata + e->udlen,
+			 sizeof(e->userdata) - e->udlen, "%s%s%s%s",
+			 e->udlen ? " " : "", word, word2 ? " " : "",
+			 word2 ? word2 : "");
+
+	if (n < 0 || e->udlen + n > EPGATE_USERDATA_MAX)
+		return fail(ps, "enable: arguments longer than %d bytes",
+			    EPGATE_USERDATA_MAX);
+	e->udlen += n;
+	return 0;
+}
+
+static int add_with(struct pstate *ps, struct enable_stmt *e, const char *list)
+{
+	const char *p = list;
+	size_t len, i;
+
+	for (;;) {
+		len = strcspn(p, ",");
+		if (!len || len >= EPGATE_NAME_MAX)
+			return fail(ps, "enable: bad option list '%s'", list);
+		for (i = 0; i < e->nwith; i++) {
+			if (strlen(e->with[i]) == len &&
+			    !strncmp(e->with[i], p, len))
+				break;
+		}
+		if (i == e->nwith) {
+			if (e->nwith == MAX_WITH)
+				return fail(ps, "enable: more than %d options",
+					    MAX_WITH);
+			memcpy(e->with[e->nwith], p, len);
+			e->with[e->nwith][len] = '\0';
+			if (!profile_has_option(&e->profile, e->with[e->nwith]))
+				return fail(ps,
+					    "enable: no option '%s' in profile %s",
+					    e->with[e->nwith], e->profile.name);
+			e->nwith++;
+		}
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+static int add_bind(struct pstate *ps, struct enable_stmt *e, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct profile_binding *b = &e->binds[e->nbinds];
+	struct flowlist_error ferr;
+	size_t len = eq - arg, i;
+
+	if (e->nbinds == MAX_BINDS)
+		return fail(ps, "enable: more than %d bindings", MAX_BINDS);
+	if (!len || len >= sizeof(b->role))
+		return fail(ps, "enable: bad role in '%s' (ROLE=PREFIX)", arg);
+	memcpy(b->role, arg, len);
+	b->role[len] = '\0';
+	if (!profile_has_role(&e->profile, b->role))
+		return fail(ps, "enable: no role '%s' in profile %s", b->role,
+			    e->profile.name);
+	for (i = 0; i < e->nbinds; i++) {
+		if (!strcmp(e->binds[i].role, b->role))
+			return fail(ps, "enable: role '%s' bound twice",
+				    b->role);
+	}
+	if (flowlist_parse_prefix(eq + 1, &b->prefix, &ferr))
+		return fail(ps, "enable: %s: %s", arg, ferr.msg);
+	if (!b->prefix.family)
+		return fail(ps,
+			    "enable: %s: bind a role to an address or prefix; leave it out to match any address",
+			    arg);
+	e->nbinds++;
+	return 0;
+}
+
+/* The profile's message of a profile_load() error, as one string. */
+static void profile_error_str(const struct profile_error *pe, char *buf,
+			      size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	buf[0] = '\0';
+	if (!f) {
+		snprintf(buf, len, "%s", pe->msg);
+		return;
+	}
+	profile_perror(f, pe);
+	fclose(f);
+	buf[len - 1] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * `enable` words after the keyword: NAME [ROLE=PREFIX...] [--with
+ * LIST]... [--monitor].  Loads the profile; fills the canonical user data
+ * (bindings, options, --monitor), as `epgate enable` stores it.
+ */
+static int parse_enable(struct pstate *ps, const char *const *v, int n,
+			struct enable_stmt *e)
+{
+	struct profile_error pe;
+	char msg[512];
+	size_t i;
+	int k, ret;
+
+	if (n < 1)
+		return fail(ps, "enable: missing profile name");
+	if (v[0][0] == '-' || strchr(v[0], '='))
+		return fail(ps, "enable: '%s' is not a profile name", v[0]);
+	if (profile_load(v[0], &e->profile, &pe)) {
+		profile_error_str(&pe, msg, sizeof(msg));
+		return fail(ps, "enable: %s", msg);
+	}
+	e->loaded = true;
+	for (k = 1; k < n; k++) {
+		if (!strcmp(v[k], "--monitor")) {
+			e->monitor = true;
+		} else if (!strcmp(v[k], "--with")) {
+			if (++k == n)
+				return fail(ps, "enable: missing option after --with");
+			ret = add_with(ps, e, v[k]);
+			if (ret)
+				return ret;
+		} else if (v[k][0] == '-') {
+			return fail(ps, "enable: unknown option '%s'", v[k]);
+		} else if (strchr(v[k], '=')) {
+			ret = add_bind(ps, e, v[k]);
+			if (ret)
+				return ret;
+		} else {
+			return fail(ps,
+				    "enable: unexpected '%s' (one profile per enable line)",
+				    v[k]);
+		}
+	}
+	/* The arguments in `epgate enable`'s order, as it stores them. */
+	for (k = 1; k < n; k++) {
+		if (v[k][0] != '-' && strchr(v[k], '=')) {
+			ret = append_ud(ps, e, v[k], NULL);
+			if (ret)
+				return ret;
+		}
+	}
+	for (i = 0; i < e->nwith; i++) {
+		ret = append_ud(ps, e, "--with", e->with[i]);
+		if (ret)
+			return ret;
+	}
+	if (e->monitor)
+		return append_ud(ps, e, "--monitor", NULL);
+	return 0;
+}
+
+/* Compile @e, appending to @fl. */
+static int compile_enable(const struct enable_stmt *e, struct flowlist *fl)
+{
+	const char *with[MAX_WITH];
+	size_t i;
+
+	for (i = 0; i < e->nwith; i++)
+		with[i] = e->with[i];
+	return profile_compile(&e->profile, e->binds, e->nbinds, with,
+			       e->nwith, e->monitor ? EPGATE_MODE_MONITOR :
+			       EPGATE_MODE_ENFORCE, fl);
+}
+
+static void free_enables(struct enable_stmt *es, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (es[i].loaded)
+			profile_free(&es[i].profile);
+	}
+	free(es);
+}
+
+void save_free(struct saveconf *sc)
+{
+	flowset_free(&sc->fs);
+	memset(sc, 0, sizeof(*sc));
+}
+
+static int add_profile(struct saveconf *sc, const char *name, uint8_t mode,
+		       const char *ud, size_t udlen)
+{
+	struct flowset_profile *fp;
+
+	if (!sc->fs.profiles) {
+		sc->fs.profiles = calloc(EPGATE_MAX_PROFILES,
+					 sizeof(*sc->fs.profiles));
+		if (!sc->fs.profiles)
+			return -ENOMEM;
+	}
+	fp = &sc->fs.profiles[sc->fs.nprofiles++];
+	memset(fp, 0, sizeof(*fp));
+	snprintf(fp->name, sizeof(fp->name), "%s", name);
+	fp->mode = mode;
+	memcpy(fp->userdata, ud, udlen);
+	fp->udlen = udlen;
+	return 0;
+}
+
+static int append_flows(struct flowlist *dst, const struct flowlist_flow *f,
+			size_t n)
+{
+	struct flowlist_flow *nf;
+
+	if (dst->n + n > dst->alloc) {
+		nf = realloc(dst->flows, (dst->n + n) * sizeof(*nf));
+		if (!nf)
+			return -ENOMEM;
+		dst->flows = nf;
+		dst->alloc = dst->n + n;
+	}
+	memcpy(dst->flows + dst->n, f, n * sizeof(*f));
+	dst->n += n;
+	return 0;
+}
+
+/* Index in @sc's profiles of @name, or -1. */
+static int find_profile(const struct saveconf *sc, const char *name)
+{
+	return flowset_profile_index(&sc->fs, name);
+}
+
+int save_parse(const char *file, const char *buf, size_t len,
+	       struct saveconf *sc, char *err, size_t errlen)
+{
+	struct pstate ps = { .file = file, .err = err, .errlen = errlen };
+	struct enable_stmt *es = NULL;
+	unsigned int mode_line = 0, config_line = 0;
+	struct flowlist flows = { 0 };
+	struct flowlist_error ferr;
+	struct tokens *t;
+	size_t nes = 0, off = 0, i, k, fi;
+	char *flowbuf;
+	bool any_flow = false;
+	int ret = 0;
+
+	memset(sc, 0, sizeof(*sc));
+	err[0] = '\0';
+	t = malloc(sizeof(*t));
+	flowbuf = malloc(len + 1);
+	if (!t || !flowbuf) {
+		free(t);
+		free(flowbuf);
+		return -ENOMEM;
+	}
+	/* The flow lines stay at their line and column, the rest is blank. */
+	memset(flowbuf, ' ', len);
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n')
+			flowbuf[i] = '\n';
+	}
+
+	while (off < len && !ret) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t llen = nl ? (size_t)(nl - buf) - off : len - off;
+
+		ps.line++;
+		ret = tokenize(&ps, buf + off, llen, t);
+		if (ret || !t->n)
+			goto next;
+		if (!strcmp(t->v[0], "mode")) {
+			if (mode_line) {
+				ret = fail(&ps, "mode given twice (first on line %u)",
+					   mode_line);
+			} else if (t->n != 2 ||
+				   config_parse_mode(t->v[1], &sc->cfg.mode)) {
+				ret = fail(&ps, "mode: expected off, monitor or enforce");
+			} else {
+				mode_line = ps.line;
+			}
+		} else if (!strcmp(t->v[0], "config")) {
+			struct epgate_config c;
+			char cerr[160];
+
+			if (config_line) {
+				ret = fail(&ps, "config given twice (first on line %u)",
+					   config_line);
+				goto next;
+			}
+			ret = config_parse(t->n - 1, t->v + 1, &c, cerr,
+					   sizeof(cerr));
+			if (ret) {
+				ret = fail(&ps, "config: %s", cerr[0] ? cerr :
+					   "expected settings (hooks, in, out, mark, log)");
+				goto next;
+			}
+			c.mode = sc->cfg.mode;
+			sc->cfg = c;
+			config_line = ps.line;
+		} else if (!strcmp(t->v[0], "enable")) {
+			struct enable_stmt *ne;
+
+			ne = realloc(es, (nes + 1) * sizeof(*es));
+			if (!ne) {
+				ret = -ENOMEM;
+				goto next;
+			}
+			es = ne;
+			memset(&es[nes], 0, sizeof(es[nes]));
+			es[nes].line = ps.line;
+			ret = parse_enable(&ps, t->v + 1, t->n - 1, &es[nes]);
+			nes++;
+			if (ret)
+				goto next;
+			for (i = 0; i + 1 < nes; i++) {
+				if (!strcmp(es[i].profile.name,
+					    es[nes - 1].profile.name)) {
+					ret = fail(&ps, "profile '%s' enabled twice (first on line %u)",
+						   es[i].profile.name,
+						   es[i].line);
+					break;
+				}
+			}
+		} else if (!strcmp(t->v[0], "flow")) {
+			/* Parsed below, all together, by `epgate load`'s parser. */
+			memcpy(flowbuf + off, buf + off, llen);
+			memset(flowbuf + (t->v[0] - t->buf) + off, ' ', 4);
+			any_flow = true;
+		} else {
+			ret = fail(&ps, "unknown statement '%s' (mode, config, enable, flow)",
+				   t->v[0]);
+		}
+next:
+		off += llen + 1;
+	}
+	if (mode_line)
+		sc->cfg.set |= CONFIG_MODE;
+	if (!ret && any_flow) {
+		ret = flowlist_parse(flowbuf, len, &flows, &ferr);
+		if (ret == -EINVAL) {
+			ps.line = ferr.line;
+			ret = fail(&ps, "flow: %s", ferr.msg);
+		}
+	}
+	/* A profile is either enabled from its file or given as flows. */
+	for (i = 0; !ret && i < flows.n; i++) {
+		for (k = 0; k < nes; k++) {
+			if (!strcmp(flows.flows[i].profile, es[k].profile.name)) {
+				ps.line = flows.flows[i].line > es[k].line ?
+					  flows.flows[i].line : es[k].line;
+				ret = fail(&ps, "profile '%s' is both enabled (line %u) and given as flows (line %u)",
+					   es[k].profile.name, es[k].line,
+					   flows.flows[i].line);
+				break;
+			}
+		}
+	}
+
+	/* The set, in file order: enable statements and flow lines. */
+	fi = 0;
+	for (k = 0; !ret && (k < nes || fi < flows.n);) {
+		if (k < nes && (fi == flows.n || es[k].line < flows.flows[fi].line)) {
+			size_t before = sc->fs.fl.n;
+
+			ps.line = es[k].line;
+			if (sc->fs.nprofiles == EPGATE_MAX_PROFILES) {
+				ret = fail(&ps, "more than %d profiles",
+					   EPGATE_MAX_PROFILES);
+				break;
+			}
+			ret = compile_enable(&es[k], &sc->fs.fl);
+			if (ret == -E2BIG || (!ret && sc->fs.fl.n > EPGATE_MAX_FLOWS)) {
+				ret = fail(&ps, "the set would exceed %d flows",
+					   EPGATE_MAX_FLOWS);
+				break;
+			}
+			if (!ret)
+				ret = add_profile(sc, es[k].profile.name,
+						  es[k].monitor ? EPGATE_MODE_MONITOR :
+						  EPGATE_MODE_ENFORCE,
+						  es[k].userdata, es[k].udlen);
+			if (!ret)
+				sc->fs.profiles[sc->fs.nprofiles - 1].nflows =
+					sc->fs.fl.n - before;
+			k++;
+			continue;
+		}
+		{
+			const struct flowlist_flow *f = &flows.flows[fi];
+			int p = find_profile(sc, f->profile);
+
+			ps.line = f->line;
+			if (p < 0) {
+				if (sc->fs.nprofiles == EPGATE_MAX_PROFILES) {
+					ret = fail(&ps, "more than %d profiles",
+						   EPGATE_MAX_PROFILES);
+					break;
+				}
+				ret = add_profile(sc, f->profile, f->mode, "", 0);
+				p = sc->fs.nprofiles - 1;
+			}
+			if (!ret && sc->fs.fl.n == EPGATE_MAX_FLOWS)
+				ret = fail(&ps, "the set would exceed %d flows",
+					   EPGATE_MAX_FLOWS);
+			if (!ret)
+				ret = append_flows(&sc->fs.fl, f, 1);
+			if (!ret)
+				sc->fs.profiles[p].nflows++;
+			fi++;
+		}
+	}
+
+	flowlist_free(&flows);
+	free_enables(es, nes);
+	free(flowbuf);
+	free(t);
+	if (ret == -ENOMEM && !err[0])
+		snprintf(err, errlen, "%s: %s", file, strerror(ENOMEM));
+	if (ret)
+		save_free(sc);
+	return ret;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void write_prefix(FILE *f, const struct flowlist_prefix *p)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!p->family) {
+		fputs("any", f);
+		return;
+	}
+	inet_ntop(p->family, p->addr, buf, sizeof(buf));
+	fprintf(f, "%s/%u", buf, p->len);
+}
+
+static void write_flow(FILE *f, const struct flowlist_flow *fl)
+{
+	unsigned int i;
+
+	fprintf(f, "flow %s %s %s ", fl->profile, fl->name,
+		fl->proto == IPPROTO_TCP ? "tcp" : "udp");
+	for (i = 0; i < fl->nranges; i++) {
+		if (fl->ranges[i].lo == fl->ranges[i].hi)
+			fprintf(f, "%s%u", i ? "," : "", fl->ranges[i].lo);
+		else
+			fprintf(f, "%s%u-%u", i ? "," : "", fl->ranges[i].lo,
+				fl->ranges[i].hi);
+	}
+	fputc(' ', f);
+	write_prefix(f, &fl->from);
+	fputc(' ', f);
+	write_prefix(f, &fl->to);
+	if (fl->mode == EPGATE_MODE_MONITOR)
+		fputs(" monitor", f);
+	fputc('\n', f);
+}
+
+static bool same_flow(const struct flowlist_flow *a,
+		      const struct flowlist_flow *b)
+{
+	return !strcmp(a->profile, b->profile) && !strcmp(a->name, b->name) &&
+	       a->proto == b->proto && a->mode == b->mode &&
+	       a->nranges == b->nranges &&
+	       !memcmp(a->ranges, b->ranges, a->nranges * sizeof(a->ranges[0])) &&
+	       !memcmp(&a->from, &b->from, sizeof(a->from)) &&
+	       !memcmp(&a->to, &b->to, sizeof(a->to));
+}
+
+/*
+ * Does `enable NAME USERDATA` give exactly the flows the module has for
+ * profile @p?  1 yes, 0 no (*why set when the profile file exists), or
+ * -ENOMEM.
+ */
+static int enable_matches(const struct flowset *fs,
+			  const struct flowset_profile *p, const char **why)
+{
+	struct pstate ps = { .file = "", .line = 0 };
+	struct enable_stmt *e;
+	struct tokens *t;
+	struct flowlist fl = { 0 };
+	const char *v[TOKENS_MAX + 1];
+	char err[256];
+	size_t i, k;
+	int ret = 0;
+
+	*why = NULL;
+	e = calloc(1, sizeof(*e));
+	t = malloc(sizeof(*t));
+	if (!e || !t) {
+		free(e);
+		free(t);
+		return -ENOMEM;
+	}
+	ps.err = err;
+	ps.errlen = sizeof(err);
+	if (tokenize(&ps, p->userdata, p->udlen, t) || t->n >= TOKENS_MAX)
+		goto out;
+	v[0] = p->name;
+	for (i = 0; i < (size_t)t->n; i++)
+		v[i + 1] = t->v[i];
+	if (parse_enable(&ps, v, t->n + 1, e)) {
+		if (e->loaded)
+			*why = "its arguments no longer fit its profile file";
+		goto out;
+	}
+	if (e->udlen != p->udlen || memcmp(e->userdata, p->userdata, p->udlen)) {
+		*why = "its arguments are not in the form `epgate enable` writes";
+		goto out;
+	}
+	ret = compile_enable(e, &fl);
+	if (ret < 0) {
+		ret = ret == -ENOMEM ? ret : 0;
+		goto out;
+	}
+	for (i = 0, k = 0; i < fs->fl.n; i++) {
+		if (strcmp(fs->fl.flows[i].profile, p->name))
+			continue;
+		if (k == fl.n || !same_flow(&fs->fl.flows[i], &fl.flows[k]))
+			break;
+		k++;
+	}
+	if (i == fs->fl.n && k == fl.n)
+		ret = 1;
+	else
+		*why = "its profile file now gives other flows";
+out:
+	flowlist_free(&fl);
+	if (e->loaded)
+		profile_free(&e->profile);
+	free(e);
+	free(t);
+	return ret;
+}
+
+static void write_ifaces(FILE *f, const char (*names)[EPGATE_IFNAME_MAX],
+			 unsigned int n)
+{
+	unsigned int i;
+
+	if (!n)
+		fputs("any", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "," : "", names[i]);
+}
+
+int save_write(FILE *f, const struct epgate_status *st,
+	       const struct flowset *fs, FILE *warn)
+{
+	static const char * const hooks[] = { "forward", "input", "output" };
+	const char *sep = "", *why;
+	unsigned int i;
+	size_t k;
+	int ret;
+
+	fputs(header, f);
+	fprintf(f, "\nmode %s\n", mode_name(st->mode));
+	fputs("config hooks ", f);
+	for (i = 0; i < 3; i++) {
+		if (st->hooks & 1u << i) {
+			fprintf(f, "%s%s", sep, hooks[i]);
+			sep = ",";
+		}
+	}
+	fputs(" in ", f);
+	write_ifaces(f, st->in, st->nin);
+	fputs(" out ", f);
+	write_ifaces(f, st->out, st->nout);
+	if (st->mark_mask)
+		fprintf(f, " mark 0x%x/0x%x", st->mark_value, st->mark_mask);
+	else
+		fputs(" mark none", f);
+	fputs(" log ", f);
+	if (!(st->log_flags & EPGATE_LOG_ALL))
+		fputs("off", f);
+	else if (st->log_flags & EPGATE_LOG_NFLOG)
+		fprintf(f, "%snflog %u",
+			st->log_flags & EPGATE_LOG_KERNEL ? "kernel," : "",
+			st->log_group);
+	else
+		fputs("kernel", f);
+	fputc('\n', f);
+
+	for (k = 0; k < fs->nprofiles; k++) {
+		const struct flowset_profile *p = &fs->profiles[k];
+		size_t i2, n = 0;
+
+		ret = enable_matches(fs, p, &why);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			fprintf(f, "enable %s%s%s\n", p->name,
+				p->udlen ? " " : "", p->userdata);
+			continue;
+		}
+		for (i2 = 0; i2 < fs->fl.n; i2++)
+			n += !strcmp(fs->fl.flows[i2].profile, p->name);
+		if (why && warn)
+			fprintf(warn,
+				"%s: save: profile '%s': %s; saved its %zu flows as they are in the module\n",
+				prog, p->name, why, n);
+		if (!n && warn)
+			fprintf(warn,
+				"%s: save: profile '%s' has no flows and cannot be saved as flows: left out\n",
+				prog, p->name);
+		fprintf(f, "# %s: %s\n", p->name, why ? why :
+			"no profile file (loaded with `epgate load`)");
+		for (i2 = 0; i2 < fs->fl.n; i2++) {
+			if (!strcmp(fs->fl.flows[i2].profile, p->name))
+				write_flow(f, &fs->fl.flows[i2]);
+		}
+	}
+	return 0;
+}
+
+/* ---- the commands ------------------------------------------------------ */
+
+static int write_file(const char *path, const struct epgate_status *st,
+		      const struct flowset *fs)
+{
+	char tmp[4096], dir[4096], *slash;
+	FILE *f;
+	int fd, ret;
+
+	if (!strcmp(path, "-")) {
+		ret = save_write(stdout, st, fs, stderr);
+		fflush(stdout);
+		return ret;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
+	    (int)sizeof(tmp)) {
+		fprintf(stderr, "%s: save: %s: name too long\n", prog, path);
+		return -ENAMETOOLONG;
+	}
+	/* The default /etc/epgate may not exist yet. */
+	if (!strcmp(path, SAVE_DEFAULT_FILE)) {
+		snprintf(dir, sizeof(dir), "%s", path);
+		slash = strrchr(dir, '/');
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "%s: save: %s: %s\n", prog, tmp,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	ret = save_write(f, st, fs, stderr);
+	if (!ret && (fflush(f) || fsync(fileno(f))))
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		fprintf(stderr, "%s: save: %s: %s\n", prog, path,
+			strerror(-ret));
+		unlink(tmp);
+	}
+	return ret;
+}
+
+int save_main(int argc, const char *argv[])
+{
+	const char *path = SAVE_DEFAULT_FILE;
+	struct epgate_status st;
+	struct epgate_genl g;
+	struct flowset fs;
+	int ret;
+
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
+		fprintf(stderr, "Usage: %s save [FILE|-]\n", prog);
+		return 1;
+	}
+	if (argc == 2)
+		path = argv[1];
+	if (status_connect(&g, "save"))
+		return 1;
+	ret = status_fetch(&g, &st);
+	if (!ret)
+		ret = flowset_read(&g, &fs);
+	if (ret) {
+		fprintf(stderr, "%s: save: %s\n", prog,
+			epgate_genl_strerror(&g, ret));
+		epgate_genl_close(&g);
+		return 1;
+	}
+	epgate_genl_close(&g);
+	ret = write_file(path, &st, &fs);
+	flowset_free(&fs);
+	return ret ? 1 : 0;
+}
+
+/* Read all of @path ("-": standard input). */
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	size_t alloc = 0, n;
+	char *buf = NULL, *nb;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (*len + 4096 > alloc) {
+			alloc = alloc ? alloc * 2 : 8192;
+			nb = realloc(buf, alloc);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				errno = ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		n = fread(buf + *len, 1, alloc - *len, f);
+		*len += n;
+		if (n == 0) {
+			if (ferror(f)) {
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+int save_load_file(const char *path, struct saveconf *sc, const char *cmd)
+{
+	char err[768];
+	size_t len;
+	char *buf;
+	int ret;
+
+	buf = read_all(path, &len);
+	if (!buf) {
+		fprintf(stderr, "%s: %s: %s: %s\n", prog, cmd, path,
+			strerror(errno));
+		return -errno;
+	}
+	ret = save_parse(strcmp(path, "-") ? path : "<stdin>", buf, len, sc,
+			 err, sizeof(err));
+	free(buf);
+	if (ret)
+		fprintf(stderr, "%s: %s: %s\n", prog, cmd, err);
+	return ret;
+}
+
+int restore_main(int argc, const char *argv[])
+{
+	const char *path = SAVE_DEFAULT_FILE;
+	struct saveconf sc;
+	struct epgate_genl g;
+	int ret;
+
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
+		fprintf(stderr, "Usage: %s restore [FILE|-]\n", prog);
+		return 1;
+	}
+	if (argc == 2)
+		path = argv[1];
+	if (save_load_file(path, &sc, "restore"))
+		return 1;
+	if (status_connect(&g, "restore")) {
+		save_free(&sc);
+		return 1;
+	}
+	ret = flowset_write_retry(&g, &sc.fs);
+	if (ret)
+		fprintf(stderr, "%s: restore: %s\n", prog,
+			epgate_genl_strerror(&g, ret));
+	epgate_genl_close(&g);
+	if (!ret && sc.cfg.set)
+		ret = config_send(&sc.cfg, "restore");
+	if (!ret)
+		printf("%s: restored %zu profile%s, %zu flows%s\n", path,
+		       sc.fs.nprofiles, sc.fs.nprofiles == 1 ? "" : "s",
+		       sc.fs.fl.n, sc.cfg.set ? ", mode and config" : "");
+	save_free(&sc);
+	return ret ? 1 : 0;
+}

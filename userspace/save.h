@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `epgate save` and `epgate restore`: the module's state as a small
+ * line-oriented text file (default /etc/epgate/epgate.conf).  The format
+ * is documented in the header save_write() puts at the top of every file:
+ *
+ *   mode off|monitor|enforce
+ *   config hooks H[,H...] in IF[,IF...]|any out IF[,IF...]|any
+ *          mark VALUE/MASK|none log off|kernel|nflog G|kernel,nflog G
+ *   enable PROFILE [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]
+ *   flow PROFILE FLOW tcp|udp PORTS FROM TO [monitor]
+ *
+ * `config` takes the words of `epgate config`, `enable` those of `epgate
+ * enable` for ONE profile, `flow` one line of `epgate load` (the flows of
+ * a profile that has no profile file, or whose file no longer compiles to
+ * what the module has).  `#` starts a comment.  Each statement at most
+ * once per profile; `mode` and `config` at most once.
+ *
+ * The parser is pure apart from loading the named profiles from the
+ * profile path: a buffer in, the flow set and configuration to apply (or
+ * one "FILE:LINE: message") out.
+ */
+#ifndef EPGATE_SAVE_H
+#define EPGATE_SAVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "flowset.h"
+#include "status.h"
+
+#define SAVE_DEFAULT_FILE	"/etc/epgate/epgate.conf"
+
+struct saveconf {
+	/* CONFIG_MODE and the CONFIG_* of the `config` line, as parsed. */
+	struct epgate_config cfg;
+	/* Every enabled profile and its flows, in file order. */
+	struct flowset fs;
+};
+
+/*
+ * Parse @len bytes of @buf read from @file into @sc (zeroed or freed).
+ * Returns 0, or -EINVAL with "FILE:LINE: message" in @err and @sc empty,
+ * or -ENOMEM.
+ */
+int save_parse(const char *file, const char *buf, size_t len,
+	       struct saveconf *sc, char *err, size_t errlen);
+void save_free(struct saveconf *sc);
+
+/*
+ * Write the file for the state @st (mode and config) and the set @fs.  A
+ * profile whose user data compiles, with its profile file, to exactly the
+ * flows the module has is an `enable` line; any other is written as `flow`
+ * lines, with a warning on @warn when a profile file exists but differs.
+ * Returns 0 or -ENOMEM.
+ */
+int save_write(FILE *f, const struct epgate_status *st,
+	       const struct flowset *fs, FILE *warn);
+
+/* Read and parse @path ("-": standard input); prints the error line. */
+int save_load_file(const char *path, struct saveconf *sc, const char *cmd);
+
+#endif

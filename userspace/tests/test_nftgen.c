@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `epgate export nft`: the ruleset generator (nftgen.c), its text and its
+ * JSON exact for small policies: unbound and bound roles, IPv4 and IPv6,
+ * ranges and sets, monitored profiles, the mark, interface scope and the
+ * hooks, mode off.  Every expected text was checked with `nft -c -f` (and
+ * the JSON with `nft -j -c -f`) when it was written; the VM selftest
+ * epgate_export.sh runs the generator against real traffic.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/epgate.h>
+
+#include "nftgen.h"
+#include "tap.h"
+
+const char *prog = "epgate";
+
+#define MODE_OFF 0xff
+
+struct opts {
+	uint8_t mode;
+	uint32_t hooks;
+	uint32_t mark_value, mark_mask;
+	const char *in[4], *out[4];
+};
+
+/* Build from a flow list text under @o; the text or JSON into @out. */
+static int gen(const char *flows, const struct opts *o, bool json, char **out,
+	       char *err)
+{
+	struct nftgen_config c = { .family = "inet", .table = "epgate" };
+	struct flowlist fl = { 0 };
+	struct flowlist_error fe;
+	struct nftgen g;
+	size_t len;
+	FILE *f;
+	int ret, i;
+
+	if (flowlist_parse(flows, strlen(flows), &fl, &fe)) {
+		snprintf(err, 256, "flow list: %.200s", fe.msg);
+		return -EINVAL;
+	}
+	c.mode = o->mode == MODE_OFF ? EPGATE_MODE_OFF :
+		 o->mode ? o->mode : EPGATE_MODE_ENFORCE;
+	c.hooks = o->hooks ? o->hooks : EPGATE_HOOK_FORWARD;
+	c.mark_value = o->mark_value;
+	c.mark_mask = o->mark_mask;
+	for (i = 0; i < 4 && o->in[i]; i++)
+		snprintf(c.in[c.nin++], EPGATE_IFNAME_MAX, "%s", o->in[i]);
+	for (i = 0; i < 4 && o->out[i]; i++)
+		snprintf(c.out[c.nout++], EPGATE_IFNAME_MAX, "%s", o->out[i]);
+	ret = nftgen_build(&fl, &c, &g, err, 256);
+	flowlist_free(&fl);
+	if (ret)
+		return ret;
+	f = open_memstream(out, &len);
+	if (!f) {
+		nftgen_free(&g);
+		return -ENOMEM;
+	}
+	if (json)
+		nftgen_print_json(&g, f);
+	else
+		nftgen_print(&g, f);
+	fclose(f);
+	nftgen_free(&g);
+	return 0;
+}
+
+static void expect(const char *desc, const char *flows, const struct opts *o,
+		   bool json, const char *want)
+{
+	char err[256] = "", *out = NULL;
+	int ret = gen(flows, o, json, &out, err);
+
+	ok(!ret && !strcmp(out, want), "%s", desc);
+	if (ret)
+		printf("#   error: %s\n", err);
+	else if (strcmp(out, want))
+		printf("#   got:\n%s", out);
+	free(out);
+}
+
+static const char text_unbound[] =
+	"#!/usr/sbin/nft -f\n"
+	"# epgate policy: mode enforce, hooks forward, in any, out any, 3 flows\n"
+	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	"table inet epgate\n"
+	"delete table inet epgate\n"
+	"table inet epgate {\n"
+	"\tset tcp-1 {\n"
+	"\t\ttype inet_service\n"
+	"\t\tflags interval\n"
+	"\t\telements = { 22, 443, 8000-8010 }\n"
+	"\t}\n"
+	"\n"
+	"\tchain judge {\n"
+	"\t\tct state invalid,untracked goto judge-untracked\n"
+	"\t\tmeta l4proto tcp ct original proto-dst @tcp-1 accept\n"
+	"\t\tmeta l4proto udp ct original proto-dst 53 accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter drop\n"
+	"\t}\n"
+	"\n"
+	"\tchain judge-untracked {\n"
+	"\t\tmeta l4proto tcp th dport @tcp-1 accept\n"
+	"\t\tmeta l4proto udp th dport 53 accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter drop\n"
+	"\t}\n"
+	"\n"
+	"\tchain forward {\n"
+	"\t\ttype filter hook forward priority filter + 10; policy accept;\n"
+	"\t\tgoto judge\n"
+	"\t}\n"
+	"}\n";
+
+static const char text_bound[] =
+	"#!/usr/sbin/nft -f\n"
+	"# epgate policy: mode enforce, hooks forward, in any, out any, mark 0x100/0xff00, 8 flows\n"
+	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	"table inet epgate\n"
+	"delete table inet epgate\n"
+	"table inet epgate {\n"
+	"\tset tcp-1 {\n"
+	"\t\ttype inet_service\n"
+	"\t\tflags interval\n"
+	"\t\telements = { 443, 20000-20021 }\n"
+	"\t}\n"
+	"\n"
+	"\tset tcp-monitored {\n"
+	"\t\ttype inet_service\n"
+	"\t\tflags interval\n"
+	"\t\telements = { 13000-13001, 20000-20021 }\n"
+	"\t}\n"
+	"\n"
+	"\tchain judge {\n"
+	"\t\tct state invalid,untracked goto judge-untracked\n"
+	"\t\tmeta l4proto tcp ct original proto-dst 443 ct original ip daddr 10.0.2.0/24 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto udp ct original proto-dst 15000 ct original ip6 saddr fd00:2::1 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct original proto-dst 13000-13001 ct original ip daddr 10.0.0.0/8 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct original proto-dst @tcp-1 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto udp ct original proto-dst 9 meta nfproto ipv4 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct original proto-dst 5 ct original ip6 saddr fd00:1::/64 ct original ip6 daddr fd00:2::/60 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct original proto-dst 6 ct original ip saddr 10.1.0.0/20 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct original proto-dst @tcp-monitored counter accept\n"
+	"\t\tmeta l4proto udp ct original proto-dst 15000 counter accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter drop\n"
+	"\t}\n"
+	"\n"
+	"\tchain judge-untracked {\n"
+	"\t\tmeta l4proto tcp th dport 443 ip daddr 10.0.2.0/24 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto udp th dport 15000 ip6 saddr fd00:2::1 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp th dport 13000-13001 ip daddr 10.0.0.0/8 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp th dport @tcp-1 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto udp th dport 9 meta nfproto ipv4 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp th dport 5 ip6 saddr fd00:1::/64 ip6 daddr fd00:2::/60 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp th dport 6 ip saddr 10.1.0.0/20 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp th dport @tcp-monitored counter accept\n"
+	"\t\tmeta l4proto udp th dport 15000 counter accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter drop\n"
+	"\t}\n"
+	"\n"
+	"\tchain forward {\n"
+	"\t\ttype filter hook forward priority filter + 10; policy accept;\n"
+	"\t\tgoto judge\n"
+	"\t}\n"
+	"}\n";
+
+static const char text_scope[] =
+	"#!/usr/sbin/nft -f\n"
+	"# epgate policy: mode monitor, hooks forward,input,output, in g0,g2, out g1, 2 flows\n"
+	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	"table inet epgate\n"
+	"delete table inet epgate\n"
+	"table inet epgate {\n"
+	"\tchain judge {\n"
+	"\t\tct state invalid,untracked goto judge-untracked\n"
+	"\t\tmeta l4proto tcp ct original proto-dst 1 accept\n"
+	"\t\tmeta l4proto tcp ct original proto-dst 2 ct original ip saddr 10.0.0.0/8 meta nfproto ipv4 accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter\n"
+	"\t}\n"
+	"\n"
+	"\tchain judge-untracked {\n"
+	"\t\tmeta l4proto tcp th dport 1 accept\n"
+	"\t\tmeta l4proto tcp th dport 2 ip saddr 10.0.0.0/8 meta nfproto ipv4 accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter\n"
+	"\t}\n"
+	"\n"
+	"\tchain forward {\n"
+	"\t\ttype filter hook forward priority filter + 10; policy accept;\n"
+	"\t\tct direction reply oifname { \"g0\", \"g2\" } iifname \"g1\" goto judge\n"
+	"\t\tct direction reply return\n"
+	"\t\tiifname { \"g0\", \"g2\" } oifname \"g1\" goto judge\n"
+	"\t}\n"
+	"}\n";
+
+static const char text_local[] =
+	"#!/usr/sbin/nft -f\n"
+	"# epgate policy: mode enforce, hooks input,output, in g0, out any, mark 0x1/0xffffffff, 1 flow\n"
+	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	"table inet epgate\n"
+	"delete table inet epgate\n"
+	"table inet epgate {\n"
+	"\tchain judge {\n"
+	"\t\tct state invalid,untracked goto judge-untracked\n"
+	"\t\tmeta l4proto tcp ct original proto-dst 1 meta mark set 0x00000001 accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter drop\n"
+	"\t}\n"
+	"\n"
+	"\tchain judge-untracked {\n"
+	"\t\tmeta l4proto tcp th dport 1 meta mark set 0x00000001 accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter drop\n"
+	"\t}\n"
+	"\n"
+	"\tchain input {\n"
+	"\t\ttype filter hook input priority filter + 10; policy accept;\n"
+	"\t\tct direction reply return\n"
+	"\t\tiifname \"g0\" goto judge\n"
+	"\t}\n"
+	"\n"
+	"\tchain output {\n"
+	"\t\ttype filter hook output priority filter + 10; policy accept;\n"
+	"\t\tct direction reply oifname \"g0\" goto judge\n"
+	"\t}\n"
+	"}\n";
+
+static const char text_off[] =
+	"#!/usr/sbin/nft -f\n"
+	"# epgate policy: mode off, hooks forward, in any, out any, 0 flows\n"
+	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	"table inet epgate\n"
+	"delete table inet epgate\n"
+	"table inet epgate {\n"
+	"}\n";
+
+static const char json_small[] =
+	"{\"nftables\": [{\"metainfo\": {\"json_schema_version\": 1}}, {\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"delete\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"tcp-1\", \"type\": \"inet_service\", \"flags\": [\"interval\"], \"elem\": [443, {\"range\": [8000, 8010]}]}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"judge\"}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"judge-untracked\"}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"forward\", \"type\": \"filter\", \"hook\": \"forward\", \"prio\": 10, \"policy\": \"accept\"}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"state\"}}, \"right\": [\"invalid\", \"untracked\"]}}, {\"goto\": {\"target\": \"judge-untracked\"}}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-dst\", \"dir\": \"original\"}}, \"right\": \"@tcp-1\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip daddr\", \"dir\": \"original\"}}, \"right\": {\"prefix\": {\"addr\": \"10.0.2.0\", \"len\": 24}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-dst\", \"dir\": \"original\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip6 saddr\", \"dir\": \"original\"}}, \"right\": {\"prefix\": {\"addr\": \"fd00::\", \"len\": 64}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": {\"set\": [\"tcp\", \"udp\"]}}}, {\"counter\": null}, {\"drop\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": \"@tcp-1\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"daddr\"}}, \"right\": {\"prefix\": {\"addr\": \"10.0.2.0\", \"len\": 24}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"saddr\"}}, \"right\": {\"prefix\": {\"addr\": \"fd00::\", \"len\": 64}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": {\"set\": [\"tcp\", \"udp\"]}}}, {\"counter\": null}, {\"drop\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, \"right\": \"reply\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"oifname\"}}, \"right\": {\"set\": [\"g0\", \"g1\"]}}}, {\"goto\": {\"target\": \"judge\"}}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, \"right\": \"reply\"}}, {\"return\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iifname\"}}, \"right\": {\"set\": [\"g0\", \"g1\"]}}}, {\"goto\": {\"target\": \"judge\"}}]}}}]}\n";
+
+static void test_refused(void)
+{
+	struct nftgen_config c = {
+		.family = "inet", .table = "epgate",
+		.mode = EPGATE_MODE_ENFORCE, .hooks = EPGATE_HOOK_FORWARD,
+	};
+	struct flowlist_flow f;
+	struct flowlist fl = { .flows = &f, .n = 1, .alloc = 1 };
+	struct nftgen g;
+	char err[256];
+	int ret;
+
+	/* The kernel keeps such a flow (it never matches); nft refuses it. */
+	memset(&f, 0, sizeof(f));
+	snprintf(f.profile, sizeof(f.profile), "p");
+	snprintf(f.name, sizeof(f.name), "x");
+	f.proto = IPPROTO_TCP;
+	f.mode = EPGATE_MODE_ENFORCE;
+	f.nranges = 1;
+	f.ranges[0].lo = f.ranges[0].hi = 80;
+	f.from.family = AF_INET;
+	f.from.len = 8;
+	f.from.addr[0] = 10;
+	f.to.family = AF_INET6;
+	f.to.len = 8;
+	f.to.addr[0] = 0xfd;
+	ret = nftgen_build(&fl, &c, &g, err, sizeof(err));
+	ok(!ret && g.nflows == 0 && g.chains[NFTGEN_JUDGE].n == 2 &&
+	   g.nsets == 0, "a flow between two address families is left out");
+	if (!ret)
+		nftgen_free(&g);
+
+	snprintf(c.in[0], EPGATE_IFNAME_MAX, "lan\"0");
+	c.nin = 1;
+	ret = nftgen_build(&fl, &c, &g, err, sizeof(err));
+	ok(ret == -EINVAL &&
+	   !strcmp(err, "interface name 'lan\"0' cannot be quoted for nft"),
+	   "an interface name with a quote is refused: %s", err);
+}
+
+/* 65,536 one-port flows of one protocol become one interval set. */
+static void test_large(void)
+{
+	struct nftgen_config c = {
+		.family = "inet", .table = "epgate",
+		.mode = EPGATE_MODE_ENFORCE, .hooks = EPGATE_HOOK_FORWARD,
+	};
+	struct flowlist fl = { 0 };
+	struct nftgen g;
+	char err[256];
+	size_t i;
+	int ret;
+
+	fl.flows = calloc(EPGATE_MAX_FLOWS, sizeof(*fl.flows));
+	if (!fl.flows) {
+		ok(0, "out of memory");
+		return;
+	}
+	/* 4096 flows, every other port of 0..16383 in 2-port steps. */
+	for (i = 0; i < EPGATE_MAX_FLOWS; i++) {
+		struct flowlist_flow *f = &fl.flows[i];
+
+		snprintf(f->profile, sizeof(f->profile), "p");
+		snprintf(f->name, sizeof(f->name), "f%zu", i);
+		f->proto = IPPROTO_TCP;
+		f->mode = EPGATE_MODE_ENFORCE;
+		f->nranges = 2;
+		f->ranges[0].lo = f->ranges[0].hi = i * 4;
+		f->ranges[1].lo = f->ranges[1].hi = i * 4 + 2;
+	}
+	fl.n = fl.alloc = EPGATE_MAX_FLOWS;
+	ret = nftgen_build(&fl, &c, &g, err, sizeof(err));
+	ok(!ret && g.nsets == 1 && g.sets[0].n == 8192 &&
+	   !g.sets[0].interval && g.chains[NFTGEN_JUDGE].n == 3,
+	   "4096 flows of 8192 ports: one set, one rule per judging chain");
+	if (!ret)
+		nftgen_free(&g);
+	free(fl.flows);
+}
+
+int main(void)
+{
+	tap_plan(9);
+	expect("unbound roles: one set of the TCP ports, a comparison for UDP",
+	       "p a tcp 443,8000-8010 any any\np b udp 53 any any\n"
+	       "p c tcp 22 any any\n", &(struct opts){ 0 }, false,
+	       text_unbound);
+	expect("bound roles v4/v6, /0, merged ranges, monitored-only ports, mark",
+	       "p a tcp 443 any 10.0.2.0/24\n"
+	       "q b udp 15000 fd00:2::1/128 any monitor\n"
+	       "q c tcp 13000,13001 any 10.0.0.0/8 monitor\n"
+	       "q d tcp 443 any any monitor\n"
+	       "r g udp 9 0.0.0.0/0 any\n"
+	       "r h tcp 5 fd00:1::/64 fd00:2::/60\n"
+	       "r i tcp 6 10.1.0.0/20 any\n"
+	       "q e tcp 20000-20010,20005-20020,20021 any any monitor\n",
+	       &(struct opts){ .mark_value = 0x100, .mark_mask = 0xff00 },
+	       false, text_bound);
+	expect("monitor mode, every hook, interface scope with replies swapped",
+	       "p a tcp 1 any any\np b tcp 2 10.0.0.0/8 0.0.0.0/0\n",
+	       &(struct opts){ .mode = EPGATE_MODE_MONITOR,
+			       .hooks = EPGATE_HOOK_ALL,
+			       .in = { "g0", "g2" }, .out = { "g1" } },
+	       false, text_scope);
+	expect("input and output with an ingress list, a full-mask mark",
+	       "p a tcp 1 any any\n",
+	       &(struct opts){ .hooks = EPGATE_HOOK_INPUT | EPGATE_HOOK_OUTPUT,
+			       .in = { "g0" }, .mark_value = 1,
+			       .mark_mask = 0xffffffff },
+	       false, text_local);
+	expect("mode off: an empty table", "p a tcp 1 any any\n",
+	       &(struct opts){ .mode = MODE_OFF }, false, text_off);
+	expect("JSON: set, prefixes, mark, scope",
+	       "p a tcp 443,8000-8010 any 10.0.2.0/24\n"
+	       "p b udp 53 fd00::/64 any\n",
+	       &(struct opts){ .in = { "g0", "g1" }, .mark_value = 0x100,
+			       .mark_mask = 0x100 }, true, json_small);
+	test_refused();
+	test_large();
+	return tap_exit();
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `epgate save` / `epgate restore`: the file parser (every error with its
+ * line), and the round trip: a state written by save_write() parses back
+ * to the same flow set, user data and configuration.  The shipped
+ * profiles are loaded from ../profiles.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <linux/epgate.h>
+
+#include "save.h"
+#include "tap.h"
+
+const char *prog = "epgate";
+
+static const char good[] =
+	"# a comment\n"
+	"mode enforce   # trailing comment\n"
+	"\n"
+	"config hooks forward,input in g0,g2 out any mark 0x100/0xff00 log kernel,nflog 5\n"
+	"enable kaspersky server=10.0.2.2 --with legacy,hierarchy --monitor\n"
+	"flow custom web tcp 80,8000-8999 any any\n"
+	"\tenable eset\n"
+	"flow custom dns udp 53 fd00:1::/64 fd00::1 \n";
+
+static int parse(const char *buf, struct saveconf *sc, char *err)
+{
+	return save_parse("test.conf", buf, strlen(buf), sc, err, 512);
+}
+
+static void test_good(void)
+{
+	struct saveconf sc;
+	char err[512];
+	int ret, k, e;
+
+	ret = parse(good, &sc, err);
+	if (!ok(ret == 0, "a good file parses")) {
+		printf("#   %s\n", err);
+		return;
+	}
+	ok(sc.cfg.set == (CONFIG_MODE | CONFIG_HOOKS | CONFIG_IN | CONFIG_OUT |
+			  CONFIG_MARK | CONFIG_LOG) &&
+	   sc.cfg.mode == EPGATE_MODE_ENFORCE &&
+	   sc.cfg.hooks == (EPGATE_HOOK_FORWARD | EPGATE_HOOK_INPUT) &&
+	   sc.cfg.nin == 2 && !strcmp(sc.cfg.in[1], "g2") && sc.cfg.nout == 0 &&
+	   sc.cfg.mark_value == 0x100 && sc.cfg.mark_mask == 0xff00 &&
+	   sc.cfg.log_flags == EPGATE_LOG_ALL && sc.cfg.log_group == 5,
+	   "mode and config: every setting");
+	k = flowset_profile_index(&sc.fs, "kaspersky");
+	e = flowset_profile_index(&sc.fs, "eset");
+	ok(sc.fs.nprofiles == 3 && k == 0 &&
+	   flowset_profile_index(&sc.fs, "custom") == 1 && e == 2,
+	   "three profiles in file order");
+	ok(k == 0 && sc.fs.profiles[0].mode == EPGATE_MODE_MONITOR &&
+	   !strcmp(sc.fs.profiles[0].userdata,
+		   "server=10.0.2.2 --with legacy --with hierarchy --monitor") &&
+	   sc.fs.profiles[0].udlen == strlen(sc.fs.profiles[0].userdata),
+	   "kaspersky: monitor, user data as `epgate enable` stores it: '%s'",
+	   k == 0 ? sc.fs.profiles[0].userdata : "");
+	ok(sc.fs.profiles[1].udlen == 0 && sc.fs.profiles[1].nflows == 2 &&
+	   sc.fs.profiles[1].mode == EPGATE_MODE_ENFORCE,
+	   "custom: two flows, no user data");
+	ok(e == 2 && sc.fs.profiles[2].udlen == 0 &&
+	   sc.fs.profiles[2].nflows > 0, "eset: default flows, no user data");
+	ok(sc.fs.fl.n == sc.fs.profiles[0].nflows + 2 + sc.fs.profiles[2].nflows &&
+	   !strcmp(sc.fs.fl.flows[sc.fs.profiles[0].nflows].name, "web") &&
+	   !strcmp(sc.fs.fl.flows[sc.fs.fl.n - 1].name, "dns") &&
+	   !strcmp(sc.fs.fl.flows[sc.fs.fl.n - 1].profile, "custom") &&
+	   sc.fs.fl.flows[sc.fs.fl.n - 1].to.family == AF_INET6,
+	   "the flows in file order: kaspersky, web, eset, dns");
+	save_free(&sc);
+}
+
+static void expect_error(const char *buf, const char *msg)
+{
+	struct saveconf sc;
+	char err[512];
+	int ret = parse(buf, &sc, err);
+
+	ok(ret == -EINVAL && !strcmp(err, msg), "error: %s", err);
+	if (ret != -EINVAL || strcmp(err, msg))
+		printf("#   expected: %s\n", msg);
+	if (!ret)
+		save_free(&sc);
+	ok(sc.fs.nprofiles == 0 && sc.fs.fl.n == 0 && !sc.cfg.set,
+	   "  nothing returned");
+}
+
+static void test_errors(void)
+{
+	expect_error("mode enforce\nfrobnicate now\n",
+		     "test.conf:2: unknown statement 'frobnicate' (mode, config, enable, flow)");
+	expect_error("mode enforce\n\nmode off\n",
+		     "test.conf:3: mode given twice (first on line 1)");
+	expect_error("mode enforcing\n",
+		     "test.conf:1: mode: expected off, monitor or enforce");
+	expect_error("config hooks forward\nconfig mark none\n",
+		     "test.conf:2: config given twice (first on line 1)");
+	expect_error("config hooks sideways\n",
+		     "test.conf:1: config: unknown hook 'sideways' (forward, input, output)");
+	expect_error("config\n",
+		     "test.conf:1: config: expected settings (hooks, in, out, mark, log)");
+	expect_error("enable nosuch\n",
+		     "test.conf:1: enable: unknown profile 'nosuch' (searched: ../profiles, /etc/epgate/profiles.d, /usr/share/epgate/profiles)");
+	expect_error("enable\n", "test.conf:1: enable: missing profile name");
+	expect_error("# x\nenable kaspersky bogus=10.0.0.1\n",
+		     "test.conf:2: enable: no role 'bogus' in profile kaspersky");
+	expect_error("enable kaspersky --with nope\n",
+		     "test.conf:1: enable: no option 'nope' in profile kaspersky");
+	expect_error("enable kaspersky --with\n",
+		     "test.conf:1: enable: missing option after --with");
+	expect_error("enable kaspersky server=10.0.0.300\n",
+		     "test.conf:1: enable: server=10.0.0.300: bad address '10.0.0.300' (any, ADDR or ADDR/LEN)");
+	expect_error("enable kaspersky server=any\n",
+		     "test.conf:1: enable: server=any: bind a role to an address or prefix; leave it out to match any address");
+	expect_error("enable kaspersky server=10.0.0.1 server=10.0.0.2\n",
+		     "test.conf:1: enable: role 'server' bound twice");
+	expect_error("enable kaspersky eset\n",
+		     "test.conf:1: enable: unexpected 'eset' (one profile per enable line)");
+	expect_error("enable kaspersky --fast\n",
+		     "test.conf:1: enable: unknown option '--fast'");
+	expect_error("enable kaspersky\nmode off\nenable kaspersky --monitor\n",
+		     "test.conf:3: profile 'kaspersky' enabled twice (first on line 1)");
+	expect_error("mode off\nflow custom web tcp 80 any\n",
+		     "test.conf:2: flow: missing to (any or ADDR/LEN) after 'any'");
+	expect_error("flow custom web sctp 80 any any\n",
+		     "test.conf:1: flow: unknown protocol 'sctp' (tcp or udp)");
+	expect_error("flow c a tcp 80 any any\nflow c a tcp 81 any any\n",
+		     "test.conf:2: flow: duplicate flow 'a' of profile 'c' (first on line 1)");
+	expect_error("enable eset\nflow eset web tcp 80 any any\n",
+		     "test.conf:2: profile 'eset' is both enabled (line 1) and given as flows (line 2)");
+	expect_error("mode off\x01\n",
+		     "test.conf:1: invalid byte 0x01 in column 9");
+	/* An error late in the file: nothing of the good lines is kept. */
+	expect_error("mode enforce\nenable eset\nflow c a tcp 80 any any\nconfig log loud\n",
+		     "test.conf:4: config: unknown log target 'loud' (off, kernel, nflog)");
+}
+
+static bool same_flow(const struct flowlist_flow *x,
+		      const struct flowlist_flow *y)
+{
+	return !strcmp(x->profile, y->profile) && !strcmp(x->name, y->name) &&
+	       x->proto == y->proto && x->mode == y->mode &&
+	       x->nranges == y->nranges &&
+	       !memcmp(x->ranges, y->ranges, x->nranges * sizeof(x->ranges[0])) &&
+	       !memcmp(&x->from, &y->from, sizeof(x->from)) &&
+	       !memcmp(&x->to, &y->to, sizeof(x->to));
+}
+
+/*
+ * The same profiles in the same order, each with the same flows in the
+ * same order (save writes a profile's flows together).
+ */
+static bool same_flows(const struct flowset *a, const struct flowset *b)
+{
+	size_t i, ia, ib;
+
+	if (a->fl.n != b->fl.n || a->nprofiles != b->nprofiles)
+		return false;
+	for (i = 0; i < a->nprofiles; i++) {
+		const char *name = a->profiles[i].name;
+
+		if (strcmp(name, b->profiles[i].name) ||
+		    a->profiles[i].mode != b->profiles[i].mode ||
+		    a->profiles[i].udlen != b->profiles[i].udlen ||
+		    strcmp(a->profiles[i].userdata, b->profiles[i].userdata))
+			return false;
+		for (ia = 0, ib = 0;; ia++, ib++) {
+			while (ia < a->fl.n && strcmp(a->fl.flows[ia].profile, name))
+				ia++;
+			while (ib < b->fl.n && strcmp(b->fl.flows[ib].profile, name))
+				ib++;
+			if (ia == a->fl.n || ib == b->fl.n)
+				break;
+			if (!same_flow(&a->fl.flows[ia], &b->fl.flows[ib]))
+				return false;
+		}
+		if (ia != a->fl.n || ib != b->fl.n)
+			return false;
+	}
+	return true;
+}
+
+static void test_round_trip(void)
+{
+	struct saveconf sc, back;
+	struct epgate_status st;
+	char err[512], *text = NULL;
+	size_t len;
+	FILE *f;
+	int ret;
+
+	if (parse(good, &sc, err)) {
+		ok(0, "round trip: %s", err);
+		return;
+	}
+	memset(&st, 0, sizeof(st));
+	st.mode = sc.cfg.mode;
+	st.hooks = sc.cfg.hooks;
+	st.mark_value = sc.cfg.mark_value;
+	st.mark_mask = sc.cfg.mark_mask;
+	st.log_flags = sc.cfg.log_flags;
+	st.log_group = sc.cfg.log_group;
+	st.nin = sc.cfg.nin;
+	memcpy(st.in, sc.cfg.in, sizeof(st.in));
+	/* The module dumps flows from profile files as they were compiled. */
+	f = open_memstream(&text, &len);
+	ret = save_write(f, &st, &sc.fs, stderr);
+	fclose(f);
+	ok(!ret && strstr(text, "\nmode enforce\n") &&
+	   strstr(text, "\nconfig hooks forward,input in g0,g2 out any mark 0x100/0xff00 log kernel,nflog 5\n") &&
+	   strstr(text, "\nenable kaspersky server=10.0.2.2 --with legacy --with hierarchy --monitor\n") &&
+	   strstr(text, "\nenable eset\n") &&
+	   strstr(text, "\nflow custom web tcp 80,8000-8999 any any\n") &&
+	   strstr(text, "\nflow custom dns udp 53 fd00:1::/64 fd00::1/128\n"),
+	   "save: enable lines for profile files, flow lines for the rest");
+	ret = parse(text, &back, err);
+	ok(!ret, "the saved text parses");
+	if (ret) {
+		printf("#   %s\n%s", err, text);
+	} else {
+		ok(same_flows(&sc.fs, &back.fs),
+		   "round trip: the same flows, profiles, modes and user data");
+		ok(!memcmp(&sc.cfg, &back.cfg, sizeof(sc.cfg)),
+		   "round trip: the same mode and config");
+		save_free(&back);
+	}
+	free(text);
+
+	/* A profile whose flows no longer match its file: saved as flows. */
+	sc.fs.fl.flows[0].ranges[0].lo = 13001;
+	sc.fs.fl.flows[0].ranges[0].hi = 13001;
+	f = open_memstream(&text, &len);
+	ret = save_write(f, &st, &sc.fs, NULL);
+	fclose(f);
+	ok(!ret && !strstr(text, "enable kaspersky") &&
+	   strstr(text, "\n# kaspersky: its profile file now gives other flows\n") &&
+	   strstr(text, "\nflow kaspersky agent-server tcp 13001 any 10.0.2.2/32 monitor\n"),
+	   "save: a profile that differs from its file is kept as flows");
+	free(text);
+	save_free(&sc);
+}
+
+int main(void)
+{
+	setenv("EPGATE_PROFILE_PATH", "../profiles", 1);
+	tap_plan(7 + 23 * 2 + 6);
+	test_good();
+	test_errors();
+	test_round_trip();
+	return tap_exit();
+}
