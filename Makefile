@@ -7,6 +7,10 @@
 #                        each in build/<kver>/kernel/
 #   make deps            install what the project needs (apt-get, idempotent)
 #   make check           deps, builds, static checks, host tests, VM selftests
+#   make install         module (Kbuild modules_install, /lib/modules/KVER/extra), tool,
+#                        profiles, man pages, completion, systemd unit
+#                        [DESTDIR= PREFIX=/usr/local KVER=]; make uninstall
+#   make install-dkms    module sources for DKMS in /usr/src/epgate-VERSION
 #   make check-debug     the selftests on a KASAN/lockdep/kmemleak kernel
 #                        (built once from linux-source-6.1, cached)
 #   make demo            boot a VM gateway and show epgate at work
@@ -67,8 +71,11 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 
 # After deps, so that KVERS sees freshly installed kernels.
-check-run: modules kernel/epgate.ko userspace
+check-run: modules kernel/epgate.ko userspace selftests-progs
 	@selftests/check.sh $(KVERS)
+
+selftests-progs:
+	$(MAKE) -C selftests progs
 
 check-debug: deps
 	@scripts/deps.sh debug
@@ -86,6 +93,9 @@ demo: deps
 clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C lib clean
+	$(MAKE) -C selftests progs-clean
 	rm -rf build kernel/epgate.ko
 
-.PHONY: all modules userspace deps bench-lookup check check-run check-debug vm-shell demo sparse clean
+.PHONY: all modules userspace deps bench-lookup check check-run check-debug selftests-progs vm-shell demo sparse clean
+
+include install.mk

@@ -3,8 +3,13 @@
 #
 # check.sh KVER...: what `make check` runs once everything is built.
 #   1. static checks of the module (W=1, sparse) for every kernel
-#   2. host unit tests (userspace, shared table code)
+#   2. host unit tests (userspace, shared table code), the same under
+#      ASan/UBSan and valgrind, the libFuzzer targets for a bounded time,
+#      bash completion
 #   3. the selftests in one VM boot per kernel
+#   4. DKMS: dkms builds for every kernel on the host, then each loads in
+#      the VM (after the selftests: while it runs, /lib/modules holds an
+#      epgate that a VM would autoload)
 # Every part leaves TAP under build/check/; the last line is the total of
 # leaf results: "N passed, N failed[, N skipped]".
 set -u
@@ -70,6 +75,17 @@ echo "== host unit tests"
 { make -s -C userspace check; make -s -C lib check; } 2>&1 | tee "$out/host.tap"
 section "host unit tests" "$out/host.tap"
 
+echo "== sanitizers, valgrind, fuzzing, completion"
+make -s -C userspace check-asan 2>&1 | tee "$out/asan.tap"
+section "host unit tests under ASan/UBSan" "$out/asan.tap"
+step "$out/valgrind.tap" "userspace unit tests under valgrind" \
+	make -s -C userspace check-valgrind
+section "valgrind" "$out/valgrind.tap"
+scripts/fuzz.sh 2>&1 | tee "$out/fuzz.tap"
+section "libFuzzer (${FUZZ_SECONDS:-60} s per target)" "$out/fuzz.tap"
+selftests/epgate_completion.sh 2>&1 | tee "$out/completion.tap"
+section "bash completion" "$out/completion.tap"
+
 for k in "$@"; do
 	echo "== VM selftests on $k"
 	selftests/vm/run.sh -k "$k" -o "$out/vm-$k" -- make -s -C selftests run_tests \
@@ -83,6 +99,10 @@ for k in "$@"; do
 	fi
 	section "VM selftests $k" "$out/$k.tap"
 done
+
+echo "== DKMS (host build, VM load)"
+scripts/dkms-test.sh "$@" 2>&1 | tee "$out/dkms.tap"
+section "DKMS" "$out/dkms.tap"
 
 summary="$total_pass passed, $total_fail failed"
 [ "$total_skip" -gt 0 ] && summary="$summary, $total_skip skipped"
