@@ -88,7 +88,7 @@ section "bash completion" "$out/completion.tap"
 
 for k in "$@"; do
 	echo "== VM selftests on $k"
-	selftests/vm/run.sh -k "$k" -o "$out/vm-$k" -- make -s -C selftests run_tests \
+	selftests/vm/run.sh -k "$k" -o "$out/vm-$k" -t 2700 -- make -s -C selftests run_tests \
 		2>&1 | tee "$out/$k.tap"
 	vmrc=${PIPESTATUS[0]}
 	# The harness itself: guest finished and the kernel log is clean.
