@@ -62,7 +62,7 @@ ver=$(modinfo -F version "$EPGATE_KO")
 
 check "status without the module: exit 1 and the one-line message" -- absent_message
 check "the module loads" -- epgate_load
-check "status shows version $ver, ABI 1 and mode off" -- human_output "$ver"
+check "status shows version $ver, ABI 2 and mode off" -- human_output "$ver"
 check "status -j: one JSON object, version, ABI, mode off, empty table" -- json_output "$ver"
 check "sysfs mode file reads off, as status -j says" -- json_matches_sysfs
 check "status works in another network namespace" -- other_netns

@@ -71,10 +71,14 @@ checktool() {
 poll_fifo=$(mktemp -u /tmp/epgate-poll.XXXXXX)
 mkfifo "$poll_fifo" && exec {poll_fd}<>"$poll_fifo" && rm -f "$poll_fifo"
 
+# A slow kernel (the debug kernel: KASAN under TCG) stretches every
+# deadline by this factor; netprobe.py reads it too.
+export EPGATE_SLOW=${EPGATE_SLOW:-1}
+
 # busywait TIMEOUT_MS COMMAND...: poll COMMAND until it succeeds.  This is
 # the only way tests wait: for real state, never for a fixed time.
 busywait() {
-	local timeout_ms=$1
+	local timeout_ms=$(($1 * EPGATE_SLOW))
 	shift
 	deadline=$(( $(now_ms) + timeout_ms ))
 	while :; do

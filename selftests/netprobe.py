@@ -17,10 +17,14 @@ not start a socat per port: one `serve` answers on every port given, one
 
 An IPv6 ADDR is written in brackets: udp:[fd00:2::2]:15000.
 """
+import os
 import selectors
 import socket
 import sys
 import time
+
+# A slow kernel (the debug kernel) stretches every timeout (selftests/lib.sh).
+SLOW = float(os.environ.get("EPGATE_SLOW", "1"))
 
 
 def serve(specs):
@@ -107,6 +111,7 @@ def probe(args):
     if args and args[0] == "-t":
         timeout = float(args[1])
         args = args[2:]
+    timeout *= SLOW
     ok = True
     for t in args:
         proto, addr, port = parse_target(t)
@@ -121,6 +126,7 @@ def burst(args):
     if args and args[0] == "-t":
         timeout = float(args[1])
         args = args[2:]
+    timeout *= SLOW
     proto, addr, port = parse_target(args[0])
     count, size = int(args[1]), int(args[2])
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET

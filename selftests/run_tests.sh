@@ -10,6 +10,7 @@ cd "$(dirname "$0")" || exit 1
 
 timeout=300
 [ -f settings ] && timeout=$(sed -n 's/^timeout=//p' settings)
+timeout=$((timeout * ${EPGATE_SLOW:-1}))
 taint_ignore=$((4096 | 8192))
 
 echo "TAP version 13"

@@ -25,7 +25,7 @@ start=$(date +%s)
 rc=0
 selftests/vm/run.sh -k "$kver" -b "$dir/linux/arch/x86/boot/bzImage" \
 	-m 2G -t "${EPGATE_DEBUG_TIMEOUT:-5400}" -o "build/vm/$kver/run" -- \
-	make -s -C selftests run_tests || rc=$?
+	env EPGATE_SLOW="${EPGATE_SLOW:-8}" make -s -C selftests run_tests || rc=$?
 echo "check-debug: $(( $(date +%s) - start )) s, exit $rc"
 grep -h "^kmemleak:" "build/vm/$kver/run/dmesg" || true
 exit $rc
