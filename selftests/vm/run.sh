@@ -64,7 +64,10 @@ fi
 printf '%q ' "$@" > "$dir/cmd"
 echo >> "$dir/cmd"
 
-append="console=ttyS0 panic=-1 loglevel=3 epgate.repo=$repo epgate.run=$dir"
+# no_timer_check: on a loaded host TCG can miss the IO-APIC timer check
+# at boot and panic ("IO-APIC + timer doesn't work"), seen on the debug
+# kernel.
+append="console=ttyS0 panic=-1 loglevel=3 no_timer_check epgate.repo=$repo epgate.run=$dir"
 serial=stdio
 if [ "$interactive" = 1 ]; then
 	append="$append epgate.interactive=1"
