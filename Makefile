@@ -17,6 +17,8 @@
 #   make vm-shell        a shell in a VM [KVER=<kver>], module built
 #   make sparse          W=1 C=2 build for every kernel, fails on any warning
 #   make bench-lookup    the shared table's ns and instructions per lookup
+#   make bench           epgate vs nftables/ipset/iptables forwarding cost,
+#                        update latency, lookup [KVER=<kver>]
 #   make clean
 
 VERSION := $(shell cat VERSION)
@@ -67,6 +69,10 @@ deps:
 bench-lookup: deps
 	@$(MAKE) --no-print-directory -C lib bench
 
+bench: deps
+	@$(MAKE) --no-print-directory modules userspace
+	@KVER=$(KVER) scripts/bench.sh
+
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
@@ -96,6 +102,6 @@ clean:
 	$(MAKE) -C selftests progs-clean
 	rm -rf build kernel/epgate.ko
 
-.PHONY: all modules userspace deps bench-lookup check check-run check-debug selftests-progs vm-shell demo sparse clean
+.PHONY: all modules userspace deps bench-lookup bench check check-run check-debug selftests-progs vm-shell demo sparse clean
 
 include install.mk

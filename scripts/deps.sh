@@ -14,6 +14,7 @@ libmnl-dev libnftnl-dev
 sparse valgrind
 qemu-system-x86 busybox-static cpio xz-utils kmod
 dkms man-db groff-base bash-completion clang libclang-rt-14-dev
+gnuplot-nox ipset
 iproute2 socat tcpdump nftables iptables conntrack jq python3 procps util-linux
 "
 

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The policies `make bench` measures, written for each system.
+
+  bench-policy.py range N            "LO HI": the UDP ports of the synthetic
+                                     N-port policy (contiguous, so that pktgen
+                                     can draw destination ports from it)
+  bench-policy.py flows N [K]        the synthetic policy as an `epgate load`
+                                     flow list: UDP flows of K (64) single
+                                     ports each, unbound (any -> any)
+  bench-policy.py vendors PROFILE.json...
+                                     the default flows of vendor profiles
+                                     (`epgate profile show NAME -j`), roles
+                                     unbound, as a flow list: what
+                                     `epgate enable NAME...` loads
+  bench-policy.py nft FLOWLIST       the same port sets as an nftables table
+                                     (`nft -f`): one set per protocol, the
+                                     bitmap backend unless ranges need
+                                     `flags interval`
+  bench-policy.py ipset FLOWLIST     `ipset restore` input: one bitmap:port
+                                     set per protocol
+  bench-policy.py iptables-set FLOWLIST
+  bench-policy.py multiport FLOWLIST `iptables-restore` input: one
+                                     `-m set --match-set` rule per protocol,
+                                     or `-m multiport` rules of 15 ports each
+
+Every filter starts with the conntrack rule (established/related accept),
+then the port match per protocol (TCP first, then UDP), then drops the
+TCP and UDP packets that matched nothing: the verdict epgate gives in
+enforce mode with unbound flows.  Only the destination port is matched, as
+in unbound epgate flows.
+"""
+import json
+import sys
+
+PER_FLOW = 64
+MULTIPORT_MAX = 15      # xt_multiport: 15 entries per rule, a range counts 2
+TABLE = "epgbench"
+
+
+def die(msg):
+    sys.stderr.write("bench-policy: %s\n" % msg)
+    sys.exit(1)
+
+
+def synth_range(n):
+    if n < 1 or n > 65536:
+        die("bad size %d (1..65536)" % n)
+    lo = 0 if n == 65536 else 1024
+    return lo, lo + n - 1
+
+
+def synth_flows(n, k=PER_FLOW):
+    lo, hi = synth_range(n)
+    out = ["# synthetic policy: %d UDP ports %d-%d, %d single ports per flow"
+           % (n, lo, hi, k)]
+    ports = list(range(lo, hi + 1))
+    for i in range(0, len(ports), k):
+        chunk = ports[i:i + k]
+        out.append("bench f%05d udp %s any any"
+                   % (i // k, ",".join(str(p) for p in chunk)))
+    return "\n".join(out) + "\n"
+
+
+def vendor_flows(paths):
+    out = ["# default flows of: " + " ".join(paths)]
+    for path in paths:
+        with open(path) as f:
+            prof = json.load(f)
+        for fl in prof["flows"]:
+            if not fl["default"]:
+                continue
+            ports = ",".join(str(lo) if lo == hi else "%d-%d" % (lo, hi)
+                             for lo, hi in fl["ports"])
+            out.append("%s %s %s %s any any" % (prof["name"], fl["name"],
+                                                  fl["proto"], ports))
+    return "\n".join(out) + "\n"
+
+
+def parse_flowlist(path):
+    """{proto: sorted [(lo, hi)], overlaps merged} from a flow list."""
+    sets = {"tcp": [], "udp": []}
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].split()
+            if not line:
+                continue
+            if len(line) < 6 or line[2] not in sets:
+                die("%s: bad flow line: %s" % (path, " ".join(line)))
+            for el in line[3].split(","):
+                lo, _, hi = el.partition("-")
+                sets[line[2]].append((int(lo), int(hi or lo)))
+    for proto, rs in sets.items():
+        rs.sort()
+        merged = []
+        for lo, hi in rs:
+            # Overlaps only: adjacent single ports stay single ports, as
+            # written (65,536 single ports are 4,370 multiport rules).
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+            else:
+                merged.append((lo, hi))
+        sets[proto] = merged
+    return sets
+
+
+def singles(ranges):
+    for lo, hi in ranges:
+        yield from range(lo, hi + 1)
+
+
+def nft(sets):
+    out = ["table inet %s {" % TABLE]
+    for proto in ("tcp", "udp"):
+        rs = sets[proto]
+        if not rs:
+            continue
+        interval = any(lo != hi for lo, hi in rs)
+        out.append("\tset %s_ports {" % proto)
+        out.append("\t\ttype inet_service")
+        if interval:
+            out.append("\t\tflags interval")
+            elems = [str(lo) if lo == hi else "%d-%d" % (lo, hi)
+                     for lo, hi in rs]
+        else:
+            elems = [str(p) for p in singles(rs)]
+        # One statement: a second "elements =" would replace the first.
+        out.append("\t\telements = { %s }" % ",\n\t\t\t".join(
+            ", ".join(elems[i:i + 16]) for i in range(0, len(elems), 16)))
+        out.append("\t}")
+    out.append("\tchain forward {")
+    out.append("\t\ttype filter hook forward priority filter + 10; "
+               "policy accept;")
+    out.append("\t\tct state established,related accept")
+    for proto in ("tcp", "udp"):
+        if sets[proto]:
+            out.append("\t\t%s dport @%s_ports accept" % (proto, proto))
+    out.append("\t\tmeta l4proto { tcp, udp } drop")
+    out.append("\t}")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def ipset(sets):
+    out = []
+    for proto in ("tcp", "udp"):
+        if not sets[proto]:
+            continue
+        name = "epg-" + proto
+        out.append("create %s bitmap:port range 0-65535" % name)
+        for lo, hi in sets[proto]:
+            out.append("add %s %s" % (name, lo if lo == hi
+                                      else "%d-%d" % (lo, hi)))
+    return "\n".join(out) + "\n"
+
+
+def iptables(sets, kind):
+    out = ["*filter", ":FORWARD ACCEPT [0:0]",
+           "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"]
+    for proto in ("tcp", "udp"):
+        rs = sets[proto]
+        if not rs:
+            continue
+        if kind == "set":
+            out.append("-A FORWARD -p %s -m set --match-set epg-%s dst "
+                       "-j ACCEPT" % (proto, proto))
+            continue
+        rule, used = [], 0
+        for lo, hi in rs:
+            # Expand short ranges: "a:b" costs two of the 15 entries.
+            items = ([str(p) for p in range(lo, hi + 1)]
+                     if hi - lo < 2 else ["%d:%d" % (lo, hi)])
+            for it in items:
+                cost = 2 if ":" in it else 1
+                if used + cost > MULTIPORT_MAX:
+                    out.append("-A FORWARD -p %s -m multiport --dports %s "
+                               "-j ACCEPT" % (proto, ",".join(rule)))
+                    rule, used = [], 0
+                rule.append(it)
+                used += cost
+        if rule:
+            out.append("-A FORWARD -p %s -m multiport --dports %s -j ACCEPT"
+                       % (proto, ",".join(rule)))
+    out.append("-A FORWARD -p tcp -j DROP")
+    out.append("-A FORWARD -p udp -j DROP")
+    out.append("COMMIT")
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    if len(argv) < 2:
+        die("usage: see the head of %s" % argv[0])
+    cmd, args = argv[1], argv[2:]
+    if cmd == "range" and len(args) == 1:
+        print("%d %d" % synth_range(int(args[0])))
+    elif cmd == "flows" and len(args) in (1, 2):
+        sys.stdout.write(synth_flows(int(args[0]),
+                                     int(args[1]) if len(args) == 2
+                                     else PER_FLOW))
+    elif cmd == "vendors" and args:
+        sys.stdout.write(vendor_flows(args))
+    elif cmd == "nft" and len(args) == 1:
+        sys.stdout.write(nft(parse_flowlist(args[0])))
+    elif cmd == "ipset" and len(args) == 1:
+        sys.stdout.write(ipset(parse_flowlist(args[0])))
+    elif cmd == "iptables-set" and len(args) == 1:
+        sys.stdout.write(iptables(parse_flowlist(args[0]), "set"))
+    elif cmd == "multiport" and len(args) == 1:
+        sys.stdout.write(iptables(parse_flowlist(args[0]), "multiport"))
+    else:
+        die("bad arguments: %s" % " ".join(argv[1:]))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench-report.py RESULTS GENDIR [DOC]: the tables of `make bench`.
+
+Reads what scripts/bench-vm.sh and scripts/bench.sh left in RESULTS,
+prints the table, and with DOC writes DOC (Documentation/performance.md),
+its plot (performance.png beside it, gnuplot) and the plot's data: the
+part of DOC between "<!-- bench:begin -->" and "<!-- bench:end -->" is
+replaced, the method around it is hand-written.
+Exits 1 if a window is invalid: an allowed packet that did not reach the
+sink, or a dropped one that did.
+"""
+import os
+import statistics
+import subprocess
+import sys
+
+SYSTEMS = ["epgate", "nft", "ipset", "multiport"]
+SYSTEM_NAMES = {
+    "none": "no filter",
+    "ct": "conntrack only",
+    "epgate": "epgate enforce",
+    "nft": "nftables set",
+    "ipset": "ipset bitmap:port",
+    "multiport": "iptables multiport",
+}
+
+
+def kv(path):
+    d = {}
+    if os.path.exists(path):
+        for line in open(path):
+            k, _, v = line.rstrip("\n").partition("\t")
+            d[k] = v.strip()
+    return d
+
+
+def ports_of(flows):
+    n = {"tcp": set(), "udp": set()}
+    for line in open(flows):
+        f = line.split("#", 1)[0].split()
+        if len(f) < 6:
+            continue
+        for el in f[3].split(","):
+            lo, _, hi = el.partition("-")
+            n[f[2]].update(range(int(lo), int(hi or lo) + 1))
+    return len(n["tcp"]), len(n["udp"])
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def spread(xs):
+    return (min(xs), max(xs)) if xs else (float("nan"),) * 2
+
+
+def main(argv):
+    res, gen = argv[1], argv[2]
+    doc = argv[3] if len(argv) > 3 else None
+    rows = []
+    bad = []
+    for line in open(os.path.join(res, "results.tsv")):
+        f = line.split()
+        r = dict(round=int(f[0]), slot=f[1], config=f[2], traffic=f[3],
+                 pps=int(f[4]), sent=int(f[5]), errors=int(f[6]),
+                 delivered=int(f[7]))
+        filtering = r["config"] not in ("none", "ct")
+        want = 0 if (r["traffic"] == "drop" and filtering) else r["sent"]
+        if r["delivered"] != want or r["pps"] <= 0:
+            bad.append(line.strip())
+        rows.append(r)
+
+    # Per slot: the configuration's window and its baseline's, same round.
+    win = {}
+    for r in rows:
+        win[(r["round"], r["slot"], r["config"], r["traffic"])] = r["pps"]
+    rounds = sorted({r["round"] for r in rows})
+    slots = []
+    for r in rows:
+        if r["slot"] not in slots:
+            slots.append(r["slot"])
+
+    def paired(slot, traffic, base):
+        """[(pps, base pps)] over the rounds."""
+        out = []
+        for rd in rounds:
+            a = win.get((rd, slot, slot, traffic))
+            b = win.get((rd, slot, base, traffic))
+            if a and b:
+                out.append((a, b))
+        return out
+
+    # conntrack vs none: the "ct" slot.
+    ct_none = {t: [1e9 / a - 1e9 / b for a, b in paired("ct", t, "none")]
+               for t in ("allow", "drop")}
+    ct_none_ratio = {t: [a / b for a, b in paired("ct", t, "none")]
+                     for t in ("allow", "drop")}
+    table = []
+    for slot in ["none"] + slots:
+        sysname, _, pol = slot.partition("/")
+        for traffic in ("allow", "drop"):
+            if slot == "none":
+                pps = [r["pps"] for r in rows if r["config"] == "none"
+                       and r["traffic"] == traffic]
+                if not pps:
+                    continue
+                table.append(dict(slot=slot, sys=sysname, pol="", traffic=traffic,
+                                  pps=pps, dct=None, dnone=[0.0], rct=None,
+                                  rnone=[1.0]))
+                continue
+            if slot == "ct":
+                pr = paired(slot, traffic, "none")
+                if not pr:
+                    continue
+                table.append(dict(slot=slot, sys=sysname, pol="", traffic=traffic,
+                                  pps=[a for a, _ in pr], dct=[0.0],
+                                  dnone=ct_none[traffic], rct=[1.0],
+                                  rnone=ct_none_ratio[traffic]))
+                continue
+            pr = paired(slot, traffic, "ct")
+            if not pr:
+                continue
+            dct = [1e9 / a - 1e9 / b for a, b in pr]
+            rct = [a / b for a, b in pr]
+            table.append(dict(
+                slot=slot, sys=sysname, pol=pol, traffic=traffic,
+                pps=[a for a, _ in pr], dct=dct,
+                dnone=[d + med(ct_none[traffic]) for d in dct], rct=rct,
+                rnone=[x * med(ct_none_ratio[traffic]) for x in rct]))
+
+    ports = {}
+    for slot in slots:
+        pol = slot.partition("/")[2]
+        if pol and pol not in ports:
+            t, u = ports_of(os.path.join(gen, pol + ".flows"))
+            ports[pol] = (t, u)
+
+    def portstr(pol):
+        if not pol:
+            return "-"
+        t, u = ports[pol]
+        if pol == "vendors":
+            return "5 vendors: %d tcp + %d udp" % (t, u)
+        return "%d udp" % u
+
+    def fmt_d(xs):
+        if xs is None:
+            return "-"
+        lo, hi = spread(xs)
+        return "%+.0f [%+.0f, %+.0f]" % (med(xs), lo, hi)
+
+    def fmt_r(xs):
+        if xs is None:
+            return "-"
+        return "%.3f" % med(xs)
+
+    head = ["configuration", "ports", "traffic", "median pps",
+            "pps min-max", "Δt vs conntrack only, ns/pkt [min, max]",
+            "Δt vs no filter, ns/pkt", "rate / ct only", "rate / no filter"]
+    lines = []
+    for t in table:
+        lo, hi = spread(t["pps"])
+        name = SYSTEM_NAMES[t["sys"]]
+        lines.append([name, portstr(t["pol"]), t["traffic"],
+                      "%d" % med(t["pps"]), "%d-%d" % (lo, hi),
+                      fmt_d(t["dct"]),
+                      "%+.0f" % med(t["dnone"]) if t["dnone"] else "-",
+                      fmt_r(t["rct"]), fmt_r(t["rnone"])])
+
+    widths = [max(len(head[i]), *(len(l[i]) for l in lines))
+              for i in range(len(head))]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    for l in lines:
+        print("  ".join(c.ljust(w) for c, w in zip(l, widths)))
+
+    # Verdicts, computed, not written by hand.
+    verdicts = []
+    sizes = [p for p in ports if p != "vendors"]
+    sizes.sort(key=int)
+    by = {(t["sys"], t["pol"], t["traffic"]): t for t in table}
+    for pol in (["vendors"] if "vendors" in ports else []) + sizes:
+        e = by.get(("epgate", pol, "allow"))
+        if not e:
+            continue
+        lo, hi = spread(e["dct"])
+        verdicts.append(
+            "- %s, allowed traffic: epgate's cost over conntrack only is "
+            "%+.0f ns/packet (min %+.0f, max %+.0f over %d rounds): %s."
+            % (portstr(pol), med(e["dct"]), lo, hi, len(e["dct"]),
+               "within the run-to-run spread (the range includes 0)"
+               if lo <= 0 <= hi else "**outside the run-to-run spread**"))
+        for other in ("nft", "multiport"):
+            o = by.get((other, pol, "allow"))
+            if not o:
+                continue
+            diff = med(e["dct"]) - med(o["dct"])
+            verdicts.append(
+                "  epgate - %s: %+.0f ns/packet (medians of paired Δt)."
+                % (SYSTEM_NAMES[other], diff))
+    ep = [by[("epgate", p, "allow")] for p in sizes
+          if ("epgate", p, "allow") in by]
+    if len(ep) > 1:
+        m = [med(e["dct"]) for e in ep]
+        verdicts.append(
+            "- epgate from %s to %s ports: Δt vs conntrack only goes from "
+            "%+.0f to %+.0f ns/packet (largest - smallest median: %.0f ns)."
+            % (sizes[0], sizes[-1], m[0], m[-1], max(m) - min(m)))
+
+    print()
+    for v in verdicts:
+        print(v)
+
+    upd = [int(l.split()[3]) for l in open(os.path.join(res, "update.tsv"))
+           if l.strip()] if os.path.exists(os.path.join(res, "update.tsv")) \
+        else []
+    swap = kv(os.path.join(res, "swap.txt"))
+    if upd:
+        print("\nupdate: replacing a 4,096-flow (65,536-port) table: median "
+              "%.1f ms per swap (min %.1f, max %.1f, %d samples)"
+              % (med(upd) / 1e3, min(upd) / 1e3, max(upd) / 1e3, len(upd)))
+    if swap:
+        print("swaps under traffic: %s swaps, %s datagrams sent, %s received"
+              % (swap.get("swaps"), swap.get("sent"), swap.get("received")))
+    lookup = ""
+    if os.path.exists(os.path.join(res, "lookup.txt")):
+        lookup = open(os.path.join(res, "lookup.txt")).read()
+    if bad:
+        print("\nbench: INVALID windows (delivered != expected):",
+              file=sys.stderr)
+        for b in bad:
+            print("  " + b, file=sys.stderr)
+
+    if doc:
+        write_doc(doc, res, head, lines, verdicts, table, sizes, upd, swap,
+                  lookup, bad, ports)
+    return 1 if bad else 0
+
+
+def write_doc(doc, res, head, lines, verdicts, table, sizes, upd, swap,
+              lookup, bad, ports):
+    env = kv(os.path.join(res, "env.txt"))
+    host = kv(os.path.join(res, "host.txt"))
+    ddir = os.path.dirname(doc) or "."
+    png = os.path.join(ddir, "performance.png")
+    dat = os.path.join(res, "plot.dat")
+    by = {(t["sys"], t["pol"], t["traffic"]): t for t in table}
+    with open(dat, "w") as f:
+        for s in SYSTEMS:
+            f.write("# %s\n" % s)
+            for p in sizes:
+                t = by.get((s, p, "allow"))
+                if t:
+                    lo, hi = spread(t["rct"])
+                    f.write("%s %.4f %.4f %.4f\n" % (p, med(t["rct"]), lo, hi))
+            f.write("\n\n")
+    ctpps = med(by[("ct", "", "allow")]["pps"]) if ("ct", "", "allow") in by \
+        else 0
+    gp = """set terminal pngcairo size 900,560 font ",11" noenhanced
+set output "%s"
+set logscale x
+set xrange [4:100000]
+set xtics ("6" 6, "100" 100, "1,000" 1000, "10,000" 10000, "65,536" 65536)
+set xlabel "allowed UDP ports in the table"
+set ylabel "forwarding rate / conntrack-only rate"
+set yrange [0:*]
+set grid
+set key bottom left
+set title "64-byte UDP through a forwarding namespace, pktgen netif_receive, TCG\\nmedian of %s rounds, bars min-max (conntrack only: median %d pps)"
+plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
+""" % (png, env.get("rounds", "?"), ctpps)
+    plots = []
+    for i, s in enumerate(SYSTEMS):
+        plots.append('"%s" index %d using 1:2:3:4 with yerrorlines lw 2 '
+                     'pt %d title "%s"' % (dat, i, 5 + 2 * i, SYSTEM_NAMES[s]))
+    gp += ", \\\n".join(plots) + "\n"
+    subprocess.run(["gnuplot"], input=gp.encode(), check=True)
+
+    md = []
+    md.append("Run of %s (%s, %s rounds of %s s windows); tables and plot "
+              "written by `make bench`.\n" % (host.get("date", "?"),
+                                               env.get("kernel", "?"),
+                                               env.get("rounds", "?"),
+                                               env.get("seconds", "?")))
+    if bad:
+        md.append("**This run had invalid windows** (allowed packets lost or "
+                  "dropped ones delivered): %d. See build/bench/results/.\n"
+                  % len(bad))
+    md.append("### Forwarding cost\n")
+    md.append("| " + " | ".join(head) + " |")
+    md.append("|" + "---|" * len(head))
+    for l in lines:
+        md.append("| " + " | ".join(l) + " |")
+    md.append("")
+    md.append("![forwarding rate vs table size](performance.png)\n")
+    md.append("What the figures say (computed by `scripts/bench-report.py` "
+              "from this run):\n")
+    md.extend(verdicts)
+    md.append("")
+    md.append("How each column is obtained:\n")
+    md.append("""- **median pps, pps min-max**: pktgen's own rate (packets sent /
+  elapsed) over one window of %s s, per round; %s rounds.  Absolute rates under
+  TCG mean little: the comparisons are the next columns.
+- **Δt vs conntrack only**: per round, `1e9/pps(config) - 1e9/pps(conntrack only)`,
+  the conntrack-only window being measured in the same slot, seconds before
+  the configuration's (same destination ports); median over the rounds and
+  [min, max].  The range includes 0 when the difference is not above the
+  run-to-run noise.
+- **Δt vs no filter**: the same plus the median of the paired
+  `conntrack only - no filter` difference (the "conntrack only" slot).
+- **rate / ct only**: median over the rounds of the paired ratio
+  pps(config)/pps(conntrack only); **rate / no filter** multiplies it by
+  the median paired conntrack-only/no-filter ratio.
+- **traffic**: `allow` = destination ports drawn at random from the allowed
+  range (every table entry touched; for the vendor profiles udp/15000);
+  `drop` = udp/60000, which no policy allows (no row at 65,536: every UDP
+  port is allowed).  Under no filter and conntrack only the "drop" traffic
+  is forwarded.
+""" % (env.get("seconds", "?"), env.get("rounds", "?")))
+
+    md.append("### Update latency\n")
+    if upd:
+        md.append("Replacing a table of 4,096 flows (the `EPGATE_MAX_FLOWS` "
+                  "limit; 16 single UDP ports each, 65,536 ports, sent as a "
+                  "multi-message transaction) with another grouping of the "
+                  "same ports: **median %.1f ms per swap** (min %.1f, max "
+                  "%.1f; %d samples) under TCG.\n"
+                  % (med(upd) / 1e3, min(upd) / 1e3, max(upd) / 1e3,
+                     len(upd)))
+        md.append("Each sample is `(t(epgate load --repeat 7 A B) - t(epgate "
+                  "load --repeat 2 A B)) / 10`: 14 and 4 swaps, so the "
+                  "process start and the parsing of both files cancel out; "
+                  "what remains is building the netlink messages, the "
+                  "kernel's parse, table build and RCU swap.\n")
+    if swap:
+        ok = swap.get("sent") == swap.get("received")
+        md.append("During %s consecutive swaps (%s s) a paced UDP stream "
+                  "with sequence numbers crossed the gateway on an allowed "
+                  "port: **%s sent, %s received** (distinct sequence "
+                  "numbers)%s.\n"
+                  % (swap.get("swaps"), "%.1f" % float(swap.get("swap_seconds", "nan")),
+                     swap.get("sent"), swap.get("received"),
+                     "" if ok else " — **packets were lost**"))
+    setup = {}
+    sp = os.path.join(res, "setup.tsv")
+    if os.path.exists(sp):
+        for line in open(sp):
+            f = line.split()
+            if len(f) == 4:
+                setup.setdefault(f[1], []).append(int(f[2]))
+    if setup:
+        md.append("Time to install each policy from a clean gateway (one "
+                  "command: `epgate load` after `insmod`, or `epgate enable` "
+                  "for the vendors; `nft -f`; `ipset restore` + "
+                  "`iptables-restore`; `iptables-restore`), median over the "
+                  "rounds, in ms, under TCG:\n")
+        pols = []
+        for c in setup:
+            p = c.partition("/")[2]
+            if p and p not in pols:
+                pols.append(p)
+        md.append("| system | " + " | ".join(pols) + " |")
+        md.append("|---|" + "---:|" * len(pols))
+        for sname in SYSTEMS:
+            cells = []
+            for p in pols:
+                xs = setup.get("%s/%s" % (sname, p))
+                cells.append("%d" % med(xs) if xs else "-")
+            md.append("| %s | %s |" % (SYSTEM_NAMES[sname], " | ".join(cells)))
+        md.append("")
+    md.append("### Table lookup on the host\n")
+    md.append("`make bench-lookup` (the module's own table code, "
+              "`lib/tests/bench_lookup.c`; instructions by callgrind, "
+              "difference of two runs):\n")
+    md.append("```\n" + lookup.rstrip() + "\n```\n")
+    md.append("### Machine\n")
+    md.append("| | |\n|---|---|")
+    for k, label in (("host_cpu", "host CPU (lscpu)"),
+                     ("host_cpus", "host CPUs"),
+                     ("host_kernel", "host kernel"),
+                     ("qemu", "qemu"),
+                     ("tcg", "TCG thread mode"),
+                     ("load_start", "host load average at start"),
+                     ("load", "host load average at end"),
+                     ("duration", "duration of the run (s)")):
+        md.append("| %s | %s |" % (label, host.get(k, "?")))
+    for k, label in (("kernel", "guest kernel"),
+                     ("guest_cpu", "guest CPU (-cpu max)"),
+                     ("guest_avx2", "AVX2 exposed to the guest"),
+                     ("guest_cpus", "guest vCPUs"),
+                     ("nft", "nftables"), ("iptables", "iptables"),
+                     ("ipset", "ipset")):
+        md.append("| %s | %s |" % (label, env.get(k, "?")))
+    md.append("")
+    text = open(doc).read()
+    begin, end = "<!-- bench:begin -->\n", "<!-- bench:end -->"
+    if begin not in text or end not in text:
+        sys.exit("bench-report: %s has no %s ... %s block" % (doc, begin.strip(), end))
+    pre, rest = text.split(begin, 1)
+    post = rest.split(end, 1)[1]
+    with open(doc, "w") as f:
+        f.write(pre + begin + "\n".join(md).rstrip() + "\n" + end + post)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
