@@ -121,21 +121,22 @@ echo_server() {
 }
 
 # probe NS tcp|udp ADDR PORT [SRCPORT]: send a token to an echo server and
-# succeed only if the same token comes back within 2 s.
+# succeed only if the same token comes back within 2 s (times EPGATE_SLOW).
 probe() {
 	local ns=$1 proto=$2 addr=$3 port=$4 sport=${5:-}
 	local token="epgate-$RANDOM$RANDOM" reply peer opts=
+	local t=$((2 * ${EPGATE_SLOW:-1})) k=$((4 * ${EPGATE_SLOW:-1}))
 	case "$addr" in
 	*:*) peer="[$addr]:$port"; ;;
 	*) peer="$addr:$port" ;;
 	esac
 	[ -n "$sport" ] && opts=",sourceport=$sport,reuseaddr"
 	if [ "$proto" = tcp ]; then
-		reply=$(echo "$token" | ip netns exec "$ns" timeout 4 \
-			socat -T2 - "TCP:$peer,connect-timeout=2$opts" 2>/dev/null)
+		reply=$(echo "$token" | ip netns exec "$ns" timeout $k \
+			socat -T$t - "TCP:$peer,connect-timeout=$t$opts" 2>/dev/null)
 	else
-		reply=$(echo "$token" | ip netns exec "$ns" timeout 4 \
-			socat -T2 - "UDP:$peer$opts" 2>/dev/null)
+		reply=$(echo "$token" | ip netns exec "$ns" timeout $k \
+			socat -T$t - "UDP:$peer$opts" 2>/dev/null)
 	fi
 	[ "$reply" = "$token" ]
 }
