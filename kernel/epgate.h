@@ -89,6 +89,15 @@ struct epgate_pcounter {
  * EPGATE_CMD_GET_FLOWS can give the set back (the table does not keep it).
  */
 struct epgate_flow {
+	/*
+	 * What the hook touches, first and side by side: the per-CPU stats
+	 * of ctr and pc, copied here when the ruleset is built (they never
+	 * change while the counter lives, and the ruleset holds a reference
+	 * on ctr, its profile one on pc), so that counting an allowed packet
+	 * does not load the counter objects.
+	 */
+	struct epgate_flow_stats __percpu *stats;
+	struct epgate_profile_stats __percpu *pstats;
 	struct epgate_counter *ctr;
 	struct epgate_pcounter *pc;	/* its profile's; no reference */
 	u8 proto;			/* IPPROTO_TCP or IPPROTO_UDP */

@@ -610,8 +610,11 @@ static int attach_profile_counters(struct epgate_ruleset *rs,
 				return -ENOMEM;
 		}
 	}
-	for (i = 0; i < rs->nflows; i++)
+	for (i = 0; i < rs->nflows; i++) {
 		rs->flows[i].pc = rs->profiles[rs->flows[i].profile].pc;
+		rs->flows[i].stats = rs->flows[i].ctr->stats;
+		rs->flows[i].pstats = rs->flows[i].pc->stats;
+	}
 	return 0;
 }
 

@@ -199,21 +199,22 @@ static void count_global(struct epgate_net *en, int which)
 	put_cpu_ptr(en->stats);
 }
 
-static void count_flow(struct epgate_counter *c, unsigned int len)
+static void count_flow(struct epgate_flow_stats __percpu *stats,
+		       unsigned int len)
 {
-	struct epgate_flow_stats *s = get_cpu_ptr(c->stats);
+	struct epgate_flow_stats *s = get_cpu_ptr(stats);
 	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
 
 	u64_stats_inc(&s->packets);
 	u64_stats_add(&s->bytes, len);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(c->stats);
+	put_cpu_ptr(stats);
 }
 
-static void count_profile(struct epgate_pcounter *pc, unsigned int len,
-			  bool would_drop)
+static void count_profile(struct epgate_profile_stats __percpu *stats,
+			  unsigned int len, bool would_drop)
 {
-	struct epgate_profile_stats *s = get_cpu_ptr(pc->stats);
+	struct epgate_profile_stats *s = get_cpu_ptr(stats);
 	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
 
 	if (would_drop) {
@@ -223,7 +224,7 @@ static void count_profile(struct epgate_pcounter *pc, unsigned int len,
 		u64_stats_add(&s->bytes, len);
 	}
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(pc->stats);
+	put_cpu_ptr(stats);
 }
 
 enum { WHY_NO_FLOW, WHY_NO_MATCH, WHY_MALFORMED };
@@ -313,8 +314,8 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 	if (rule) {
 		const struct epgate_flow *f = &rs->flows[rule->id];
 
-		count_flow(f->ctr, skb->len);
-		count_profile(f->pc, skb->len, false);
+		count_flow(f->stats, skb->len);
+		count_profile(f->pstats, skb->len, false);
 		count_global(en, CTR_ALLOWED);
 		if (cfg->mark_mask)
 			skb->mark = (skb->mark & ~cfg->mark_mask) |
@@ -335,7 +336,7 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 			break;
 	}
 	if (n && i == n) {
-		count_profile(rs->flows[rules[0].id].pc, 0, true);
+		count_profile(rs->flows[rules[0].id].pstats, 0, true);
 		goto would_drop;
 	}
 
