@@ -17,6 +17,7 @@
 
 #include <linux/jhash.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
 
@@ -453,7 +454,8 @@ static struct flow_set *parse_set(const struct epgate_set_part *parts,
 	for (k = 0; k < nparts; k++)
 		n += count_flows(parts[k].flows);
 	if (n > EPGATE_MAX_FLOWS) {
-		NL_SET_ERR_MSG(extack, "too many flows (max 4096)");
+		NL_SET_ERR_MSG(extack, "too many flows (max "
+			       __stringify(EPGATE_MAX_FLOWS) ")");
 		*err = -E2BIG;
 		return NULL;
 	}

@@ -17,6 +17,7 @@
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 
 #include "epgate.h"
@@ -73,7 +74,8 @@ static int stage(struct epgate_net *en, u32 portid,
 		return -E2BIG;
 	}
 	if (x->nflows + nflows > EPGATE_MAX_FLOWS) {
-		NL_SET_ERR_MSG(extack, "too many flows (max 4096)");
+		NL_SET_ERR_MSG(extack, "too many flows (max "
+			       __stringify(EPGATE_MAX_FLOWS) ")");
 		return -E2BIG;
 	}
 	if (part->flows) {

@@ -1816,22 +1816,29 @@ static struct reply tiny_part(struct nl *n, struct msg *m, unsigned int first,
 	return r;
 }
 
+#define TINY_PART	1365	/* tiny flows in one EPGATE_A_FLOWS */
+
 static bool test_limits(struct nl *n, struct msg *m)
 {
-	unsigned int i, part;
+	unsigned int i, part, nparts;
 	struct reply r;
 	bool ok = true;
 	size_t o;
 
-	/* 4097 flows over four messages: refused at the fourth. */
-	for (part = 0; part < 3; part++) {
-		r = tiny_part(n, m, part * 1365, 1365, true);
-		EXPECT(!r.err, "4097 flows, part %u: %s", part + 1,
-		       strerror(r.err));
+	/*
+	 * EPGATE_MAX_FLOWS + 1 flows in parts of 1365 (what fits one
+	 * attribute): refused at the last part, the one that goes over.
+	 */
+	nparts = EPGATE_MAX_FLOWS / TINY_PART;
+	for (part = 0; part < nparts && ok; part++) {
+		r = tiny_part(n, m, part * TINY_PART, TINY_PART, true);
+		EXPECT(!r.err, "%u flows, part %u: %s", EPGATE_MAX_FLOWS + 1,
+		       part + 1, strerror(r.err));
 	}
-	r = tiny_part(n, m, 3 * 1365, 2, rnd(2));
-	EXPECT(r.err == E2BIG, "4097 flows, part 4: %s (want E2BIG)",
-	       strerror(r.err));
+	r = tiny_part(n, m, nparts * TINY_PART,
+		      EPGATE_MAX_FLOWS + 1 - nparts * TINY_PART, rnd(2));
+	EXPECT(r.err == E2BIG, "%u flows, part %u: %s (want E2BIG)",
+	       EPGATE_MAX_FLOWS + 1, nparts + 1, strerror(r.err));
 
 	/* 256 parts staged, the 257th refused. */
 	for (part = 0; part < 256 && ok; part++) {
@@ -2140,7 +2147,7 @@ int main(int argc, char **argv)
 	ok = test_transactions(&n, m);
 	tap(ok, "transactions: EBUSY for another socket; discarded on error, close and SIGKILL; ESTALE on a stale generation");
 	ok = test_limits(&n, m);
-	tap(ok, "transaction limits: 4097 flows, 257 parts, 4 MiB staged: E2BIG");
+	tap(ok, "transaction limits: EPGATE_MAX_FLOWS + 1 flows, 257 parts, 4 MiB staged: E2BIG");
 
 	/* Random, invalid by construction. */
 	unexpected = 0;

@@ -96,7 +96,7 @@ enum {
  * u16 numbers with 0 reserved; the rule limit bounds the allocation
  * (18 MiB of rules at most).
  */
-#define EPG_MAX_FLOWS			4096
+#define EPG_MAX_FLOWS			16384
 #define EPG_MAX_RANGES			64
 #define EPG_MAX_RULES_PER_CLASS		16
 #define EPG_MAX_CLASSES			65535	/* per protocol, besides 0 */

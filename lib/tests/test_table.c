@@ -481,16 +481,19 @@ static bool limits(struct epg_flow_spec *s)
 {
 	static struct epg_range many[EPG_MAX_RANGES + 1];
 	struct epg_table *t;
-	char err[8];
+	char err[8], want[48];
 	unsigned int i;
 
 	for (i = 0; i <= EPG_MAX_FLOWS; i++)
 		s[i] = flow(i, EPG_PROTO_TCP, r443, 1, any, any);
 	for (i = 0; i <= EPG_MAX_RANGES; i++)
 		many[i].lo = many[i].hi = 1000 + 2 * i;
-	CHECK(!epg_table_build(s, EPG_MAX_FLOWS, &t, NULL, 0), "4096 flows");
+	CHECK(!epg_table_build(s, EPG_MAX_FLOWS, &t, NULL, 0), "%u flows",
+	      EPG_MAX_FLOWS);
 	epg_table_free(t);
-	if (!rejects(s, EPG_MAX_FLOWS + 1, -E2BIG, "4097 flows, limit 4096"))
+	snprintf(want, sizeof(want), "%u flows, limit %u", EPG_MAX_FLOWS + 1,
+		 EPG_MAX_FLOWS);
+	if (!rejects(s, EPG_MAX_FLOWS + 1, -E2BIG, want))
 		return false;
 	s[5].ranges = many;
 	s[5].nranges = EPG_MAX_RANGES;

@@ -248,7 +248,7 @@ static void test_too_many(void)
 	struct flowlist fl = { 0 };
 	struct flowlist_error err;
 	char *text = malloc(size);
-	char ports[400];
+	char ports[400], last[16], msg[32];
 	int i;
 
 	if (!text)
@@ -259,12 +259,14 @@ static void test_too_many(void)
 		len += snprintf(text + len, size - len,
 				"p f%d tcp 80 any any\n", i);
 	}
+	snprintf(last, sizeof(last), "f%d", EPGATE_MAX_FLOWS - 1);
+	snprintf(msg, sizeof(msg), "more than %d flows", EPGATE_MAX_FLOWS);
 	ok(!flowlist_parse(text, len_max, &fl, &err) &&
-	   fl.n == EPGATE_MAX_FLOWS && !strcmp(fl.flows[4095].name, "f4095"),
-	   "4096 flows are fine");
+	   fl.n == EPGATE_MAX_FLOWS &&
+	   !strcmp(fl.flows[EPGATE_MAX_FLOWS - 1].name, last),
+	   "EPGATE_MAX_FLOWS (%d) flows are fine", EPGATE_MAX_FLOWS);
 	flowlist_free(&fl);
-	expect("4097 flows", text, EPGATE_MAX_FLOWS + 1, 1,
-	       "more than 4096 flows");
+	expect("EPGATE_MAX_FLOWS + 1 flows", text, EPGATE_MAX_FLOWS + 1, 1, msg);
 	free(text);
 
 	len = snprintf(ports, sizeof(ports), "p f tcp ");

@@ -378,7 +378,7 @@ static void test_ports(void)
 static void test_too_many(void)
 {
 	size_t size = (EPGATE_MAX_FLOWS + 1) * 80 + 512, len, len_max = 0;
-	char *text = malloc(size), ports[600];
+	char *text = malloc(size), ports[600], msg[32];
 	struct profile_error err = { 0 };
 	struct profile p;
 	int i;
@@ -395,10 +395,12 @@ static void test_too_many(void)
 	}
 	ok(!profile_parse("t.profile", text, len_max, &p, &err) &&
 	   p.nflows == EPGATE_MAX_FLOWS,
-	   "4096 flows are fine (%u:%u: %s)", err.line, err.col, err.msg);
+	   "EPGATE_MAX_FLOWS flows are fine (%u:%u: %s)", err.line, err.col,
+	   err.msg);
 	profile_free(&p);
-	expect("4097 flows", text, 10 + 5 * (EPGATE_MAX_FLOWS - 1) + 1, 1,
-	       "more than 4096 flows");
+	snprintf(msg, sizeof(msg), "more than %d flows", EPGATE_MAX_FLOWS);
+	expect("EPGATE_MAX_FLOWS + 1 flows", text,
+	       10 + 5 * (EPGATE_MAX_FLOWS - 1) + 1, 1, msg);
 	free(text);
 
 	len = snprintf(ports, sizeof(ports), HDR "flow g\n\tproto tcp\n"

@@ -183,7 +183,7 @@ enum epgate_mode {
 /* Limits, enforced by the netlink policy and the table builder. */
 #define EPGATE_NAME_MAX		32	/* profile and flow names, with NUL */
 #define EPGATE_IFNAME_MAX	16	/* IFNAMSIZ, with NUL */
-#define EPGATE_MAX_FLOWS	4096
+#define EPGATE_MAX_FLOWS	16384
 #define EPGATE_MAX_RANGES	64	/* per flow */
 #define EPGATE_MAX_IFACES	8	/* per direction */
 #define EPGATE_MAX_PROFILES	64
