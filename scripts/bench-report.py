@@ -216,7 +216,7 @@ def main(argv):
         else []
     swap = kv(os.path.join(res, "swap.txt"))
     if upd:
-        print("\nupdate: replacing a 4,096-flow (65,536-port) table: median "
+        print("\nupdate: replacing a 10,000-flow table: median "
               "%.1f ms per swap (min %.1f, max %.1f, %d samples)"
               % (med(upd) / 1e3, min(upd) / 1e3, max(upd) / 1e3, len(upd)))
     if swap:
@@ -320,10 +320,10 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
 
     md.append("### Update latency\n")
     if upd:
-        md.append("Replacing a table of 4,096 flows (the `EPGATE_MAX_FLOWS` "
-                  "limit; 16 single UDP ports each, 65,536 ports, sent as a "
-                  "multi-message transaction) with another grouping of the "
-                  "same ports: **median %.1f ms per swap** (min %.1f, max "
+        md.append("Replacing a table of 10,000 flows (one UDP port each, "
+                  "sent as a multi-message transaction) with one where every "
+                  "flow, under the same name, has the next flow's port: "
+                  "**median %.1f ms per swap** (min %.1f, max "
                   "%.1f; %d samples) under TCG.\n"
                   % (med(upd) / 1e3, min(upd) / 1e3, max(upd) / 1e3,
                      len(upd)))

@@ -341,7 +341,7 @@ epgate_load || fail "insmod"
 
 # Per swap: (time of 14 swaps - time of 4 swaps) / 10; the exec and
 # the parsing of both files cancel out.
-log "update latency: $UPDATE_N x (14 - 4 swaps of a 4,096-flow table)"
+log "update latency: $UPDATE_N x (14 - 4 swaps of a 10,000-flow table)"
 for ((i = 1; i <= UPDATE_N; i++)); do
 	t0=$EPOCHREALTIME
 	"$EPGATE" load --repeat 2 "$gen/swap-a.flows" "$gen/swap-b.flows" ||

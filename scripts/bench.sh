@@ -62,18 +62,19 @@ for p in "${policies[@]}"; do
 	$pol iptables-set "$gen/$p.flows" > "$gen/$p.iptset"
 	$pol multiport "$gen/$p.flows" > "$gen/$p.multiport"
 done
-# Update latency: the largest table the module takes, 4,096 flows (the
-# EPGATE_MAX_FLOWS limit) of 16 single ports = 65,536 ports; B groups the
-# same ports differently, so each swap builds a different table.
-$pol flows 65536 16 > "$gen/swap-a.flows"
+# Update latency: a table of 10,000 flows, one UDP port each (ports
+# 1024-11023); B gives every flow, under the same name, the next flow's
+# port, so each swap builds a different table while the flow identities
+# (and their counters and sysfs directories) carry over.
+$pol flows 10000 1 > "$gen/swap-a.flows"
 python3 - "$gen/swap-a.flows" > "$gen/swap-b.flows" <<'EOF'
 import sys
-ports = [p for l in open(sys.argv[1]) if l.startswith("bench")
-         for p in l.split()[3].split(",")]
-ports = ports[8:] + ports[:8]
-print("# swap-a's 65,536 ports in 4,096 flows of 16, shifted by 8")
-for i in range(0, len(ports), 16):
-    print("bench s%04d udp %s any any" % (i // 16, ",".join(ports[i:i + 16])))
+flows = [l.split() for l in open(sys.argv[1]) if l.startswith("bench")]
+ports = [f[3] for f in flows]
+ports = ports[1:] + ports[:1]
+print("# swap-a's 10,000 flows, each with the next one's port")
+for f, p in zip(flows, ports):
+    print(" ".join(f[:3] + [p] + f[4:]))
 EOF
 
 # ---- the lookup on the host (make bench-lookup) -----------------------------
