@@ -76,44 +76,16 @@ static int add_name(struct request *rq, const char *name)
 
 static int add_binding(struct request *rq, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
-	struct profile_binding *b;
-	struct flowlist_error err;
-	size_t len = eq - arg, i;
+	char err[160];
+	int ret;
 
-	if (rq->nbinds == MAX_BINDS) {
-		fprintf(stderr, "%s: enable: too many bindings (max %d)\n",
-			prog, MAX_BINDS);
-		return -E2BIG;
+	ret = profile_binding_add(rq->binds, &rq->nbinds, MAX_BINDS, arg, err,
+				  sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: enable: %s\n", prog, err);
+		return ret;
 	}
-	b = &rq->binds[rq->nbinds];
-	if (!len || len >= sizeof(b->role)) {
-		fprintf(stderr, "%s: enable: bad role in '%s' (ROLE=PREFIX)\n",
-			prog, arg);
-		return -EINVAL;
-	}
-	memcpy(b->role, arg, len);
-	b->role[len] = '\0';
-	for (i = 0; i < rq->nbinds; i++) {
-		if (!strcmp(rq->binds[i].role, b->role)) {
-			fprintf(stderr,
-				"%s: enable: role '%s' bound twice ('%s' and '%s')\n",
-				prog, b->role, rq->bind_args[i], arg);
-			return -EINVAL;
-		}
-	}
-	if (flowlist_parse_prefix(eq + 1, &b->prefix, &err)) {
-		fprintf(stderr, "%s: enable: %s: %s\n", prog, arg, err.msg);
-		return -EINVAL;
-	}
-	if (!b->prefix.family) {
-		/* "any" is what an unbound role already means. */
-		fprintf(stderr,
-			"%s: enable: %s: bind a role to an address or prefix; leave it out to match any address\n",
-			prog, arg);
-		return -EINVAL;
-	}
-	rq->bind_args[rq->nbinds++] = arg;
+	rq->bind_args[rq->nbinds - 1] = arg;
 	return 0;
 }
 

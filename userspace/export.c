@@ -84,40 +84,14 @@ static bool table_name_ok(const char *s)
 
 static int add_binding(struct request *rq, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
-	struct profile_binding *b;
-	struct flowlist_error err;
-	size_t len = eq - arg, i;
+	char err[160];
+	int ret;
 
-	if (rq->nbinds == MAX_BINDS) {
-		fprintf(stderr, "%s: export: too many bindings (max %d)\n",
-			prog, MAX_BINDS);
-		return -E2BIG;
-	}
-	b = &rq->binds[rq->nbinds];
-	if (!len || len >= sizeof(b->role)) {
-		fprintf(stderr, "%s: export: bad role in '%s' (ROLE=PREFIX)\n",
-			prog, arg);
-		return -EINVAL;
-	}
-	memcpy(b->role, arg, len);
-	b->role[len] = '\0';
-	for (i = 0; i < rq->nbinds; i++) {
-		if (!strcmp(rq->binds[i].role, b->role)) {
-			fprintf(stderr, "%s: export: role '%s' bound twice\n",
-				prog, b->role);
-			return -EINVAL;
-		}
-	}
-	if (flowlist_parse_prefix(eq + 1, &b->prefix, &err) ||
-	    !b->prefix.family) {
-		fprintf(stderr, "%s: export: %s: %s\n", prog, arg,
-			b->prefix.family || err.msg[0] ? err.msg :
-			"bind a role to an address or prefix");
-		return -EINVAL;
-	}
-	rq->nbinds++;
-	return 0;
+	ret = profile_binding_add(rq->binds, &rq->nbinds, MAX_BINDS, arg, err,
+				  sizeof(err));
+	if (ret)
+		fprintf(stderr, "%s: export: %s\n", prog, err);
+	return ret;
 }
 
 static int add_with(struct request *rq, char *list)

@@ -1587,6 +1587,46 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 	return 0;
 }
 
+int profile_binding_add(struct profile_binding *binds, size_t *nbinds,
+			size_t max, const char *arg, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	struct profile_binding *b = &binds[*nbinds];
+	struct flowlist_error ferr;
+	size_t len, i;
+
+	if (*nbinds == max) {
+		snprintf(err, errlen, "more than %zu bindings", max);
+		return -E2BIG;
+	}
+	len = eq ? (size_t)(eq - arg) : 0;
+	if (!len || len >= sizeof(b->role)) {
+		snprintf(err, errlen, "bad role in '%s' (ROLE=PREFIX)", arg);
+		return -EINVAL;
+	}
+	memcpy(b->role, arg, len);
+	b->role[len] = '\0';
+	for (i = 0; i < *nbinds; i++) {
+		if (!strcmp(binds[i].role, b->role)) {
+			snprintf(err, errlen, "role '%s' bound twice", b->role);
+			return -EINVAL;
+		}
+	}
+	if (flowlist_parse_prefix(eq + 1, &b->prefix, &ferr)) {
+		snprintf(err, errlen, "%s: %s", arg, ferr.msg);
+		return -EINVAL;
+	}
+	if (!b->prefix.family) {
+		/* "any" is what an unbound role already means. */
+		snprintf(err, errlen,
+			 "%s: bind a role to an address or prefix; leave it out to match any address",
+			 arg);
+		return -EINVAL;
+	}
+	(*nbinds)++;
+	return 0;
+}
+
 bool profile_has_role(const struct profile *p, const char *role)
 {
 	size_t i;

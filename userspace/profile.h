@@ -147,6 +147,15 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 		    size_t nbind, const char *const *with, size_t nwith,
 		    uint8_t mode, struct flowlist *out);
 
+/*
+ * Parse ROLE=PREFIX (@arg) into binds[*nbinds] and count it: 0, or -EINVAL
+ * (bad role, role bound twice, bad or "any" prefix) or -E2BIG (@max
+ * reached) with a one-line reason in @err.  Whether the role exists is the
+ * caller's check: it depends on which profiles are named.
+ */
+int profile_binding_add(struct profile_binding *binds, size_t *nbinds,
+			size_t max, const char *arg, char *err, size_t errlen);
+
 bool profile_has_role(const struct profile *p, const char *role);
 bool profile_has_option(const struct profile *p, const char *option);
 

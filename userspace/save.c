@@ -173,32 +173,15 @@ static int add_with(struct pstate *ps, struct enable_stmt *e, const char *list)
 
 static int add_bind(struct pstate *ps, struct enable_stmt *e, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
-	struct profile_binding *b = &e->binds[e->nbinds];
-	struct flowlist_error ferr;
-	size_t len = eq - arg, i;
+	const struct profile_binding *b = &e->binds[e->nbinds];
+	char err[160];
 
-	if (e->nbinds == MAX_BINDS)
-		return fail(ps, "enable: more than %d bindings", MAX_BINDS);
-	if (!len || len >= sizeof(b->role))
-		return fail(ps, "enable: bad role in '%s' (ROLE=PREFIX)", arg);
-	memcpy(b->role, arg, len);
-	b->role[len] = '\0';
+	if (profile_binding_add(e->binds, &e->nbinds, MAX_BINDS, arg, err,
+				sizeof(err)))
+		return fail(ps, "enable: %s", err);
 	if (!profile_has_role(&e->profile, b->role))
 		return fail(ps, "enable: no role '%s' in profile %s", b->role,
 			    e->profile.name);
-	for (i = 0; i < e->nbinds; i++) {
-		if (!strcmp(e->binds[i].role, b->role))
-			return fail(ps, "enable: role '%s' bound twice",
-				    b->role);
-	}
-	if (flowlist_parse_prefix(eq + 1, &b->prefix, &ferr))
-		return fail(ps, "enable: %s: %s", arg, ferr.msg);
-	if (!b->prefix.family)
-		return fail(ps,
-			    "enable: %s: bind a role to an address or prefix; leave it out to match any address",
-			    arg);
-	e->nbinds++;
 	return 0;
 }
 
