@@ -285,29 +285,37 @@ static int put_profile(struct sk_buff *skb, const struct epgate_ruleset *rs,
 }
 
 /*
- * One message per flow; cb->args[0] is the next flow.  cb->seq carries the
- * generation so that genl_dump_check_consistent() flags a dump that spans
- * a table swap (NLM_F_DUMP_INTR).
+ * One message per flow (GET_FLOWS) or per profile (GET_PROFILES) of the
+ * ruleset; cb->args[0] is the next one.  cb->seq carries the generation so
+ * that genl_dump_check_consistent() flags a dump that spans a table swap
+ * (NLM_F_DUMP_INTR).
  */
-static int epgate_get_flows_dump(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+static int dump_ruleset(struct sk_buff *skb, struct netlink_callback *cb,
+			u8 cmd)
 {
 	struct epgate_net *en = epgate_pernet(sock_net(skb->sk));
 	const struct epgate_ruleset *rs;
 	unsigned long idx = cb->args[0];
+	unsigned int n;
 	void *hdr;
+	int err;
 
 	rcu_read_lock();
 	rs = rcu_dereference(en->rs);
 	cb->seq = (u32)atomic64_read(&en->generation) + 1;
-	for (; idx < rs->nflows; idx++) {
+	n = cmd == EPGATE_CMD_GET_FLOWS ? rs->nflows : rs->nprofiles;
+	for (; idx < n; idx++) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &epgate_genl_family,
-				  NLM_F_MULTI, EPGATE_CMD_GET_FLOWS);
+				  NLM_F_MULTI, cmd);
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (put_flow(skb, rs, &rs->flows[idx])) {
+		if (cmd == EPGATE_CMD_GET_FLOWS)
+			err = put_flow(skb, rs, &rs->flows[idx]);
+		else
+			err = put_profile(skb, rs, idx);
+		if (err) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -318,34 +326,16 @@ static int epgate_get_flows_dump(struct sk_buff *skb,
 	return skb->len;
 }
 
-/* As the flows dump, one message per profile. */
+static int epgate_get_flows_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	return dump_ruleset(skb, cb, EPGATE_CMD_GET_FLOWS);
+}
+
 static int epgate_get_profiles_dump(struct sk_buff *skb,
 				    struct netlink_callback *cb)
 {
-	struct epgate_net *en = epgate_pernet(sock_net(skb->sk));
-	const struct epgate_ruleset *rs;
-	unsigned long idx = cb->args[0];
-	void *hdr;
-
-	rcu_read_lock();
-	rs = rcu_dereference(en->rs);
-	cb->seq = (u32)atomic64_read(&en->generation) + 1;
-	for (; idx < rs->nprofiles; idx++) {
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &epgate_genl_family,
-				  NLM_F_MULTI, EPGATE_CMD_GET_PROFILES);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (put_profile(skb, rs, idx)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	rcu_read_unlock();
-	cb->args[0] = idx;
-	return skb->len;
+	return dump_ruleset(skb, cb, EPGATE_CMD_GET_PROFILES);
 }
 
 static const struct genl_ops epgate_genl_ops[] = {
