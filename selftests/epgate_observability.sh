@@ -182,7 +182,7 @@ readers() {
 		while [ ! -e $stop ]; do
 			for f in $SYSFS/* $SYSFS/counters/* $P/*/* $P/*/flows/*/*; do
 				[ -f "$f" ] || continue
-				read -r v < "$f" 2>/dev/null || [ ! -e "$f" ] ||
+				{ read -r v < "$f"; } 2>/dev/null || [ ! -e "$f" ] ||
 					{ echo "read $f failed" >&2; exit 1; }
 			done
 		done
