@@ -16,6 +16,7 @@
  */
 
 #include <linux/jhash.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/stringify.h>
 #include <linux/string.h>
@@ -614,8 +615,8 @@ static int attach_profile_counters(struct epgate_ruleset *rs,
 	}
 	for (i = 0; i < rs->nflows; i++) {
 		rs->flows[i].pc = rs->profiles[rs->flows[i].profile].pc;
-		rs->flows[i].stats = rs->flows[i].ctr->stats;
-		rs->flows[i].pstats = rs->flows[i].pc->stats;
+		rs->hot[i].stats = rs->flows[i].ctr->stats;
+		rs->hot[i].pstats = rs->flows[i].pc->stats;
 	}
 	return 0;
 }
@@ -672,9 +673,12 @@ int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
 
 	ret = -ENOMEM;
 	err = kzalloc(128, GFP_KERNEL);
-	rs = kvzalloc(struct_size(rs, flows, set->n), GFP_KERNEL_ACCOUNT);
+	rs = kvzalloc(size_add(struct_size(rs, flows, set->n),
+			       array_size(set->n, sizeof(*rs->hot))),
+		      GFP_KERNEL_ACCOUNT);
 	if (!rs || !err)
 		goto out;
+	rs->hot = (struct epgate_flow_hot *)&rs->flows[set->n];
 
 	ret = epg_table_build(set->specs, set->n, &rs->table, err, 128);
 	if (ret) {

@@ -312,10 +312,10 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 	rule = epg_table_match(rs->table, pkt.proto, pkt.dport, pkt.family,
 			       pkt.saddr, pkt.daddr);
 	if (rule) {
-		const struct epgate_flow *f = &rs->flows[rule->id];
+		const struct epgate_flow_hot *h = &rs->hot[rule->id];
 
-		count_flow(f->stats, skb->len);
-		count_profile(f->pstats, skb->len, false);
+		count_flow(h->stats, skb->len);
+		count_profile(h->pstats, skb->len, false);
 		count_global(en, CTR_ALLOWED);
 		if (cfg->mark_mask)
 			skb->mark = (skb->mark & ~cfg->mark_mask) |
@@ -336,7 +336,7 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 			break;
 	}
 	if (n && i == n) {
-		count_profile(rs->flows[rules[0].id].pstats, 0, true);
+		count_profile(rs->hot[rules[0].id].pstats, 0, true);
 		goto would_drop;
 	}
 
