@@ -29,7 +29,8 @@
 #include <epgate/table.h>
 
 /* table.h's memory formula, and the class word's two fields. */
-_Static_assert(sizeof(struct epg_rule) == 72, "epg_rule size");
+_Static_assert(sizeof(struct epg_rule) == 12, "epg_rule size");
+_Static_assert(sizeof(struct epg_rule_addr) == 64, "epg_rule_addr size");
 _Static_assert((u64)EPG_MAX_RULES << EPG_CLASS_COUNT_BITS <= 0xffffffffULL + 1,
 	       "rule index overflows a class word");
 _Static_assert(EPG_MAX_RULES_PER_CLASS <= EPG_CLASS_COUNT_MASK,
@@ -50,13 +51,22 @@ struct memo {
 	u32 to;
 };
 
+/* A compiled spec while building: the emitted rule and its address words. */
+struct brule {
+	u32 id;
+	u16 spec;
+	u8 family;
+	u8 flags;
+	struct epg_rule_word w[4];
+};
+
 struct builder {
 	const struct epg_flow_spec *specs;
 	unsigned int n;
 	char *err;
 	size_t errlen;
 
-	struct epg_rule *rules;		/* spec i compiled, before merging */
+	struct brule *rules;		/* spec i compiled, before merging */
 	u16 *seg[EPG_NPROTO];		/* port -> segment of the protocol */
 	u32 nseg[EPG_NPROTO];
 	u32 seg_base[EPG_NPROTO];	/* segments of both protos in one space */
@@ -172,7 +182,7 @@ static int check_spec(struct builder *b, unsigned int i)
 static void compile_spec(struct builder *b, unsigned int i)
 {
 	const struct epg_flow_spec *s = &b->specs[i];
-	struct epg_rule *r = &b->rules[i];
+	struct brule *r = &b->rules[i];
 	unsigned int w;
 
 	r->id = s->id;
@@ -198,7 +208,7 @@ static void compile_spec(struct builder *b, unsigned int i)
  * datapath scanning a class itself (epg_table_rules) may look past the
  * first match for a rule with other flags, and must find it.
  */
-static bool rule_covers(const struct epg_rule *a, const struct epg_rule *b)
+static bool rule_covers(const struct brule *a, const struct brule *b)
 {
 	const struct epg_rule_word *x, *y;
 	unsigned int w;
@@ -413,41 +423,93 @@ static size_t align8(size_t x)
 	return (x + 7) & ~(size_t)7;
 }
 
+/*
+ * Address words are stored once per bound spec that survived merging, in
+ * spec order; addr[i] is spec i's slot or EPG_NO_SEG.  Returns the count.
+ */
+static u32 number_addrs(struct builder *b, u32 *addr)
+{
+	u32 c, g, k, i, naddrs = 0;
+
+	for (i = 0; i < b->n; i++)
+		addr[i] = EPG_NO_SEG;
+	for (c = 0; c < b->nclasses; c++) {
+		g = b->class_seg[c];
+		if (g == EPG_NO_SEG)
+			continue;
+		for (k = 0; k < b->count[g]; k++) {
+			i = b->list[g][k];
+			if (b->rules[i].family && addr[i] == EPG_NO_SEG)
+				addr[i] = 0;
+		}
+	}
+	for (i = 0; i < b->n; i++) {
+		if (addr[i] != EPG_NO_SEG)
+			addr[i] = naddrs++;
+	}
+	return naddrs;
+}
+
 static struct epg_table *emit(struct builder *b)
 {
-	size_t blocks_end, classes_end, size;
-	struct epg_table *t;
+	size_t blocks_end, classes_end, rules_end, size;
+	struct epg_rule_addr *addrs;
+	struct epg_table *t = NULL;
 	struct epg_rule *rules;
-	u32 *classes;
-	u32 c, g, k, first = 0;
+	u32 *classes, *addr;
+	u32 c, g, k, i, naddrs, first = 0;
+
+	addr = kvzalloc((b->n ? b->n : 1) * sizeof(*addr), GFP_KERNEL_ACCOUNT);
+	if (!addr)
+		return NULL;
+	naddrs = number_addrs(b, addr);
 
 	blocks_end = offsetof(struct epg_table, blocks) +
 		     b->nblocks * sizeof(b->blocks[0]);
 	classes_end = align8(blocks_end) + b->nclasses * sizeof(u32);
-	size = align8(classes_end) + b->nrules * sizeof(struct epg_rule);
+	rules_end = align8(classes_end) + b->nrules * sizeof(struct epg_rule);
+	size = align8(rules_end) + naddrs * sizeof(struct epg_rule_addr);
 	t = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!t)
-		return NULL;
+		goto out;
 	t->bytes = size;
 	t->nrules = b->nrules;
 	t->nclasses = b->nclasses;
+	t->naddrs = naddrs;
 	memcpy(t->class_base, b->class_base, sizeof(t->class_base));
 	t->classes_off = align8(blocks_end);
 	t->rules_off = align8(classes_end);
+	t->addrs_off = align8(rules_end);
 	t->nblocks = b->nblocks;
 	memcpy(t->top, b->top, sizeof(t->top));
 	memcpy(t->blocks, b->blocks, b->nblocks * sizeof(b->blocks[0]));
 
 	classes = (u32 *)((u8 *)t + t->classes_off);
 	rules = (struct epg_rule *)((u8 *)t + t->rules_off);
+	addrs = (struct epg_rule_addr *)((u8 *)t + t->addrs_off);
 	for (c = 0; c < b->nclasses; c++) {
 		g = b->class_seg[c];
 		if (g == EPG_NO_SEG)
 			continue;	/* class 0: no rules, word 0 */
 		classes[c] = first << EPG_CLASS_COUNT_BITS | b->count[g];
-		for (k = 0; k < b->count[g]; k++)
-			rules[first++] = b->rules[b->list[g][k]];
+		for (k = 0; k < b->count[g]; k++) {
+			const struct brule *br = &b->rules[b->list[g][k]];
+			struct epg_rule *r = &rules[first++];
+
+			r->id = br->id;
+			r->spec = br->spec;
+			r->family = br->family;
+			r->flags = br->flags;
+			r->addr = br->family ? addr[br->spec] : 0;
+		}
 	}
+	for (i = 0; i < b->n; i++) {
+		if (addr[i] != EPG_NO_SEG)
+			memcpy(addrs[addr[i]].w, b->rules[i].w,
+			       sizeof(addrs[0].w));
+	}
+out:
+	kvfree(addr);
 	return t;
 }
 

@@ -17,16 +17,17 @@
  * (at most EPG_MAX_RULES_PER_CLASS) are scanned in priority order against
  * the addresses and the first that matches is returned.  The cost does not
  * depend on how many flows or ports the table holds: four dependent loads
- * (top, block, class, rule) and a bounded scan.
+ * (top, block, class, rule), a fifth for a rule bound to addresses, and a
+ * bounded scan.
  *
  * Layout, one allocation (so the kernel frees it with one kvfree_rcu()):
  *
  *   +----------------------------+ 0
- *   | header                     |   48 bytes in the kernel (rcu_head,
- *   |                            |   sizes, offsets), 32 in userspace
+ *   | header                     |   56 bytes in the kernel (rcu_head,
+ *   |                            |   sizes, offsets), 40 in userspace
  *   | top[TCP][256]    u16       |  512 bytes: block number of port >> 8
  *   | top[UDP][256]    u16       |  512 bytes
- *   +----------------------------+ offsetof(blocks): 1072 (kernel)
+ *   +----------------------------+ offsetof(blocks): 1080 (kernel)
  *   | blocks[0][256]   u16       |  all 0: class 0, "no flow"; every
  *   | blocks[1][256]   u16       |  unused stretch of 256 ports points here
  *   | ...                        |  class number of port & 0xff; identical
@@ -35,37 +36,45 @@
  *   | classes[]        u32       |  class c of proto p at class_base[p] + c:
  *   |                            |  first rule << 5 | number of rules
  *   +----------------------------+ rules_off (8-aligned)
- *   | rules[]    72 bytes each   |  each class's rules, contiguous, in
- *   |                            |  priority order
+ *   | rules[]    12 bytes each   |  each class's rules, contiguous, in
+ *   |                            |  priority order: id, flags, family, and
+ *   |                            |  for a bound rule its address words
+ *   +----------------------------+ addrs_off (8-aligned)
+ *   | addrs[]    64 bytes each   |  address words, once per bound spec
  *   +----------------------------+ bytes
  *
  *   tcp/443: top[TCP][443 >> 8 = 1] = 2 -> blocks[2][443 & 0xff = 187] = 5
  *            -> classes[class_base[TCP] + 5] = 3 << 5 | 2 -> rules[3..4]
  *
  * Class 0 of each protocol has no rules, so an unused port costs the same
- * loads as a used one and scans nothing.
+ * loads as a used one and scans nothing.  Rules are small and unbound ones
+ * read nothing else because the packet path at large tables is bounded by
+ * how much memory it touches at random, not by instructions: a rule is 12
+ * bytes, not the 72 it would be with its addresses inline.
  *
  * Memory, exactly:
  *
  *   bytes = align8(offsetof(blocks) + nblocks * 512)
- *         + align8(nclasses * 4) + nrules * 72
+ *         + align8(nclasses * 4) + align8(nrules * 12) + naddrs * 64
  *
- * where nclasses counts the two classes 0 and offsetof(blocks) is 1072 in
- * the kernel (1056 in userspace, no rcu_head).  Kernel figures:
+ * where nclasses counts the two classes 0, naddrs the bound specs left
+ * after merging, and offsetof(blocks) is 1080 in the kernel (1064 in
+ * userspace, no rcu_head).  Kernel figures:
  *
- *   - empty table: 1072 + 512 (block 0) + 8 = 1,592 bytes;
- *   - one vendor, ~20 ports in 10 blocks, 20 classes, 30 rules:
- *     1072 + 11 * 512 + 88 + 30 * 72 = 8,952 bytes;
+ *   - empty table: 1080 + 512 (block 0) + 8 = 1,600 bytes;
+ *   - one vendor, ~20 ports in 10 blocks, 20 classes, 30 unbound rules:
+ *     1080 + 11 * 512 + 88 + 360 = 7,160 bytes;
  *   - five vendors, 60 flows on 100 ports plus 1024-65535, 20000-20099
  *     and three more ranges (test_table's synthetic policy): 43 blocks,
- *     58 classes, 92 rules: 29,944 bytes;
+ *     58 classes, 92 rules: 27,120 bytes;
  *   - all 65,536 ports of both protocols, every block distinct, 1,024
- *     classes of 2 rules per protocol (bench_lookup's largest table):
- *     1072 + 513 * 512 + 2,050 * 4 + 4,096 * 72 = 566,840 bytes;
+ *     classes of 2 rules per protocol, one of them bound (bench_lookup's
+ *     largest table): 1080 + 513 * 512 + 2,050 * 4 + 4,096 * 12 +
+ *     2,048 * 64 = 452,160 bytes;
  *   - worst case of the index: 513 blocks and 2 x 65,536 class words,
- *     1072 + 262,656 + 524,288 = 788,016 bytes; with EPG_MAX_RULES rules
- *     on top, 788,016 + 18,874,368 = 19,662,384 bytes (18.8 MiB), the
- *     most a table can take.
+ *     1080 + 262,656 + 524,288 = 788,024 bytes; with EPG_MAX_RULES rules
+ *     and EPG_MAX_FLOWS address words on top, 788,024 + 3,145,728 +
+ *     1,048,576 = 4,982,328 bytes (4.8 MiB), the most a table can take.
  *
  * Merging at build time keeps the scan short when many profiles share a
  * port (443 is in every vendor's list): a rule is dropped from a class when
@@ -91,10 +100,10 @@ enum {
 
 /*
  * Limits.  Flows and ranges bound the work of one build; the per-class
- * limit bounds the per-packet scan (16 rules x 72 bytes = 18 cache lines
- * in the worst case, one or two in practice after merging); classes are
- * u16 numbers with 0 reserved; the rule limit bounds the allocation
- * (18 MiB of rules at most).
+ * limit bounds the per-packet scan (16 rules of 12 bytes, 3 cache lines,
+ * plus 16 address words of 64 bytes in the worst case; one rule and no
+ * words in practice after merging); classes are u16 numbers with 0
+ * reserved; the rule limit bounds the allocation (3 MiB of rules at most).
  */
 #define EPG_MAX_FLOWS			16384
 #define EPG_MAX_RANGES			64
@@ -148,16 +157,24 @@ struct epg_rule_word {
 	__be32 dmask;
 };
 
+/* The address words of a bound rule, IPv4 in w[0] only. */
+struct epg_rule_addr {
+	struct epg_rule_word w[4];
+};
+
 /*
- * A compiled flow spec.  family is that of the bound prefixes (0 when both
- * roles are unbound); an unbound role of a bound rule has mask 0.
+ * A compiled flow spec, as the lookup reads it: 12 bytes.  family is that
+ * of the bound prefixes, 0 when both roles are unbound: such a rule matches
+ * any address and has no address words.  A bound rule's words are
+ * epg_table_addrs(t)[addr], shared by every class the spec is in (an
+ * unbound role of a bound rule has mask 0).
  */
 struct epg_rule {
 	u32 id;
 	u16 spec;		/* index of the flow spec in the build input */
 	u8 family;
 	u8 flags;
-	struct epg_rule_word w[4];
+	u32 addr;		/* bound rules: index of its address words */
 };
 
 struct epg_table {
@@ -170,6 +187,8 @@ struct epg_table {
 	u32 class_base[EPG_NPROTO];
 	u32 classes_off;	/* from the start of the table */
 	u32 rules_off;
+	u32 addrs_off;
+	u32 naddrs;
 	u16 nblocks;
 	u16 reserved;
 	u16 top[EPG_NPROTO][EPG_TOP_SIZE];
@@ -221,19 +240,31 @@ static inline bool epg_table_port_used(const struct epg_table *t, u8 proto,
 			[dport & (EPG_BLOCK_PORTS - 1)] != 0;
 }
 
+static inline const struct epg_rule_addr *
+epg_table_addrs(const struct epg_table *t)
+{
+	return (const struct epg_rule_addr *)((const u8 *)t + t->addrs_off);
+}
+
 /*
- * Addresses are read only as far as the family goes: saddr[0] and
- * daddr[0] for AF_INET, so a caller may pass &iph->saddr.
+ * Does rule r of table t hold the connection saddr -> daddr?  An unbound
+ * rule holds every connection and reads nothing more; a bound one reads
+ * its address words only as far as the family goes: saddr[0] and daddr[0]
+ * for AF_INET, so a caller may pass &iph->saddr.
  */
-static inline bool epg_rule_match(const struct epg_rule *r, u8 family,
+static inline bool epg_rule_match(const struct epg_table *t,
+				  const struct epg_rule *r, u8 family,
 				  const __be32 *saddr, const __be32 *daddr)
 {
-	const struct epg_rule_word *w = r->w;
+	const struct epg_rule_word *w;
 	__be32 diff;
 	unsigned int i;
 
-	if (r->family && r->family != family)
+	if (!r->family)
+		return true;
+	if (r->family != family)
 		return false;
+	w = epg_table_addrs(t)[r->addr].w;
 	diff = ((saddr[0] ^ w[0].saddr) & w[0].smask) |
 	       ((daddr[0] ^ w[0].daddr) & w[0].dmask);
 	if (family == AF_INET6) {
@@ -260,7 +291,7 @@ epg_table_match(const struct epg_table *t, u8 proto, u16 dport, u8 family,
 		return NULL;
 	r = epg_table_rules(t, proto, dport, &n);
 	for (; n; n--, r++) {
-		if (epg_rule_match(r, family, saddr, daddr))
+		if (epg_rule_match(t, r, family, saddr, daddr))
 			return r;
 	}
 	return NULL;

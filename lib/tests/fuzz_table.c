@@ -184,7 +184,8 @@ static void check_sane(const struct epg_table *t)
 	size_t bytes;
 
 	bytes = align8(offsetof(struct epg_table, blocks) + t->nblocks * 512) +
-		align8(t->nclasses * 4) + t->nrules * sizeof(struct epg_rule);
+		align8(t->nclasses * 4) + align8(t->nrules * 12) +
+		t->naddrs * 64;
 	if (epg_table_bytes(t) != bytes)
 		abort();
 	for (i = 0; i < 256; i++)
@@ -214,7 +215,7 @@ first_with_flags(const struct epg_table *t, u8 proto, u16 port, u8 family,
 	unsigned int n;
 
 	for (r = epg_table_rules(t, proto, port, &n); n; n--, r++)
-		if (r->flags == flags && epg_rule_match(r, family, sa, da))
+		if (r->flags == flags && epg_rule_match(t, r, family, sa, da))
 			return r;
 	return NULL;
 }

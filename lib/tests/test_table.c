@@ -109,8 +109,9 @@ static bool sane(const struct epg_table *t)
 	unsigned int p, i, j;
 
 	bytes = align8(offsetof(struct epg_table, blocks) + t->nblocks * 512) +
-		align8(t->nclasses * 4) + t->nrules * sizeof(struct epg_rule);
-	CHECK(sizeof(struct epg_rule) == 72, "rule is %zu bytes",
+		align8(t->nclasses * 4) + align8(t->nrules * 12) +
+		t->naddrs * 64;
+	CHECK(sizeof(struct epg_rule) == 12, "rule is %zu bytes",
 	      sizeof(struct epg_rule));
 	CHECK(epg_table_bytes(t) == bytes, "bytes %zu, formula %zu",
 	      epg_table_bytes(t), bytes);
@@ -938,7 +939,7 @@ first_with_flags(const struct epg_table *t, u8 proto, u16 port, u8 family,
 	unsigned int n;
 
 	for (r = epg_table_rules(t, proto, port, &n); n; n--, r++)
-		if (r->flags == flags && epg_rule_match(r, family, sa, da))
+		if (r->flags == flags && epg_rule_match(t, r, family, sa, da))
 			return r;
 	return NULL;
 }
