@@ -93,7 +93,7 @@ if [ ! -f "$dir/rc" ]; then
 fi
 rc=$(cat "$dir/rc")
 
-bad='WARNING:|BUG:|Oops|KASAN|refcount_t|unreferenced object'
+bad='WARNING:|BUG:|Oops|KASAN|UBSAN|refcount_t|unreferenced object 0x'
 if grep -Eq "$bad" "$dir/dmesg"; then
 	echo "vm: $kver: the kernel log shows a fault:" >&2
 	grep -E -A20 "$bad" "$dir/dmesg" | head -60 >&2
