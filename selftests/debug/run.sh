@@ -5,6 +5,8 @@
 # UBSAN, lockdep + PROVE_RCU, kmemleak, DEBUG_ATOMIC_SLEEP), built once by
 # build-kernel.sh and cached.  The run fails on any report in the kernel
 # log and on any kmemleak object left after the suite (vm/guest.sh scans).
+#
+#   selftests/debug/run.sh [PROGRAM...]   e.g. epgate_netns.sh: only those
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,7 +27,8 @@ start=$(date +%s)
 rc=0
 selftests/vm/run.sh -k "$kver" -b "$dir/linux/arch/x86/boot/bzImage" \
 	-m 2G -t "${EPGATE_DEBUG_TIMEOUT:-5400}" -o "build/vm/$kver/run" -- \
-	env EPGATE_SLOW="${EPGATE_SLOW:-8}" make -s -C selftests run_tests || rc=$?
+	env EPGATE_SLOW="${EPGATE_SLOW:-8}" make -s -C selftests run_tests \
+	${1:+TEST_PROGS="$*"} || rc=$?
 echo "check-debug: $(( $(date +%s) - start )) s, exit $rc"
 grep -h "^kmemleak:" "build/vm/$kver/run/dmesg" || true
 exit $rc
