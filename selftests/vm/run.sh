@@ -24,6 +24,20 @@ kver= dir= timeout=900 mem=1G interactive=0 image=
 # nftables alone (Documentation/testing.md).  Single-threaded TCG still
 # interleaves two vCPUs, and patches coherently.
 tcg_thread=${EPGATE_TCG_THREAD:-single}
+# EPGATE_ICOUNT=SHIFT: qemu's instruction counting (-icount): while a vCPU
+# runs, the guest's clocks advance by 2^SHIFT ns per guest instruction it
+# executes, whatever the host is doing; idle, they follow the host's clock
+# (sleep=on), so timeouts still mean seconds.  make bench uses it to count
+# instructions per forwarded packet (Documentation/performance.md).
+# Needs single-threaded TCG.
+icount=()
+if [ -n "${EPGATE_ICOUNT:-}" ]; then
+	[[ $EPGATE_ICOUNT =~ ^[0-9]$ ]] ||
+		{ echo "vm: EPGATE_ICOUNT must be a shift of 0 to 9" >&2; exit 2; }
+	[ "$tcg_thread" = single ] ||
+		{ echo "vm: EPGATE_ICOUNT needs single-threaded TCG" >&2; exit 2; }
+	icount=(-icount "shift=$EPGATE_ICOUNT,sleep=on")
+fi
 while getopts "k:b:o:t:m:i" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
@@ -74,7 +88,7 @@ if [ "$interactive" = 1 ]; then
 	serial=mon:stdio
 fi
 
-qemu=(qemu-system-x86_64 -accel "tcg,thread=$tcg_thread" -cpu max -smp 2 -m "$mem"
+qemu=(qemu-system-x86_64 -accel "tcg,thread=$tcg_thread" "${icount[@]}" -cpu max -smp 2 -m "$mem"
       -nodefaults -no-reboot -display none -serial "$serial"
       -kernel "$image" -initrd "$initrd" -append "$append"
       -virtfs local,path=/,mount_tag=hostroot,readonly=on,multidevs=remap,security_model=none
