@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""bench-report.py RESULTS GENDIR [DOC]: the tables of `make bench`.
+"""bench-report.py [--clock wall|icount] RESULTS GENDIR [DOC]: the tables
+of `make bench`.
 
 Reads what scripts/bench-vm.sh and scripts/bench.sh left in RESULTS,
 prints the table, and with DOC writes DOC (Documentation/performance.md),
-its plot (performance.png beside it, gnuplot) and the plot's data: the
-part of DOC between "<!-- bench:begin -->" and "<!-- bench:end -->" is
-replaced, the method around it is hand-written.
+its plot (performance-SERIES-CLOCK.png beside it, gnuplot) and the plot's
+data: the part of DOC between "<!-- bench:SERIES:CLOCK:begin -->" and
+"<!-- bench:SERIES:CLOCK:end -->" is replaced (SERIES: the guest kernel's
+major.minor), the method around it is hand-written.
+
+--clock says which clock the guest ran on.  wall (the default): the host's,
+so 1e9/pps is nanoseconds per packet under TCG.  icount: qemu's instruction
+counter at shift 0 (EPGATE_ICOUNT=0), one nanosecond of guest time per
+guest instruction executed, so 1e9/pps is guest instructions per packet.
 Exits 1 if a window is invalid: an allowed packet that did not reach the
 sink, or a dropped one that did.
 """
@@ -16,6 +23,11 @@ import subprocess
 import sys
 
 SYSTEMS = ["epgate", "nft", "ipset", "multiport"]
+# Per clock: the unit of 1e9/pps, short and in words.
+UNITS = {
+    "wall": ("ns/pkt", "ns/packet"),
+    "icount": ("instr/pkt", "guest instructions/packet"),
+}
 SYSTEM_NAMES = {
     "none": "no filter",
     "ct": "conntrack only",
@@ -56,6 +68,14 @@ def spread(xs):
 
 
 def main(argv):
+    argv = list(argv)
+    clock = "wall"
+    if len(argv) > 2 and argv[1] == "--clock":
+        clock = argv[2]
+        del argv[1:3]
+    if clock not in UNITS or len(argv) < 3:
+        sys.exit(__doc__.split("\n\n")[0])
+    unit, unit_long = UNITS[clock]
     res, gen = argv[1], argv[2]
     doc = argv[3] if len(argv) > 3 else None
     rows = []
@@ -156,8 +176,9 @@ def main(argv):
         return "%.3f" % med(xs)
 
     head = ["configuration", "ports", "traffic", "median pps",
-            "pps min-max", "Δt vs conntrack only, ns/pkt [min, max]",
-            "Δt vs no filter, ns/pkt", "rate / ct only", "rate / no filter"]
+            "pps min-max", "Δt vs conntrack only, %s [min, max]" % unit,
+            "Δt vs no filter, %s" % unit, "rate / ct only",
+            "rate / no filter"]
     lines = []
     for t in table:
         lo, hi = spread(t["pps"])
@@ -179,33 +200,46 @@ def main(argv):
     sizes = [p for p in ports if p != "vendors"]
     sizes.sort(key=int)
     by = {(t["sys"], t["pol"], t["traffic"]): t for t in table}
+    ct_path = None
+    if ("ct", "", "allow") in by:
+        ct_path = 1e9 / med(by[("ct", "", "allow")]["pps"])
     for pol in (["vendors"] if "vendors" in ports else []) + sizes:
         e = by.get(("epgate", pol, "allow"))
         if not e:
             continue
         lo, hi = spread(e["dct"])
+        share = ""
+        if ct_path:
+            share = "; %.1f%% of the %.0f of conntrack only" % (
+                100 * med(e["dct"]) / ct_path, ct_path)
         verdicts.append(
             "- %s, allowed traffic: epgate's cost over conntrack only is "
-            "%+.0f ns/packet (min %+.0f, max %+.0f over %d rounds): %s."
-            % (portstr(pol), med(e["dct"]), lo, hi, len(e["dct"]),
+            "%+.0f %s (min %+.0f, max %+.0f over %d rounds%s): %s."
+            % (portstr(pol), med(e["dct"]), unit_long, lo, hi, len(e["dct"]),
+               share,
                "within the run-to-run spread (the range includes 0)"
-               if lo <= 0 <= hi else "**outside the run-to-run spread**"))
-        for other in ("nft", "multiport"):
+               if lo <= 0 <= hi else "outside the run-to-run spread"))
+        for other in ("nft", "ipset", "multiport"):
             o = by.get((other, pol, "allow"))
             if not o:
                 continue
             diff = med(e["dct"]) - med(o["dct"])
+            olo, ohi = spread(o["dct"])
+            sep = ("the ranges do not overlap" if hi < olo or ohi < lo
+                   else "the ranges overlap")
             verdicts.append(
-                "  epgate - %s: %+.0f ns/packet (medians of paired Δt)."
-                % (SYSTEM_NAMES[other], diff))
+                "  epgate - %s: %+.0f %s (medians of paired Δt; %s's "
+                "range [%+.0f, %+.0f]: %s)."
+                % (SYSTEM_NAMES[other], diff, unit_long, other, olo, ohi, sep))
     ep = [by[("epgate", p, "allow")] for p in sizes
           if ("epgate", p, "allow") in by]
     if len(ep) > 1:
         m = [med(e["dct"]) for e in ep]
         verdicts.append(
             "- epgate from %s to %s ports: Δt vs conntrack only goes from "
-            "%+.0f to %+.0f ns/packet (largest - smallest median: %.0f ns)."
-            % (sizes[0], sizes[-1], m[0], m[-1], max(m) - min(m)))
+            "%+.0f to %+.0f %s (largest - smallest median: %.0f)."
+            % (sizes[0], sizes[-1], m[0], m[-1], unit_long,
+               max(m) - min(m)))
 
     print()
     for v in verdicts:
@@ -232,17 +266,19 @@ def main(argv):
             print("  " + b, file=sys.stderr)
 
     if doc:
-        write_doc(doc, res, head, lines, verdicts, table, sizes, upd, swap,
-                  lookup, bad, ports)
+        write_doc(doc, clock, res, head, lines, verdicts, table, sizes, upd,
+                  swap, lookup, bad)
     return 1 if bad else 0
 
 
-def write_doc(doc, res, head, lines, verdicts, table, sizes, upd, swap,
-              lookup, bad, ports):
+def write_doc(doc, clock, res, head, lines, verdicts, table, sizes, upd,
+              swap, lookup, bad):
     env = kv(os.path.join(res, "env.txt"))
     host = kv(os.path.join(res, "host.txt"))
+    series = ".".join(env.get("kernel", "?").split(".")[:2])
     ddir = os.path.dirname(doc) or "."
-    png = os.path.join(ddir, "performance.png")
+    pngname = "performance-%s-%s.png" % (series, clock)
+    png = os.path.join(ddir, pngname)
     dat = os.path.join(res, "plot.dat")
     by = {(t["sys"], t["pol"], t["traffic"]): t for t in table}
     with open(dat, "w") as f:
@@ -266,9 +302,11 @@ set ylabel "forwarding rate / conntrack-only rate"
 set yrange [0:*]
 set grid
 set key bottom left
-set title "64-byte UDP through a forwarding namespace, pktgen netif_receive, TCG\\nmedian of %s rounds, bars min-max (conntrack only: median %d pps)"
+set title "%s, 64-byte UDP forwarded, pktgen netif_receive, TCG%s\\nmedian of %s rounds, bars min-max (conntrack only: median %d pps)"
 plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
-""" % (png, env.get("rounds", "?"), ctpps)
+""" % (png, env.get("kernel", "?"),
+       ", icount (guest clock = instructions)" if clock == "icount" else "",
+       env.get("rounds", "?"), ctpps)
     plots = []
     for i, s in enumerate(SYSTEMS):
         plots.append('"%s" index %d using 1:2:3:4 with yerrorlines lw 2 '
@@ -277,27 +315,38 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
     subprocess.run(["gnuplot"], input=gp.encode(), check=True)
 
     md = []
-    md.append("Run of %s (%s, %s rounds of %s s windows); tables and plot "
-              "written by `make bench`.\n" % (host.get("date", "?"),
-                                               env.get("kernel", "?"),
-                                               env.get("rounds", "?"),
-                                               env.get("seconds", "?")))
+    md.append("Run of %s (%s, %s clock, %s rounds of %s s windows); tables "
+              "and plot written by `make bench`.\n"
+              % (host.get("date", "?"), env.get("kernel", "?"),
+                 "guest instruction-count (icount)" if clock == "icount"
+                 else "wall", env.get("rounds", "?"),
+                 env.get("seconds", "?")))
     if bad:
         md.append("**This run had invalid windows** (allowed packets lost or "
-                  "dropped ones delivered): %d. See build/bench/results/.\n"
-                  % len(bad))
-    md.append("### Forwarding cost\n")
+                  "dropped ones delivered): %d. See build/bench/%s/results/.\n"
+                  % (len(bad), clock))
+    md.append("#### Forwarding cost\n")
     md.append("| " + " | ".join(head) + " |")
     md.append("|" + "---|" * len(head))
     for l in lines:
         md.append("| " + " | ".join(l) + " |")
     md.append("")
-    md.append("![forwarding rate vs table size](performance.png)\n")
+    md.append("![forwarding rate vs table size, %s, %s clock](%s)\n"
+              % (env.get("kernel", "?"), clock, pngname))
     md.append("What the figures say (computed by `scripts/bench-report.py` "
               "from this run):\n")
     md.extend(verdicts)
     md.append("")
     md.append("How each column is obtained:\n")
+    if clock == "icount":
+        md.append("""- **The clock**: qemu ran with `-icount shift=0`: the guest's clocks
+  advance by exactly 1 ns per guest instruction executed (on either vCPU),
+  so pktgen's "packets per second" is packets per 10^9 guest instructions
+  and `1e9/pps` is the number of guest instructions executed per forwarded
+  packet, the whole path from `netif_receive_skb()` to the sink's veth,
+  including pktgen's own loop.  It does not depend on the host's speed or
+  load; it counts no cache, TLB or branch effects (the wall-clock run is
+  there for those).""")
     md.append("""- **median pps, pps min-max**: pktgen's own rate (packets sent /
   elapsed) over one window of %s s, per round; %s rounds.  Absolute rates under
   TCG mean little: the comparisons are the next columns.
@@ -318,7 +367,8 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
   is forwarded.
 """ % (env.get("seconds", "?"), env.get("rounds", "?")))
 
-    md.append("### Update latency\n")
+    if upd or swap:
+        md.append("#### Update latency\n")
     if upd:
         md.append("Replacing a table of 10,000 flows (one UDP port each, "
                   "sent as a multi-message transaction) with one where every "
@@ -348,7 +398,7 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
             f = line.split()
             if len(f) == 4:
                 setup.setdefault(f[1], []).append(int(f[2]))
-    if setup:
+    if setup and clock == "wall":
         md.append("Time to install each policy from a clean gateway (one "
                   "command: `epgate load` after `insmod`, or `epgate enable` "
                   "for the vendors; `nft -f`; `ipset restore` + "
@@ -368,18 +418,20 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
                 cells.append("%d" % med(xs) if xs else "-")
             md.append("| %s | %s |" % (SYSTEM_NAMES[sname], " | ".join(cells)))
         md.append("")
-    md.append("### Table lookup on the host\n")
-    md.append("`make bench-lookup` (the module's own table code, "
-              "`lib/tests/bench_lookup.c`; instructions by callgrind, "
-              "difference of two runs):\n")
-    md.append("```\n" + lookup.rstrip() + "\n```\n")
-    md.append("### Machine\n")
+    if lookup and clock == "wall":
+        md.append("#### Table lookup on the host\n")
+        md.append("`make bench-lookup` (the module's own table code, "
+                  "`lib/tests/bench_lookup.c`; instructions by callgrind, "
+                  "difference of two runs):\n")
+        md.append("```\n" + lookup.rstrip() + "\n```\n")
+    md.append("#### Machine\n")
     md.append("| | |\n|---|---|")
     for k, label in (("host_cpu", "host CPU (lscpu)"),
                      ("host_cpus", "host CPUs"),
                      ("host_kernel", "host kernel"),
                      ("qemu", "qemu"),
                      ("tcg", "TCG thread mode"),
+                     ("icount", "qemu -icount"),
                      ("load_start", "host load average at start"),
                      ("load", "host load average at end"),
                      ("duration", "duration of the run (s)")):
@@ -393,7 +445,8 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
         md.append("| %s | %s |" % (label, env.get(k, "?")))
     md.append("")
     text = open(doc).read()
-    begin, end = "<!-- bench:begin -->\n", "<!-- bench:end -->"
+    begin = "<!-- bench:%s:%s:begin -->\n" % (series, clock)
+    end = "<!-- bench:%s:%s:end -->" % (series, clock)
     if begin not in text or end not in text:
         sys.exit("bench-report: %s has no %s ... %s block" % (doc, begin.strip(), end))
     pre, rest = text.split(begin, 1)

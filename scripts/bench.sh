@@ -6,23 +6,31 @@
 # and the table lookup on the host.  Documentation/performance.md says how
 # each figure is obtained.
 #
+#   BENCH_CLOCK     which runs, in this order (default "icount wall"):
+#                   icount: the guest's clock counts its instructions
+#                   (EPGATE_ICOUNT=0): instructions per packet, whatever
+#                   the host does; wall: the host's clock, ns per packet,
+#                   then the update latency and the swaps under traffic
 #   BENCH_ROUNDS    rounds over every configuration (default 5, at least 5
 #                   for published figures)
-#   BENCH_SECONDS   length of one pktgen window (default 3)
+#   BENCH_SECONDS   length of one pktgen window on the wall clock (default 3)
+#   BENCH_ICOUNT_SECONDS  the same under icount (default 1: 10^9 guest
+#                   instructions, and the figure does not drift)
 #   BENCH_POLICIES  policies (default: vendors 6 1000 10000 65536)
 #   BENCH_DOC=0     print the table only, leave Documentation/ alone
 #   BENCH_LOOKUP=0  skip the host lookup benchmark (quick runs)
 #
-# One VM boot (selftests/vm/run.sh) runs scripts/bench-vm.sh; the results
-# land in build/bench/, the table is printed, and Documentation/
-# performance.md and performance.png are written from them.
+# One VM boot per clock (selftests/vm/run.sh) runs scripts/bench-vm.sh; the
+# results land in build/bench/CLOCK/, the tables are printed, and the
+# kernel's blocks of Documentation/performance.md and their plots are
+# written from them.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 kver=${KVER:-$(scripts/kernels.sh | awk '{ print $NF }')}
 rounds=${BENCH_ROUNDS:-5}
-secs=${BENCH_SECONDS:-3}
+read -r -a clocks <<< "${BENCH_CLOCK:-icount wall}"
 read -r -a policies <<< "${BENCH_POLICIES:-vendors 6 1000 10000 65536}"
 out=$repo/build/bench
 gen=$out/gen
@@ -35,8 +43,15 @@ for t in gnuplot python3 valgrind; do
 done
 [ -f "build/$kver/kernel/epgate.ko" ] || die "no build/$kver/kernel/epgate.ko (make modules)"
 
-rm -rf "$gen" "$out/vm" "$out/results"
-mkdir -p "$gen" "$out/results"
+for c in "${clocks[@]}"; do
+	case $c in
+	icount | wall) ;;
+	*) die "BENCH_CLOCK: '$c' is neither icount nor wall" ;;
+	esac
+done
+
+rm -rf "$gen" "$out/vm" "$out/results" "$out/icount" "$out/wall"
+mkdir -p "$gen"
 
 # The tool is copied: others may rebuild userspace/ while the VM runs.
 cp userspace/epgate "$out/epgate"
@@ -78,38 +93,65 @@ for f, p in zip(flows, ports):
 EOF
 
 # ---- the lookup on the host (make bench-lookup) -----------------------------
+lookup=
 if [ "${BENCH_LOOKUP:-1}" = 1 ]; then
 	echo "bench: table lookup on the host (make -C lib bench)"
-	make -s --no-print-directory -C lib bench | tee "$out/results/lookup.txt"
+	make -s --no-print-directory -C lib bench | tee "$gen/lookup.txt"
+	lookup=$gen/lookup.txt
 fi
 
-# ---- one VM boot --------------------------------------------------------------
-nconf=$((2 + 4 * ${#policies[@]}))
-timeout=$((900 + rounds * (nconf * (4 * secs + 20) + 300)))
-echo "bench: $kver, $rounds rounds x $nconf configurations x 2 x ${secs}s (timeout ${timeout}s)"
-start=$(date +%s)
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-EPGATE=$out/epgate selftests/vm/run.sh -k "$kver" -o "$out/vm" -t "$timeout" -- \
-	env EPGATE="$out/epgate" ${BENCH_SYSTEMS:+BENCH_SYSTEMS="$BENCH_SYSTEMS"} \
-	${BENCH_UPDATE:+BENCH_UPDATE="$BENCH_UPDATE"} \
-	${BENCH_UPDATE_N:+BENCH_UPDATE_N="$BENCH_UPDATE_N"} scripts/bench-vm.sh "$gen" "$out/results" \
-	"$rounds" "$secs" "${policies[@]}" ||
-	die "the VM run failed (build/bench/vm/output)"
-echo "bench: VM run took $(( $(date +%s) - start )) s"
-
-# ---- the host ------------------------------------------------------------------
-{
-	echo "host_cpu	$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
-	echo "host_cpus	$(nproc)"
-	echo "host_kernel	$(uname -r)"
-	echo "qemu	$(qemu-system-x86_64 --version | head -1)"
-	echo "tcg	${EPGATE_TCG_THREAD:-single}"
-	echo "date	$(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "load_start	$load_start"
-	echo "load	$(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "duration	$(( $(date +%s) - start ))"
-} > "$out/results/host.txt"
-
+# ---- one VM boot per clock ----------------------------------------------------
 doc=Documentation/performance.md
 [ "${BENCH_DOC:-1}" = 0 ] && doc=
-python3 scripts/bench-report.py "$out/results" "$gen" ${doc:+"$doc"}
+nconf=$((2 + 4 * ${#policies[@]}))
+rc=0
+for clock in "${clocks[@]}"; do
+	res=$out/$clock/results
+	mkdir -p "$res"
+	[ -n "$lookup" ] && cp "$lookup" "$res/"
+	# Under icount the guest's clock is its instruction count: the
+	# update latency would be instructions plus host I/O waits, and
+	# the swaps under traffic are the wall-clock run's.
+	if [ "$clock" = icount ]; then
+		secs=${BENCH_ICOUNT_SECONDS:-1}
+		update=0
+		vmenv=(EPGATE_ICOUNT=0)
+	else
+		secs=${BENCH_SECONDS:-3}
+		update=${BENCH_UPDATE:-1}
+		vmenv=()
+	fi
+	timeout=$((900 + rounds * (nconf * (4 * secs + 20) + 300)))
+	echo "bench: $kver, $clock clock, $rounds rounds x $nconf configurations x 2 x ${secs}s (timeout ${timeout}s)"
+	start=$(date +%s)
+	load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+	env "${vmenv[@]}" EPGATE="$out/epgate" \
+		selftests/vm/run.sh -k "$kver" -o "$out/$clock/vm" -t "$timeout" -- \
+		env EPGATE="$out/epgate" ${BENCH_SYSTEMS:+BENCH_SYSTEMS="$BENCH_SYSTEMS"} \
+		BENCH_UPDATE="$update" \
+		${BENCH_UPDATE_N:+BENCH_UPDATE_N="$BENCH_UPDATE_N"} \
+		scripts/bench-vm.sh "$gen" "$res" "$rounds" "$secs" "${policies[@]}" ||
+		die "the $clock VM run failed (build/bench/$clock/vm/output)"
+	echo "bench: $clock VM run took $(( $(date +%s) - start )) s"
+
+	{
+		echo "host_cpu	$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+		echo "host_cpus	$(nproc)"
+		echo "host_kernel	$(uname -r)"
+		echo "qemu	$(qemu-system-x86_64 --version | head -1)"
+		echo "tcg	${EPGATE_TCG_THREAD:-single}"
+		if [ "$clock" = icount ]; then
+			echo "icount	shift=0,sleep=on"
+		else
+			echo "icount	no"
+		fi
+		echo "date	$(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "load_start	$load_start"
+		echo "load	$(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "duration	$(( $(date +%s) - start ))"
+	} > "$res/host.txt"
+
+	python3 scripts/bench-report.py --clock "$clock" "$res" "$gen" \
+		${doc:+"$doc"} || rc=1
+done
+exit $rc
