@@ -299,7 +299,7 @@ set xrange [4:100000]
 set xtics ("6" 6, "100" 100, "1,000" 1000, "10,000" 10000, "65,536" 65536)
 set xlabel "allowed UDP ports in the table"
 set ylabel "forwarding rate / conntrack-only rate"
-set yrange [0:*]
+set yrange [0:1.1<*]
 set grid
 set key bottom left
 set title "%s, 64-byte UDP forwarded, pktgen netif_receive, TCG%s\\nmedian of %s rounds, bars min-max (conntrack only: median %d pps)"
@@ -340,8 +340,8 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
     md.append("How each column is obtained:\n")
     if clock == "icount":
         md.append("""- **The clock**: qemu ran with `-icount shift=0`: the guest's clocks
-  advance by exactly 1 ns per guest instruction executed (on either vCPU),
-  so pktgen's "packets per second" is packets per 10^9 guest instructions
+  advance by exactly 1 ns per guest instruction executed (one vCPU), so
+  pktgen's "packets per second" is packets per 10^9 guest instructions
   and `1e9/pps` is the number of guest instructions executed per forwarded
   packet, the whole path from `netif_receive_skb()` to the sink's veth,
   including pktgen's own loop.  It does not depend on the host's speed or
