@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # 100 network namespaces.  With the module loaded, create 100 namespaces,
-# in each set enforce mode and enable kaspersky, judge loopback traffic in
-# ten of them (hooks input,output: udp/15000 passes, udp/9999 is dropped),
-# then delete them all.  Memory must come back:
+# in each set enforce mode and enable kaspersky and a synthetic profile of
+# 300 single-port flows, judge loopback traffic in ten of them (hooks
+# input,output: udp/15000 passes, udp/9999 is dropped), then delete them
+# all.  Memory must come back:
 #
 #   The whole cycle runs inside a cgroup v2 memory cgroup.  Every epgate
 #   allocation is GFP_KERNEL_ACCOUNT and the namespaces themselves come from
@@ -15,12 +16,20 @@
 #   names first charges what legitimately stays (dentries of /run/netns,
 #   of the binaries).  After the measured cycle, the namespaces' teardown is
 #   asynchronous (cleanup_net, then RCU callbacks): poll until "kernel" is
-#   back within 256 KiB of its value before the cycle.  A leak of the
-#   per-namespace state (about 12 KiB of config, ruleset, 9 KiB table and
-#   per-CPU counters with kaspersky) in even 20 of the 100 namespaces, or of
-#   the namespaces themselves (a held reference: 4.4 KiB net_namespace plus
-#   everything hanging off it), exceeds it.  /proc/slabinfo and Slab: of
-#   /proc/meminfo are reported too (system-wide, noisier).
+#   back within 512 KiB of its value before the cycle.
+#
+#   Why 512 KiB, and why the synthetic profile: the kernel itself does not
+#   give every byte back.  With kaspersky alone (about 10 KiB of epgate
+#   state per namespace, on 88 KiB of bare namespace), about 20 cycles on
+#   6.1 and 6.12 left between -143 and +289 KiB charged for good (flat for
+#   40 s after), and a cycle with no epgate configuration +68 KiB; a
+#   256 KiB tolerance failed once in CI at +289.  The 300 flows raise
+#   epgate's share of each namespace to about 100 KiB (per-flow per-CPU
+#   counters, ruleset, table: 188 KiB a namespace in all), so a leak of
+#   that state in 6 of the 100 namespaces, or of the namespaces themselves
+#   (a held reference) in 3, exceeds the tolerance, while the kernel's
+#   residue stays under it.  /proc/slabinfo and Slab: of /proc/meminfo are
+#   reported too (system-wide, noisier).
 #
 #   Accounting itself: in a fresh cgroup and namespace, `epgate load` of
 #   3,000 flows must raise the cgroup's "kernel" by at least the table's
@@ -36,12 +45,13 @@ tap_begin
 [ -x "$EPGATE" ] || skip_all "userspace/epgate is not built"
 [ -f "$EPGATE_KO" ] || skip_all "no module built for $(uname -r)"
 checktool "jq --version" jq
-export EPGATE_PROFILE_PATH=$EPGATE_TOP/profiles
 E=$EPGATE
 N=${NETNS_COUNT:-100}
-TOL_KB=256
+BULK=300
+TOL_KB=512
 
 tmp=$(mktemp -d)
+export EPGATE_PROFILE_PATH=$tmp/profiles:$EPGATE_TOP/profiles
 cg_root=/sys/fs/cgroup
 cg_mounted=0
 cgN=$cg_root/epgate-netns-$$
@@ -95,6 +105,17 @@ slabinfo() { # "kmalloc_active_bytes net_namespace_active Slab_kB"
 }
 kib() { echo $(( ($1 + 512) / 1024 )); }
 
+# netnsbulk: $BULK single-port UDP flows, 40000 and up.
+mkdir "$tmp/profiles"
+{
+	printf 'profile netnsbulk\ndescription "synthetic: %d single-port flows"\n' "$BULK"
+	printf 'document none "none"\nrole a "a"\nrole b "b"\n'
+	for i in $(seq 0 $((BULK - 1))); do
+		printf '\nflow f%d\n\tproto udp\n\tports %d\n\tdirection a -> b\n\tdescription "f%d"\n' \
+			"$i" $((40000 + i)) "$i"
+	done
+} > "$tmp/profiles/netnsbulk.profile"
+
 # The batch files: one ip process runs all the commands.
 : > "$tmp/add"; : > "$tmp/conf"; : > "$tmp/warm"; : > "$tmp/del"
 traffic_ns=()
@@ -102,7 +123,7 @@ for i in $(seq 1 "$N"); do
 	ns=epg-ns$i
 	echo "netns add $ns" >> "$tmp/add"
 	echo "netns exec $ns $E mode enforce" >> "$tmp/conf"
-	echo "netns exec $ns $E enable kaspersky" >> "$tmp/conf"
+	echo "netns exec $ns $E enable kaspersky netnsbulk" >> "$tmp/conf"
 		if [ $((i % 10)) = 1 ]; then
 		echo "netns exec $ns $E config hooks input,output" >> "$tmp/conf"
 		traffic_ns+=("$ns")
@@ -204,7 +225,7 @@ create() {
 	incg "$cgN" ip -batch "$tmp/conf" > "$tmp/conf.log" 2>&1 ||
 		{ tail -3 "$tmp/conf.log" | sed 's/^/# /'; return 1; }
 }
-check "$N namespaces: enforce and kaspersky in each (ip -batch)" -- create
+check "$N namespaces: enforce, kaspersky and netnsbulk in each (ip -batch)" -- create
 t2=$(now_ms)
 k1=$(kmem "$cgN")
 read -r sb1 nn1 sl1 <<< "$(slabinfo)"
@@ -212,9 +233,9 @@ diag "created in $(( (t2 - t1) / 1000 )) s; cgroup kernel memory +$(kib $((k1 - 
 
 each_enforces() {
 	local ns=${traffic_ns[3]}
-	[ "$(ip netns exec "$ns" "$E" status -j | jq -r '"\(.mode) \(.flows)"')" = "enforce 6" ]
+	[ "$(ip netns exec "$ns" "$E" status -j | jq -r '"\(.mode) \(.flows)"')" = "enforce $((6 + BULK))" ]
 }
-check "a namespace shows enforce and kaspersky's 6 flows" -- each_enforces
+check "a namespace shows enforce and $((6 + BULK)) flows (kaspersky's 6, netnsbulk's $BULK)" -- each_enforces
 check "loopback in ${#traffic_ns[@]} namespaces: udp/15000 passes, udp/9999 dropped" -- \
 	incg "$cgN" bash -c "$(declare -f traffic); traffic ${traffic_ns[*]}"
 counted() {
