@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * EPGATE_CMD_SET_CONFIG: mode, hooks, interface scope and mark.
+ * EPGATE_CMD_SET_CONFIG: mode, hooks, interface scope, mark, logging, hook
+ * priority and what enforce does with other protocols.
  *
  * The configuration is copied, changed and swapped in whole, so the hook
  * never sees half of an update.  Conntrack is taken for the namespace while
@@ -15,6 +16,7 @@
 #include <net/genetlink.h>
 
 #include "epgate.h"
+#include "hooks.h"
 
 struct epgate_config *epgate_config_default(void)
 {
@@ -23,6 +25,8 @@ struct epgate_config *epgate_config_default(void)
 	if (cfg) {
 		cfg->mode = EPGATE_MODE_OFF;
 		cfg->hooks = EPGATE_HOOK_FORWARD;
+		cfg->priority = EPGATE_PRIORITY_DEFAULT;
+		cfg->other = EPGATE_OTHER_ACCEPT;
 	}
 	return cfg;
 }
@@ -112,7 +116,8 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 	if (!attrs[EPGATE_A_MODE] && !attrs[EPGATE_A_HOOKS] &&
 	    !attrs[EPGATE_A_MARK_VALUE] && !attrs[EPGATE_A_MARK_MASK] &&
 	    !attrs[EPGATE_A_IFACES_IN] && !attrs[EPGATE_A_IFACES_OUT] &&
-	    !attrs[EPGATE_A_LOG_FLAGS] && !attrs[EPGATE_A_LOG_GROUP]) {
+	    !attrs[EPGATE_A_LOG_FLAGS] && !attrs[EPGATE_A_LOG_GROUP] &&
+	    !attrs[EPGATE_A_PRIORITY] && !attrs[EPGATE_A_OTHER]) {
 		NL_SET_ERR_MSG(extack, "nothing to configure");
 		return -EINVAL;
 	}
@@ -163,6 +168,10 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 		cfg->log_flags = nla_get_u32(attrs[EPGATE_A_LOG_FLAGS]);
 	if (attrs[EPGATE_A_LOG_GROUP])
 		cfg->log_group = nla_get_u16(attrs[EPGATE_A_LOG_GROUP]);
+	if (attrs[EPGATE_A_OTHER])
+		cfg->other = nla_get_u8(attrs[EPGATE_A_OTHER]);
+	if (attrs[EPGATE_A_PRIORITY])
+		cfg->priority = nla_get_s32(attrs[EPGATE_A_PRIORITY]);
 
 	take_log = (cfg->log_flags & EPGATE_LOG_NFLOG) && !en->nflog_held;
 	drop_log = !(cfg->log_flags & EPGATE_LOG_NFLOG) && en->nflog_held;
@@ -187,6 +196,21 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 		}
 		en->ct_held = true;
 	}
+	/* Last of what can fail: the hooks at their new priority. */
+	if (cfg->priority != old->priority) {
+		ret = epgate_hooks_move(net, cfg->priority);
+		if (ret) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[EPGATE_A_PRIORITY],
+					    "cannot register hooks at this priority");
+			if (take_ct) {
+				nf_ct_netns_put(net, NFPROTO_INET);
+				en->ct_held = false;
+			}
+			if (take_log)
+				nflog_put();
+			goto err;
+		}
+	}
 	if (take_log)
 		en->nflog_held = true;
 
@@ -207,6 +231,8 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 		nflog_put();
 		en->nflog_held = false;
 	}
+	en->offload_last = epgate_offload_narrow(net);
+	en->offload_total += en->offload_last;
 	ret = 0;
 	goto out;
 err:

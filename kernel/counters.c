@@ -147,8 +147,11 @@ void epgate_pcounter_sum(const struct epgate_pcounter *pc, u64 *packets,
 /*
  * Reset by subtraction, as nft_counter_reset() does: read the sum, then
  * lower this CPU's share by it.  The per-CPU values stay each CPU's own to
- * write (this CPU's under its update section, interrupts off like the
- * hook's), so a packet counted on any CPU during the reset is kept: the
+ * write, so a packet counted on another CPU during the reset is kept.  On
+ * this CPU the read-modify-write must not interleave with the hook: with
+ * 64-bit u64_stats the _irqsave sections are empty, so bottom halves are
+ * disabled around it (the hook runs in softirq, or in process context
+ * with preemption disabled, which local_bh_disable() also excludes).  The
  * sum afterwards is exactly what was counted after the read.
  */
 #define SUB_LOCAL(stats, field, val) \
@@ -160,13 +163,14 @@ static void reset_flow(struct epgate_counter *c)
 	unsigned long flags;
 	u64 p, b;
 
+	local_bh_disable();
 	epgate_counter_sum(c, &p, &b);
-	s = get_cpu_ptr(c->stats);
+	s = this_cpu_ptr(c->stats);
 	flags = u64_stats_update_begin_irqsave(&s->syncp);
 	SUB_LOCAL(s, packets, p);
 	SUB_LOCAL(s, bytes, b);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(c->stats);
+	local_bh_enable();
 }
 
 static void reset_profile(struct epgate_pcounter *pc)
@@ -175,14 +179,15 @@ static void reset_profile(struct epgate_pcounter *pc)
 	unsigned long flags;
 	u64 p, b, w;
 
+	local_bh_disable();
 	epgate_pcounter_sum(pc, &p, &b, &w);
-	s = get_cpu_ptr(pc->stats);
+	s = this_cpu_ptr(pc->stats);
 	flags = u64_stats_update_begin_irqsave(&s->syncp);
 	SUB_LOCAL(s, packets, p);
 	SUB_LOCAL(s, bytes, b);
 	SUB_LOCAL(s, would_drop, w);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(pc->stats);
+	local_bh_enable();
 }
 
 /* Under en->lock, so the ruleset cannot change meanwhile. */
@@ -200,13 +205,14 @@ void epgate_reset_counters(struct epgate_net *en)
 	for (i = 0; i < rs->nprofiles; i++)
 		reset_profile(rs->profiles[i].pc);
 
+	local_bh_disable();
 	epgate_global_sum(en->stats, &a, &d, &w, &m);
-	s = get_cpu_ptr(en->stats);
+	s = this_cpu_ptr(en->stats);
 	flags = u64_stats_update_begin_irqsave(&s->syncp);
 	SUB_LOCAL(s, allowed, a);
 	SUB_LOCAL(s, dropped, d);
 	SUB_LOCAL(s, would_drop, w);
 	SUB_LOCAL(s, malformed, m);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(en->stats);
+	local_bh_enable();
 }

@@ -23,10 +23,15 @@
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/epgate.h>
 #include <epgate/table.h>
+
+/* IPv4 and IPv6 at FORWARD, LOCAL_IN and LOCAL_OUT. */
+#define EPGATE_NHOOKS		6
 
 /* Flags of a table rule (struct epg_rule.flags). */
 #define EPGATE_RF_MONITOR	0x01	/* the flow's profile is in monitor */
@@ -35,6 +40,8 @@ struct epgate_config {
 	struct rcu_head rcu;
 	u8 mode;			/* enum epgate_mode */
 	u8 n_in, n_out;
+	u8 other;			/* enum epgate_other */
+	s32 priority;			/* of the registered hooks */
 	u32 hooks;			/* EPGATE_HOOK_* */
 	u32 mark_value, mark_mask;
 	u32 log_flags;			/* EPGATE_LOG_* */
@@ -122,7 +129,7 @@ struct epgate_profile {
 };
 
 struct epgate_ruleset {
-	struct rcu_head rcu;
+	struct rcu_work free_work;	/* freed in process context */
 	struct epg_table *table;
 	u32 nflows;
 	u32 nprofiles;
@@ -145,6 +152,11 @@ struct epgate_net {
 	bool ct_held;			/* nf_ct_netns_get() taken; lock */
 	bool nflog_held;		/* nf_logger_find_get() taken; lock */
 	struct ratelimit_state log_rs;	/* kernel log lines of drops */
+	/* Two sets of hook ops: a priority change registers the other. */
+	struct nf_hook_ops hook_ops[2][EPGATE_NHOOKS];
+	u8 hook_set;			/* the registered one; lock */
+	u32 offload_last;		/* lock; read racily by status */
+	u64 offload_total;
 };
 
 extern unsigned int epgate_net_id __read_mostly;
@@ -192,6 +204,12 @@ int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 void epgate_xact_free(struct epgate_net *en);
 int epgate_xact_init(void);
 void epgate_xact_uninit(void);
+
+/* offload.c: after a change, under en->lock; the count taken out. */
+u32 epgate_offload_narrow(struct net *net);
+
+/* The module's workqueue: rulesets are freed there (flows.c). */
+extern struct workqueue_struct *epgate_wq;
 
 /* config.c */
 struct epgate_config *epgate_config_default(void);

@@ -92,9 +92,14 @@ void epgate_ruleset_free(struct epgate_ruleset *rs)
 	kvfree(rs);
 }
 
-static void ruleset_free_rcu(struct rcu_head *head)
+/*
+ * A replaced ruleset is freed after a grace period, in process context:
+ * it may hold 16,384 flows' per-CPU counters, too much work for softirq.
+ */
+static void ruleset_free_work(struct work_struct *work)
 {
-	epgate_ruleset_free(container_of(head, struct epgate_ruleset, rcu));
+	epgate_ruleset_free(container_of(to_rcu_work(work),
+					 struct epgate_ruleset, free_work));
 }
 
 /*
@@ -699,10 +704,13 @@ int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
 	if (!ret) {
 		rcu_assign_pointer(en->rs, rs);
 		atomic64_inc(&en->generation);
-		call_rcu(&old->rcu, ruleset_free_rcu);
+		INIT_RCU_WORK(&old->free_work, ruleset_free_work);
+		queue_rcu_work(epgate_wq, &old->free_work);
 		if (net_eq(net, &init_net))
 			epgate_sysfs_sync(rs);
 		rs = NULL;
+		en->offload_last = epgate_offload_narrow(net);
+		en->offload_total += en->offload_last;
 	}
 out:
 	epgate_ruleset_free(rs);

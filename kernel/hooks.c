@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The netfilter hooks: IPv4 and IPv6 at FORWARD, INPUT and OUTPUT in every
- * network namespace.  Registered once per namespace; the configuration says
- * which of them judge (EPGATE_A_HOOKS), so a hook that is not selected, or
- * mode off, costs one load and a branch.
+ * network namespace.  Registered once per namespace, at the namespace's
+ * priority; the configuration says which of them judge (EPGATE_A_HOOKS),
+ * so a hook that is not selected, or mode off, costs one load and a branch.
  *
- * A packet is judged by its connection's original direction: with
- * conntrack, the ORIGINAL tuple of its conntrack entry, or of the master
- * entry for an expected connection (FTP data); an ICMP error is attached by
- * conntrack to the entry it is about (RELATED), so it follows that entry.
- * Replies therefore pass when the connection was allowed, and a packet
- * *from* an allowed port is judged by the destination port of its own
- * connection: no source-port bypass.  Without a conntrack entry (untracked,
- * invalid) the packet is judged by its own headers.
+ * A packet is judged by its connection, on its real endpoints
+ * (Documentation/design.md, "Endpoints and NAT"):
+ *  - orientation: the connection's original direction, who initiated;
+ *  - the initiator: the original-direction source, before any SNAT;
+ *  - the responder, address and port: the reply-direction source, that is
+ *    the real server after any DNAT or port translation.
+ * For an expected connection (FTP data) the master's tuples are used; an
+ * ICMP error is attached by conntrack to the entry it is about (RELATED),
+ * so it follows that entry.  Replies therefore pass when the connection
+ * was allowed, and a packet *from* an allowed port is judged by its own
+ * connection: no source-port bypass.  Without a conntrack entry
+ * (untracked, invalid) the packet is judged by its own headers.
+ *
+ * The hooks run after DNAT (the default priority is before the filter
+ * one): by then NAT has set the reply tuple of a new connection.
  *
  * Fragments: conntrack reassembles before it tracks, so a tracked packet is
  * whole.  An untracked non-first fragment has no ports: it is counted as
@@ -30,35 +37,21 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_log.h>
 
 #include "epgate.h"
 #include "hooks.h"
 
-/* What a packet is judged on. */
-struct epgate_pkt {
-	u8 family;		/* AF_INET or AF_INET6 */
-	u8 proto;		/* EPG_PROTO_* */
-	u16 dport;
-	u16 sport;		/* for drop logging only */
-	const __be32 *saddr;
-	const __be32 *daddr;
-};
-
-enum {
-	PKT_OK,
-	PKT_OUTSIDE,		/* not TCP or UDP: outside the policy */
-	PKT_MALFORMED,
-};
-
-static int from_conntrack(const struct nf_conn *ct, struct epgate_pkt *pkt)
+int epgate_from_conntrack(const struct nf_conn *ct, struct epgate_pkt *pkt)
 {
-	const struct nf_conntrack_tuple *t;
+	const struct nf_conntrack_tuple *t, *r;
 
 	if (ct->master)
 		ct = ct->master;
 	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	switch (t->dst.protonum) {
 	case IPPROTO_TCP:
 		pkt->proto = EPG_PROTO_TCP;
@@ -70,17 +63,18 @@ static int from_conntrack(const struct nf_conn *ct, struct epgate_pkt *pkt)
 		return PKT_OUTSIDE;
 	}
 	pkt->family = t->src.l3num == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-	pkt->dport = ntohs(t->dst.u.all);
+	/* The initiator before SNAT, the responder after DNAT. */
 	pkt->sport = ntohs(t->src.u.all);
 	pkt->saddr = t->src.u3.ip6;
-	pkt->daddr = t->dst.u3.ip6;
+	pkt->dport = ntohs(r->src.u.all);
+	pkt->daddr = r->src.u3.ip6;
 	return PKT_OK;
 }
 
 /* No conntrack entry: the packet's own headers. */
 static int from_headers(struct sk_buff *skb, u8 pf, struct epgate_pkt *pkt)
 {
-	unsigned int thoff;
+	unsigned int thoff = 0;	/* ipv6_find_hdr() starts from it */
 	__be16 _ports[2];
 	const __be16 *ports;
 	int l4;
@@ -227,18 +221,23 @@ static void count_profile(struct epgate_profile_stats __percpu *stats,
 	put_cpu_ptr(stats);
 }
 
-enum { WHY_NO_FLOW, WHY_NO_MATCH, WHY_MALFORMED };
+enum { WHY_NO_FLOW, WHY_NO_MATCH, WHY_MALFORMED, WHY_OTHER };
 
 static const char * const why_names[] = {
 	[WHY_NO_FLOW] = "no-flow",
 	[WHY_NO_MATCH] = "no-match",
 	[WHY_MALFORMED] = "malformed",
+	[WHY_OTHER] = "other-protocol",
 };
 
 /*
  * A dropped or would-drop packet, when the admin asked to see them: a
  * kernel log line (rate-limited per namespace) and/or the packet to an
- * NFLOG group (every one: that is what the group is for).
+ * NFLOG group (every one: that is what the group is for).  Kernel log
+ * lines come from the initial namespace only, unless
+ * net.netfilter.nf_log_all_netns says otherwise, as for nf_log's LOG
+ * target: a container must not flood the host's log, nor write lines
+ * that look like the host's.
  */
 static void log_miss(struct epgate_net *en, const struct epgate_config *cfg,
 		     struct sk_buff *skb, const struct nf_hook_state *state,
@@ -260,9 +259,12 @@ static void log_miss(struct epgate_net *en, const struct epgate_config *cfg,
 			      state->in, state->out, &li, "epgate %s %s ",
 			      verdict, why_names[why]);
 	}
-	if (!(cfg->log_flags & EPGATE_LOG_KERNEL) || !__ratelimit(&en->log_rs))
+	if (!(cfg->log_flags & EPGATE_LOG_KERNEL) ||
+	    (!net_eq(state->net, &init_net) &&
+	     !READ_ONCE(sysctl_nf_log_all_netns)) ||
+	    !__ratelimit(&en->log_rs))
 		return;
-	if (why == WHY_MALFORMED) {
+	if (why == WHY_MALFORMED || why == WHY_OTHER) {
 		pr_info("%s in=%s out=%s reason=%s\n", verdict, in, out,
 			why_names[why]);
 		return;
@@ -278,6 +280,21 @@ static void log_miss(struct epgate_net *en, const struct epgate_config *cfg,
 			pkt->dport, in, out, why_names[why]);
 }
 
+/* IPv6 neighbour discovery (and router discovery, redirects) always pass. */
+static bool is_ndisc(struct sk_buff *skb, u8 pf)
+{
+	unsigned int thoff = 0;
+	u8 _type;
+	const u8 *type;
+
+	if (pf != NFPROTO_IPV6 ||
+	    ipv6_find_hdr(skb, &thoff, IPPROTO_ICMPV6, NULL, NULL) < 0)
+		return false;
+	type = skb_header_pointer(skb, thoff, sizeof(_type), &_type);
+	return type && *type >= NDISC_ROUTER_SOLICITATION &&
+	       *type <= NDISC_REDIRECT;
+}
+
 static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
@@ -288,7 +305,7 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 	enum ip_conntrack_info ctinfo;
 	const struct nf_conn *ct;
 	struct epgate_pkt pkt;
-	unsigned int n, i;
+	unsigned int n;
 	int ret, why;
 
 	if (likely(cfg->mode == EPGATE_MODE_OFF))
@@ -299,9 +316,15 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 		      ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY))
 		return NF_ACCEPT;
 
-	ret = ct ? from_conntrack(ct, &pkt) : from_headers(skb, state->pf, &pkt);
-	if (ret == PKT_OUTSIDE)
-		return NF_ACCEPT;
+	ret = ct ? epgate_from_conntrack(ct, &pkt) :
+		   from_headers(skb, state->pf, &pkt);
+	if (ret == PKT_OUTSIDE) {
+		if (likely(cfg->other == EPGATE_OTHER_ACCEPT) ||
+		    is_ndisc(skb, state->pf))
+			return NF_ACCEPT;
+		why = WHY_OTHER;
+		goto no_match;
+	}
 	if (ret == PKT_MALFORMED) {
 		count_global(en, CTR_MALFORMED);
 		why = WHY_MALFORMED;
@@ -325,17 +348,12 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 
 	/*
 	 * No flow matched.  Enforce drops unless every profile that uses this
-	 * port is in monitor: their role bindings excluded the packet, and a
-	 * monitored profile only counts what it would drop (credited to the
-	 * profile of the port's first flow).
+	 * port is in monitor (credited to the profile of the port's first
+	 * flow).
 	 */
 	rules = epg_table_rules(rs->table, pkt.proto, pkt.dport, &n);
 	why = n ? WHY_NO_MATCH : WHY_NO_FLOW;
-	for (i = 0; i < n; i++) {
-		if (!(rules[i].flags & EPGATE_RF_MONITOR))
-			break;
-	}
-	if (n && i == n) {
+	if (epgate_rules_monitored(rules, n)) {
 		count_profile(rs->hot[rules[0].id].pstats, 0, true);
 		goto would_drop;
 	}
@@ -354,36 +372,79 @@ would_drop:
 	return NF_ACCEPT;
 }
 
-/*
- * After the filter table (NF_IP_PRI_FILTER = 0) so that an admin's own
- * firewall sees packets first; the mark epgate sets is for later hooks.
- */
-#define EPGATE_HOOK_PRIORITY (NF_IP_PRI_FILTER + 10)
-
-#define EPGATE_HOOK(family, num) {			\
-		.hook = epgate_hook,			\
-		.pf = family,				\
-		.hooknum = num,				\
-		.priority = EPGATE_HOOK_PRIORITY,	\
-	}
-
-static const struct nf_hook_ops epgate_hook_ops[] = {
-	EPGATE_HOOK(NFPROTO_IPV4, NF_INET_FORWARD),
-	EPGATE_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_IN),
-	EPGATE_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT),
-	EPGATE_HOOK(NFPROTO_IPV6, NF_INET_FORWARD),
-	EPGATE_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_IN),
-	EPGATE_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_OUT),
+static const struct {
+	u8 pf;
+	u8 hooknum;
+} epgate_hook_points[EPGATE_NHOOKS] = {
+	{ NFPROTO_IPV4, NF_INET_FORWARD },
+	{ NFPROTO_IPV4, NF_INET_LOCAL_IN },
+	{ NFPROTO_IPV4, NF_INET_LOCAL_OUT },
+	{ NFPROTO_IPV6, NF_INET_FORWARD },
+	{ NFPROTO_IPV6, NF_INET_LOCAL_IN },
+	{ NFPROTO_IPV6, NF_INET_LOCAL_OUT },
 };
 
-int epgate_hooks_register(struct net *net)
+/*
+ * One priority for both families: the configuration gives it relative to
+ * the filter priorities, which are the same number.
+ */
+static struct nf_hook_ops *fill_ops(struct epgate_net *en, u8 set,
+				    int priority)
 {
-	return nf_register_net_hooks(net, epgate_hook_ops,
-				     ARRAY_SIZE(epgate_hook_ops));
+	struct nf_hook_ops *ops = en->hook_ops[set];
+	unsigned int i;
+
+	BUILD_BUG_ON((int)NF_IP_PRI_FILTER != (int)NF_IP6_PRI_FILTER);
+	BUILD_BUG_ON(EPGATE_PRIORITY_MIN <= (int)NF_IP_PRI_NAT_DST ||
+		     EPGATE_PRIORITY_MIN <= (int)NF_IP6_PRI_NAT_DST);
+	for (i = 0; i < EPGATE_NHOOKS; i++) {
+		ops[i] = (struct nf_hook_ops) {
+			.hook = epgate_hook,
+			.pf = epgate_hook_points[i].pf,
+			.hooknum = epgate_hook_points[i].hooknum,
+			.priority = priority,
+		};
+	}
+	return ops;
+}
+
+/* Namespace init: before anybody else can reach en. */
+int epgate_hooks_register(struct net *net, int priority)
+{
+	struct epgate_net *en = epgate_pernet(net);
+
+	en->hook_set = 0;
+	return nf_register_net_hooks(net, fill_ops(en, 0, priority),
+				     EPGATE_NHOOKS);
+}
+
+/*
+ * A new priority, under en->lock: the new hooks are in place before the old
+ * ones go, so no packet passes unjudged meanwhile (one may pass both).
+ */
+int epgate_hooks_move(struct net *net, int priority)
+{
+	struct epgate_net *en = epgate_pernet(net);
+	u8 next = !en->hook_set;
+	int ret;
+
+	lockdep_assert_held(&en->lock);
+	ret = nf_register_net_hooks(net, fill_ops(en, next, priority),
+				    EPGATE_NHOOKS);
+	if (ret)
+		return ret;
+	nf_unregister_net_hooks(net, en->hook_ops[en->hook_set],
+				EPGATE_NHOOKS);
+	en->hook_set = next;
+	return 0;
 }
 
 void epgate_hooks_unregister(struct net *net)
 {
-	nf_unregister_net_hooks(net, epgate_hook_ops,
-				ARRAY_SIZE(epgate_hook_ops));
+	struct epgate_net *en = epgate_pernet(net);
+
+	mutex_lock(&en->lock);
+	nf_unregister_net_hooks(net, en->hook_ops[en->hook_set],
+				EPGATE_NHOOKS);
+	mutex_unlock(&en->lock);
 }

@@ -2,9 +2,51 @@
 #ifndef _EPGATE_HOOKS_H
 #define _EPGATE_HOOKS_H
 
-struct net;
+#include <linux/types.h>
+#include <epgate/table.h>
 
-int epgate_hooks_register(struct net *net);
+#include "epgate.h"
+
+struct net;
+struct nf_conn;
+
+/* What a packet is judged on. */
+struct epgate_pkt {
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 proto;		/* EPG_PROTO_* */
+	u16 dport;		/* the responder's */
+	u16 sport;		/* for drop logging only */
+	const __be32 *saddr;	/* the initiator */
+	const __be32 *daddr;	/* the responder */
+};
+
+enum {
+	PKT_OK,
+	PKT_OUTSIDE,		/* not TCP or UDP: outside the policy */
+	PKT_MALFORMED,
+};
+
+int epgate_from_conntrack(const struct nf_conn *ct, struct epgate_pkt *pkt);
+
+/*
+ * No flow matched: does enforce drop?  Not when every rule of the port is
+ * a monitored profile's (their bindings excluded the packet; a monitored
+ * profile only counts what it would drop).  n = 0: no flow uses the port.
+ */
+static inline bool epgate_rules_monitored(const struct epg_rule *rules,
+					  unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!(rules[i].flags & EPGATE_RF_MONITOR))
+			return false;
+	}
+	return n;
+}
+
+int epgate_hooks_register(struct net *net, int priority);
+int epgate_hooks_move(struct net *net, int priority);
 void epgate_hooks_unregister(struct net *net);
 
 #endif /* _EPGATE_HOOKS_H */

@@ -14,14 +14,21 @@
 #include "netlink.h"
 #include "sysfs.h"
 
+struct workqueue_struct *epgate_wq;
+
 static int __init epgate_mod_init(void)
 {
 	int ret;
 
+	/* Where replaced rulesets are freed (flows.c). */
+	epgate_wq = alloc_workqueue("epgate", 0, 0);
+	if (!epgate_wq)
+		return -ENOMEM;
+
 	/* Hooks and state in every namespace, before anybody can reach them. */
 	ret = epgate_pernet_init();
 	if (ret)
-		return ret;
+		goto err_pernet;
 
 	ret = epgate_sysfs_init();
 	if (ret)
@@ -45,6 +52,8 @@ err_xact:
 	epgate_sysfs_uninit();
 err_sysfs:
 	epgate_pernet_uninit();
+err_pernet:
+	destroy_workqueue(epgate_wq);
 	return ret;
 }
 
@@ -55,6 +64,8 @@ static void __exit epgate_mod_exit(void)
 	epgate_xact_uninit();
 	epgate_sysfs_uninit();
 	epgate_pernet_uninit();
+	/* After pernet's rcu_barrier(): every queued free is queued; drain. */
+	destroy_workqueue(epgate_wq);
 }
 
 module_init(epgate_mod_init);

@@ -32,6 +32,9 @@ static const struct nla_policy config_policy[EPGATE_A_MAX + 1] = {
 	[EPGATE_A_IFACES_OUT] = NLA_POLICY_NESTED_ARRAY(iface_policy),
 	[EPGATE_A_LOG_FLAGS] = NLA_POLICY_MASK(NLA_U32, EPGATE_LOG_ALL),
 	[EPGATE_A_LOG_GROUP] = { .type = NLA_U16 },
+	[EPGATE_A_PRIORITY] = NLA_POLICY_RANGE(NLA_S32, EPGATE_PRIORITY_MIN,
+					       EPGATE_PRIORITY_MAX),
+	[EPGATE_A_OTHER] = NLA_POLICY_MAX(NLA_U8, EPGATE_OTHER_MAX),
 };
 
 static const struct nla_policy range_policy[EPGATE_RANGE_MAX + 1] = {
@@ -142,6 +145,12 @@ static int fill_status(struct sk_buff *msg, struct epgate_net *en)
 	    nla_put_u64_64bit(msg, EPGATE_A_TABLE_BYTES,
 			      epg_table_bytes(rs->table), EPGATE_A_PAD) ||
 	    nla_put_u32(msg, EPGATE_A_NFLOWS, rs->nflows) ||
+	    nla_put_s32(msg, EPGATE_A_PRIORITY, cfg->priority) ||
+	    nla_put_u8(msg, EPGATE_A_OTHER, cfg->other) ||
+	    nla_put_u32(msg, EPGATE_A_OFFLOAD_LAST,
+			READ_ONCE(en->offload_last)) ||
+	    nla_put_u64_64bit(msg, EPGATE_A_OFFLOAD_TOTAL,
+			      READ_ONCE(en->offload_total), EPGATE_A_PAD) ||
 	    put_counters(msg, en))
 		goto out;
 	ret = 0;
@@ -344,6 +353,7 @@ static const struct genl_ops epgate_genl_ops[] = {
 		.doit = epgate_get_status,
 		.policy = epgate_no_attrs_policy,
 		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EPGATE_CMD_SET_CONFIG,
@@ -364,12 +374,14 @@ static const struct genl_ops epgate_genl_ops[] = {
 		.dumpit = epgate_get_flows_dump,
 		.policy = epgate_no_attrs_policy,
 		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EPGATE_CMD_GET_PROFILES,
 		.dumpit = epgate_get_profiles_dump,
 		.policy = epgate_no_attrs_policy,
 		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = EPGATE_CMD_RESET_COUNTERS,
@@ -384,6 +396,12 @@ static struct genl_family epgate_genl_family __ro_after_init = {
 	.name = EPGATE_GENL_NAME,
 	.version = EPGATE_GENL_VERSION,
 	.netnsok = true,
+	/*
+	 * Writers serialise on their namespace's en->lock, readers use RCU:
+	 * a table build must not hold genl_mutex and stall every other
+	 * generic netlink family in every namespace.
+	 */
+	.parallel_ops = true,
 	.ops = epgate_genl_ops,
 	.n_ops = ARRAY_SIZE(epgate_genl_ops),
 	.module = THIS_MODULE,

@@ -45,7 +45,7 @@ static int __net_init epgate_net_init(struct net *net)
 		u64_stats_init(&per_cpu_ptr(en->stats, cpu)->syncp);
 
 	/* Last: from here on packets reach the state above. */
-	ret = epgate_hooks_register(net);
+	ret = epgate_hooks_register(net, EPGATE_PRIORITY_DEFAULT);
 	if (ret)
 		goto err;
 	return 0;
@@ -86,6 +86,9 @@ int epgate_pernet_init(void)
 void epgate_pernet_uninit(void)
 {
 	unregister_pernet_subsys(&epgate_net_ops);
-	/* Rulesets replaced before the exit may still wait in call_rcu(). */
+	/*
+	 * Rulesets replaced before the exit may still wait for their grace
+	 * period; after this they are all on epgate_wq (main.c drains it).
+	 */
 	rcu_barrier();
 }

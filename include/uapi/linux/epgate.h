@@ -10,7 +10,9 @@
  * --------
  *
  * EPGATE_CMD_GET_STATUS
- *   Request: no attributes (any attribute is rejected).  Needs no privilege.
+ *   Request: no attributes (any attribute is rejected).  CAP_NET_ADMIN over
+ *   the namespace (its bound addresses are the site's inventory), as nft
+ *   asks to list a ruleset; so do GET_FLOWS and GET_PROFILES.
  *   Reply (one message, same command):
  *     EPGATE_A_VERSION       NLA_NUL_STRING  module version, e.g. "0.1.0"
  *     EPGATE_A_LOG_FLAGS     NLA_U32         EPGATE_LOG_*
@@ -27,6 +29,11 @@
  *     EPGATE_A_TABLE_BYTES   NLA_U64         size of the active flow table
  *     EPGATE_A_NFLOWS        NLA_U32         flows in the active set
  *     EPGATE_A_COUNTERS      nested          EPGATE_CTR_* NLA_U64 totals
+ *     EPGATE_A_PRIORITY      NLA_S32         the hooks' netfilter priority
+ *     EPGATE_A_OTHER         NLA_U8          enum epgate_other
+ *     EPGATE_A_OFFLOAD_LAST  NLA_U32         offloaded connections the last
+ *                                            change took out of a flowtable
+ *     EPGATE_A_OFFLOAD_TOTAL NLA_U64         the same, summed over changes
  *   all of the caller's network namespace.
  *
  * EPGATE_CMD_SET_CONFIG                                  (CAP_NET_ADMIN)
@@ -42,6 +49,24 @@
  *     EPGATE_A_LOG_FLAGS     NLA_U32         EPGATE_LOG_* (0: no logging)
  *     EPGATE_A_LOG_GROUP     NLA_U16         the NFLOG group of
  *                                            EPGATE_LOG_NFLOG
+ *     EPGATE_A_PRIORITY      NLA_S32         EPGATE_PRIORITY_MIN..
+ *                                            EPGATE_PRIORITY_MAX
+ *     EPGATE_A_OTHER         NLA_U8          enum epgate_other
+ *   Priority: the hooks run after conntrack and DNAT (NF_IP_PRI_NAT_DST,
+ *   -100) at every priority allowed; the default, EPGATE_PRIORITY_DEFAULT,
+ *   is before the filter priority (0) so that the chain every distribution
+ *   ships (`type filter hook forward priority filter`) sees the mark.  A
+ *   new priority registers the new hooks before it removes the old ones:
+ *   no packet passes unjudged (one may be judged, and counted, twice).
+ *   Other: in enforce with EPGATE_OTHER_DROP, packets in scope that are
+ *   neither TCP nor UDP are dropped, except ICMP/ICMPv6 errors RELATED to
+ *   a TCP or UDP connection (judged as that connection) and IPv6 neighbour
+ *   discovery (ICMPv6 133-137).
+ *   Flowtables: after a change that leaves the namespace in enforce with
+ *   the FORWARD hook, the offloaded connections (IPS_OFFLOAD) that the new
+ *   policy does not allow are counted, and the flowtables' connections on
+ *   the namespace's devices go back to the forward path, where the hook
+ *   judges them; the change returns after that (EPGATE_A_OFFLOAD_LAST).
  *   Drop logging: with EPGATE_LOG_KERNEL every packet dropped (enforce) or
  *   counted as would_drop (monitor) gives a kernel log line, rate-limited
  *   per namespace (at most 10 lines per 5 s): the verdict, the
@@ -50,7 +75,9 @@
  *   port's flows are bound to other addresses; malformed).  With
  *   EPGATE_LOG_NFLOG every such packet, unlimited, goes to NFLOG group
  *   LOG_GROUP (nfnetlink_log: `tcpdump -i nflog:N`, ulogd) with the prefix
- *   "epgate drop " or "epgate would-drop " and the reason.
+ *   "epgate drop " or "epgate would-drop " and the reason.  Kernel log
+ *   lines come from the initial namespace only, unless the sysctl
+ *   net.netfilter.nf_log_all_netns is set (as for nf_log's LOG target).
  *   A packet is in scope when its hook is in HOOKS, its ingress interface
  *   is in IFACES_IN (or the list is empty) and its egress interface is in
  *   IFACES_OUT (or the list is empty).  Scope follows the connection: a
@@ -121,7 +148,7 @@
  *   a packet to a port that only monitored profiles use, matching none of
  *   their flows (a role binding excluded it), is counted as would_drop and
  *   passes instead of being dropped.
- * EPGATE_CMD_GET_FLOWS (dump)
+ * EPGATE_CMD_GET_FLOWS (dump)                           (CAP_NET_ADMIN)
  *   One message per flow, EPGATE_A_FLOW nesting EPGATE_FLOW_PROFILE, NAME,
  *   PROTO, PORTS, FROM and TO (when bound), PROFILE_MODE, PACKETS and BYTES
  *   (NLA_U64): the flow as it was set, so a tool can rebuild the set.
@@ -135,7 +162,7 @@
  *   the reset runs are never lost: each counter is lowered by the value
  *   read, not overwritten.
  *
- * EPGATE_CMD_GET_PROFILES (dump)
+ * EPGATE_CMD_GET_PROFILES (dump)                        (CAP_NET_ADMIN)
  *   One message per profile of the active set, EPGATE_A_PROFILE nesting
  *   EPGATE_PROFILE_NAME, MODE, NFLOWS (NLA_U32), USERDATA (when set),
  *   PACKETS, BYTES and WOULD_DROP, with the same NLM_F_DUMP_INTR rule.
@@ -163,7 +190,7 @@
  * Bumped on every incompatible change of commands or attributes.  The tool
  * compares it with the module's EPGATE_A_ABI_VERSION before anything else.
  */
-#define EPGATE_ABI_VERSION	2
+#define EPGATE_ABI_VERSION	3
 
 enum epgate_mode {
 	EPGATE_MODE_OFF,	/* hook does nothing */
@@ -179,6 +206,23 @@ enum epgate_mode {
 #define EPGATE_HOOK_OUTPUT	(1U << 2)
 #define EPGATE_HOOK_ALL		(EPGATE_HOOK_FORWARD | EPGATE_HOOK_INPUT | \
 				 EPGATE_HOOK_OUTPUT)
+
+/*
+ * Hook priority (EPGATE_A_PRIORITY): after DNAT (NF_IP_PRI_NAT_DST = -100),
+ * before the filter priority by default (NF_IP_PRI_FILTER and
+ * NF_IP6_PRI_FILTER are 0).
+ */
+#define EPGATE_PRIORITY_MIN	(-99)
+#define EPGATE_PRIORITY_MAX	32767
+#define EPGATE_PRIORITY_DEFAULT	(-10)
+
+/* What enforce does with packets that are neither TCP nor UDP. */
+enum epgate_other {
+	EPGATE_OTHER_ACCEPT,	/* outside the policy, pass (default) */
+	EPGATE_OTHER_DROP,	/* dropped in enforce (see SET_CONFIG) */
+	__EPGATE_OTHER_MAX
+};
+#define EPGATE_OTHER_MAX (__EPGATE_OTHER_MAX - 1)
 
 /* Limits, enforced by the netlink policy and the table builder. */
 #define EPGATE_NAME_MAX		32	/* profile and flow names, with NUL */
@@ -233,6 +277,10 @@ enum epgate_attr {
 	EPGATE_A_PROFILE,	/* nested, enum epgate_profile_attr (dump) */
 	EPGATE_A_LOG_FLAGS,	/* NLA_U32, EPGATE_LOG_* */
 	EPGATE_A_LOG_GROUP,	/* NLA_U16 */
+	EPGATE_A_PRIORITY,	/* NLA_S32 */
+	EPGATE_A_OTHER,		/* NLA_U8, enum epgate_other */
+	EPGATE_A_OFFLOAD_LAST,	/* NLA_U32, status only */
+	EPGATE_A_OFFLOAD_TOTAL,	/* NLA_U64, status only */
 	__EPGATE_A_MAX
 };
 #define EPGATE_A_MAX (__EPGATE_A_MAX - 1)
