@@ -3,6 +3,7 @@
  * epgate config [hooks HOOK[,HOOK...]] [in IF[,IF...]|any]
  *               [out IF[,IF...]|any] [mark VALUE/MASK|none]
  *               [log off|kernel|nflog GROUP|kernel,nflog GROUP]
+ *               [priority N] [other accept|drop]
  *
  * One SET_CONFIG carrying only the settings given: the kernel changes only
  * what is present, so `epgate config mark none` leaves hooks and scope
@@ -292,6 +293,51 @@ static int parse_log(int argc, const char *argv[], struct epgate_config *cfg,
 	return 2;
 }
 
+/* A whole decimal word, optionally negative, in the kernel's range. */
+static int parse_priority(const char *s, int32_t *prio, char *err,
+			  size_t errlen)
+{
+	const char *p = s;
+	long v = 0;
+	int neg = 0;
+
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (!*p)
+		goto bad;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		v = v * 10 + (*p - '0');
+		if (v > 1000000)
+			goto bad;
+	}
+	if (neg)
+		v = -v;
+	if (v < EPGATE_PRIORITY_MIN || v > EPGATE_PRIORITY_MAX)
+		goto bad;
+	*prio = v;
+	return 0;
+bad:
+	return fail(err, errlen,
+		    "bad priority '%s' (%d..%d: after DNAT at -100; default %d, before the filter priority 0)",
+		    s, EPGATE_PRIORITY_MIN, EPGATE_PRIORITY_MAX,
+		    EPGATE_PRIORITY_DEFAULT);
+}
+
+int config_parse_other(const char *word, uint8_t *other)
+{
+	if (!strcmp(word, "accept"))
+		*other = EPGATE_OTHER_ACCEPT;
+	else if (!strcmp(word, "drop"))
+		*other = EPGATE_OTHER_DROP;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 		 char *err, size_t errlen)
 {
@@ -304,6 +350,8 @@ int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 		{ "out", CONFIG_OUT },
 		{ "mark", CONFIG_MARK },
 		{ "log", CONFIG_LOG },
+		{ "priority", CONFIG_PRIORITY },
+		{ "other", CONFIG_OTHER },
 	};
 	unsigned int k;
 	int i, ret, used;
@@ -320,7 +368,7 @@ int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 		}
 		if (k == sizeof(keys) / sizeof(keys[0]))
 			return fail(err, errlen,
-				    "unknown setting '%s' (hooks, in, out, mark, log)",
+				    "unknown setting '%s' (hooks, in, out, mark, log, priority, other)",
 				    argv[i]);
 		if (cfg->set & keys[k].bit)
 			return fail(err, errlen, "'%s' given twice", argv[i]);
@@ -345,6 +393,17 @@ int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 			break;
 		case CONFIG_MARK:
 			ret = parse_mark(argv[i + 1], cfg, err, errlen);
+			break;
+		case CONFIG_PRIORITY:
+			ret = parse_priority(argv[i + 1], &cfg->priority, err,
+					     errlen);
+			break;
+		case CONFIG_OTHER:
+			ret = config_parse_other(argv[i + 1], &cfg->other);
+			if (ret)
+				fail(err, errlen,
+				     "bad value '%s' for other (accept, drop)",
+				     argv[i + 1]);
 			break;
 		default:
 			ret = parse_log(argc - i - 1, argv + i + 1, cfg, err,
@@ -393,6 +452,10 @@ void config_put(struct nlmsghdr *nlh, const struct epgate_config *cfg)
 			mnl_attr_put_u16(nlh, EPGATE_A_LOG_GROUP,
 					 cfg->log_group);
 	}
+	if (cfg->set & CONFIG_PRIORITY)
+		mnl_attr_put_u32(nlh, EPGATE_A_PRIORITY, (uint32_t)cfg->priority);
+	if (cfg->set & CONFIG_OTHER)
+		mnl_attr_put_u8(nlh, EPGATE_A_OTHER, cfg->other);
 	if (cfg->set & CONFIG_IN)
 		put_ifaces(nlh, EPGATE_A_IFACES_IN, cfg->in, cfg->nin);
 	if (cfg->set & CONFIG_OUT)
@@ -421,6 +484,8 @@ int config_send(const struct epgate_config *cfg, const char *cmd)
 	if (ret)
 		fprintf(stderr, "%s: %s: %s\n", prog, cmd,
 			epgate_genl_strerror(&g, ret));
+	else
+		status_report_offload(&g, cmd);
 	epgate_genl_close(&g);
 	return ret;
 }
@@ -428,7 +493,7 @@ int config_send(const struct epgate_config *cfg, const char *cmd)
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: %s config [hooks HOOK[,HOOK...]] [in IF[,IF...]|any] [out IF[,IF...]|any] [mark VALUE/MASK|none] [log off|kernel|nflog GROUP|kernel,nflog GROUP]\n",
+		"Usage: %s config [hooks HOOK[,HOOK...]] [in IF[,IF...]|any] [out IF[,IF...]|any] [mark VALUE/MASK|none] [log off|kernel|nflog GROUP|kernel,nflog GROUP] [priority N] [other accept|drop]\n",
 		prog);
 }
 

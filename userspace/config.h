@@ -18,6 +18,8 @@
 #define CONFIG_OUT	(1U << 3)
 #define CONFIG_MARK	(1U << 4)
 #define CONFIG_LOG	(1U << 5)
+#define CONFIG_PRIORITY	(1U << 6)
+#define CONFIG_OTHER	(1U << 7)
 
 struct epgate_config {
 	unsigned int set;
@@ -27,6 +29,8 @@ struct epgate_config {
 	uint32_t mark_mask;
 	uint32_t log_flags;		/* EPGATE_LOG_*, 0: off */
 	uint16_t log_group;		/* with EPGATE_LOG_NFLOG */
+	int32_t priority;		/* EPGATE_PRIORITY_MIN..MAX */
+	uint8_t other;			/* enum epgate_other */
 	unsigned int nin, nout;		/* 0 with CONFIG_IN/OUT: any */
 	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
 	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
@@ -42,6 +46,9 @@ int config_parse(int argc, const char *argv[], struct epgate_config *cfg,
 
 /* off|monitor|enforce into an enum epgate_mode; -EINVAL if none. */
 int config_parse_mode(const char *word, uint8_t *mode);
+
+/* accept|drop into an enum epgate_other; -EINVAL if neither. */
+int config_parse_other(const char *word, uint8_t *other);
 
 /* Append the attributes of @cfg to a SET_CONFIG request. */
 void config_put(struct nlmsghdr *nlh, const struct epgate_config *cfg);

@@ -352,6 +352,8 @@ static int run(struct request *rq)
 				epgate_genl_strerror(&g, ret));
 		else
 			report(rq, &fs);
+		if (!ret)
+			status_report_offload(&g, rq->cmd);
 		flowset_free(&fs);
 		break;
 	}

@@ -48,7 +48,7 @@ struct request {
 	size_t nwith;
 	bool monitor;
 	/* --mode/--hooks/--in/--out/--mark as `epgate config` words. */
-	const char *cwords[8];
+	const char *cwords[10];
 	int ncwords;
 	const char *mode;
 };
@@ -114,7 +114,7 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 		      char **copies)
 {
 	static const char * const settings[] = {
-		"--hooks", "--in", "--out", "--mark",
+		"--hooks", "--in", "--out", "--mark", "--priority",
 	};
 	int i;
 	size_t s;
@@ -260,6 +260,7 @@ static void config_from_status(struct nftgen_config *c,
 	c->hooks = st->hooks;
 	c->mark_value = st->mark_value;
 	c->mark_mask = st->mark_mask;
+	c->priority = st->priority;
 	c->nin = st->nin;
 	c->nout = st->nout;
 	memcpy(c->in, st->in, sizeof(c->in));
@@ -276,6 +277,8 @@ static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
 		c->mark_value = e->mark_value;
 		c->mark_mask = e->mark_mask;
 	}
+	if (e->set & CONFIG_PRIORITY)
+		c->priority = e->priority;
 	if (e->set & CONFIG_IN) {
 		c->nin = e->nin;
 		memcpy(c->in, e->in, sizeof(c->in));
@@ -290,7 +293,7 @@ static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
 static int gather(const struct request *rq, struct flowset *fs,
 		  struct nftgen_config *cfg)
 {
-	const char *words[8];
+	const char *words[10];
 	struct epgate_config over;
 	struct epgate_status st;
 	struct epgate_genl g;
@@ -304,6 +307,7 @@ static int gather(const struct request *rq, struct flowset *fs,
 	snprintf(cfg->table, sizeof(cfg->table), "%s", rq->table);
 	cfg->mode = EPGATE_MODE_ENFORCE;
 	cfg->hooks = EPGATE_HOOK_FORWARD;
+	cfg->priority = EPGATE_PRIORITY_DEFAULT;
 
 	/* The overrides first: a typo is reported before any work. */
 	memset(&over, 0, sizeof(over));

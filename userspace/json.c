@@ -99,6 +99,12 @@ void json_u64(struct json *j, const char *key, uint64_t val)
 	fprintf(j->f, "%" PRIu64, val);
 }
 
+void json_i64(struct json *j, const char *key, int64_t val)
+{
+	lead(j, key);
+	fprintf(j->f, "%" PRId64, val);
+}
+
 void json_bool(struct json *j, const char *key, bool val)
 {
 	lead(j, key);

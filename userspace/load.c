@@ -208,6 +208,8 @@ int load_main(int argc, const char *argv[])
 	if (ret)
 		fprintf(stderr, "%s: load: %s\n", prog,
 			epgate_genl_strerror(&g, ret));
+	else
+		status_report_offload(&g, "load");
 	epgate_genl_close(&g);
 out:
 	for (i = 0; i < LOAD_FILES_MAX; i++) {

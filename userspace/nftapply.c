@@ -50,6 +50,7 @@ struct batch {
 	struct mnl_nlmsg_batch *b;
 	uint32_t seq;
 	uint16_t family;
+	int32_t priority;		/* of the base chains */
 	const char *table;
 	uint32_t set_id;		/* last one given */
 	int err;			/* -ENOMEM, -EMSGSIZE */
@@ -223,16 +224,19 @@ static void meta_load(struct batch *x, struct nftnl_rule *r, uint32_t key)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
 }
 
+/* @dir: CT_ANY (no direction), or IP_CT_DIR_ORIGINAL / _REPLY (0, 1). */
+#define CT_ANY	-1
+
 static void ct_load(struct batch *x, struct nftnl_rule *r, uint32_t key,
-		    bool original)
+		    int dir)
 {
 	struct nftnl_expr *e = expr(x, r, "ct");
 
 	if (!e)
 		return;
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-	if (original)
-		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, 0 /* IP_CT_DIR_ORIGINAL */);
+	if (dir != CT_ANY)
+		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, dir);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 }
 
@@ -418,16 +422,17 @@ static void put_match(struct batch *x, struct nftnl_rule *r,
 	case NK_CT_STATE:
 		/* invalid (bit 0) and untracked (bit 6) */
 		mask = 0x41;
-		ct_load(x, r, NFT_CT_STATE, false);
+		ct_load(x, r, NFT_CT_STATE, CT_ANY);
 		bitwise(x, r, &mask, &state, 4);
 		cmp(x, r, NFT_CMP_NEQ, &state, 4);
 		break;
 	case NK_CT_DIRECTION:
-		ct_load(x, r, NFT_CT_DIRECTION, false);
+		ct_load(x, r, NFT_CT_DIRECTION, CT_ANY);
 		cmp(x, r, NFT_CMP_EQ, &reply, 1);
 		break;
 	case NK_CT_DPORT:
-		ct_load(x, r, NFT_CT_PROTO_DST, true);
+		/* The responder's port: the reply's source, after DNAT. */
+		ct_load(x, r, NFT_CT_PROTO_SRC, 1 /* IP_CT_DIR_REPLY */);
 		port_value(x, r, c, m);
 		break;
 	case NK_TH_DPORT:
@@ -436,9 +441,9 @@ static void put_match(struct batch *x, struct nftnl_rule *r,
 		break;
 	case NK_CT_SADDR:
 	case NK_CT_DADDR:
-		ct_load(x, r, m->key == NK_CT_SADDR ?
-			(v4 ? NFT_CT_SRC_IP : NFT_CT_SRC_IP6) :
-			(v4 ? NFT_CT_DST_IP : NFT_CT_DST_IP6), true);
+		/* The initiator before SNAT, the responder after DNAT. */
+		ct_load(x, r, v4 ? NFT_CT_SRC_IP : NFT_CT_SRC_IP6,
+			m->key == NK_CT_SADDR ? 0 /* ORIGINAL */ : 1 /* REPLY */);
 		prefix_cmp(x, r, &m->pfx, false);
 		break;
 	case NK_SADDR:
@@ -575,7 +580,7 @@ static void chain_msg(struct batch *x, const struct nftgen_chain *ch)
 		       !strcmp(ch->hook, "input") ? NF_INET_LOCAL_IN :
 						    NF_INET_LOCAL_OUT;
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
-		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, 10);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, x->priority);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
@@ -707,6 +712,7 @@ int nftgen_apply(const struct nftgen *g, char *err, size_t errlen)
 			 g->cfg.family);
 		return -EINVAL;
 	}
+	x.priority = g->cfg.priority;
 	x.family = !strcmp(g->cfg.family, "inet") ? NFPROTO_INET :
 		   !strcmp(g->cfg.family, "ip") ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	x.table = g->cfg.table;

@@ -607,7 +607,7 @@ static void print_match(const struct nftgen *g, const struct nftgen_match *m,
 		fputs("ct direction ", f);
 		break;
 	case NK_CT_DPORT:
-		fputs("ct original proto-dst ", f);
+		fputs("ct reply proto-src ", f);
 		break;
 	case NK_TH_DPORT:
 		fputs("th dport ", f);
@@ -616,7 +616,7 @@ static void print_match(const struct nftgen *g, const struct nftgen_match *m,
 		fprintf(f, "ct original %s saddr ", ip_kw(&m->pfx));
 		break;
 	case NK_CT_DADDR:
-		fprintf(f, "ct original %s daddr ", ip_kw(&m->pfx));
+		fprintf(f, "ct reply %s saddr ", ip_kw(&m->pfx));
 		break;
 	case NK_SADDR:
 		fprintf(f, "%s saddr ", ip_kw(&m->pfx));
@@ -770,8 +770,9 @@ void nftgen_print(const struct nftgen *g, FILE *f)
 			continue;
 		fprintf(f, "%s\tchain %s {\n", first ? "" : "\n", ch->name);
 		if (ch->hook)
-			fprintf(f, "\t\ttype filter hook %s priority filter + 10; policy accept;\n",
-				ch->hook);
+			fprintf(f, "\t\ttype filter hook %s priority filter %c %d; policy accept;\n",
+				ch->hook, g->cfg.priority < 0 ? '-' : '+',
+				abs(g->cfg.priority));
 		for (k = 0; k < ch->n; k++)
 			print_rule(g, &ch->rules[k], f);
 		fputs("\t}\n", f);
@@ -849,12 +850,12 @@ static void json_left(struct json *j, const struct nftgen_match *m)
 	case NK_CT_DADDR:
 		json_object_begin(j, "ct");
 		if (m->key == NK_CT_DPORT)
-			snprintf(key, sizeof(key), "proto-dst");
+			snprintf(key, sizeof(key), "proto-src");
 		else
-			snprintf(key, sizeof(key), "%s %s", ip,
-				 m->key == NK_CT_SADDR ? "saddr" : "daddr");
+			snprintf(key, sizeof(key), "%s saddr", ip);
 		json_string(j, "key", key);
-		json_string(j, "dir", "original");
+		json_string(j, "dir", m->key == NK_CT_SADDR ? "original" :
+							      "reply");
 		json_object_end(j);
 		break;
 	case NK_TH_DPORT:
@@ -1074,7 +1075,7 @@ void nftgen_print_json(const struct nftgen *g, FILE *f)
 		if (ch->hook) {
 			json_string(&j, "type", "filter");
 			json_string(&j, "hook", ch->hook);
-			json_u64(&j, "prio", 10);
+			json_i64(&j, "prio", g->cfg.priority);
 			json_string(&j, "policy", "accept");
 		}
 		json_object_end(&j);

@@ -58,6 +58,7 @@ struct nftgen_config {
 	uint8_t mode;			/* enum epgate_mode */
 	uint32_t hooks;			/* EPGATE_HOOK_* */
 	uint32_t mark_value, mark_mask;	/* mask 0: no mark */
+	int32_t priority;		/* of the base chains */
 	unsigned int nin, nout;		/* 0: any interface */
 	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
 	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
@@ -68,10 +69,10 @@ enum nftgen_key {
 	NK_NFPROTO,		/* meta nfproto */
 	NK_CT_STATE,		/* ct state invalid,untracked */
 	NK_CT_DIRECTION,	/* ct direction reply */
-	NK_CT_DPORT,		/* ct original proto-dst */
+	NK_CT_DPORT,		/* ct reply proto-src: the responder's port */
 	NK_TH_DPORT,		/* th dport */
-	NK_CT_SADDR,		/* ct original ip[6] saddr */
-	NK_CT_DADDR,		/* ct original ip[6] daddr */
+	NK_CT_SADDR,		/* ct original ip[6] saddr: the initiator */
+	NK_CT_DADDR,		/* ct reply ip[6] saddr: the responder */
 	NK_SADDR,		/* ip[6] saddr */
 	NK_DADDR,		/* ip[6] daddr */
 	NK_IIFNAME,		/* iifname */

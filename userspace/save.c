@@ -38,6 +38,7 @@ static const char header[] =
 "#   mode off|monitor|enforce\n"
 "#   config hooks H[,H...] in IF[,IF...]|any out IF[,IF...]|any\n"
 "#          mark VALUE/MASK|none log off|kernel|nflog GROUP|kernel,nflog GROUP\n"
+"#          priority N other accept|drop\n"
 "#   enable PROFILE [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n"
 "#   flow PROFILE FLOW tcp|udp PORTS FROM TO [monitor]\n"
 "# `config` takes the words of `epgate config`; `enable` those of `epgate\n"
@@ -397,7 +398,7 @@ int save_parse(const char *file, const char *buf, size_t len,
 					   sizeof(cerr));
 			if (ret) {
 				ret = fail(&ps, "config: %s", cerr[0] ? cerr :
-					   "expected settings (hooks, in, out, mark, log)");
+					   "expected settings (hooks, in, out, mark, log, priority, other)");
 				goto next;
 			}
 			c.mode = sc->cfg.mode;
@@ -686,7 +687,8 @@ int save_write(FILE *f, const struct epgate_status *st,
 			st->log_group);
 	else
 		fputs("kernel", f);
-	fputc('\n', f);
+	fprintf(f, " priority %d other %s\n", st->priority,
+		other_name(st->other));
 
 	for (k = 0; k < fs->nprofiles; k++) {
 		const struct flowset_profile *p = &fs->profiles[k];
@@ -881,6 +883,8 @@ int restore_main(int argc, const char *argv[])
 	if (ret)
 		fprintf(stderr, "%s: restore: %s\n", prog,
 			epgate_genl_strerror(&g, ret));
+	else
+		status_report_offload(&g, "restore");
 	epgate_genl_close(&g);
 	if (!ret && sc.cfg.set)
 		ret = config_send(&sc.cfg, "restore");

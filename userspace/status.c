@@ -41,6 +41,16 @@ const char *mode_name(unsigned int mode)
 	return mode <= EPGATE_MODE_MAX ? mode_names[mode] : "unknown";
 }
 
+const char *other_name(unsigned int other)
+{
+	static const char * const names[] = {
+		[EPGATE_OTHER_ACCEPT] = "accept",
+		[EPGATE_OTHER_DROP] = "drop",
+	};
+
+	return other <= EPGATE_OTHER_MAX ? names[other] : "unknown";
+}
+
 /* One interface list being parsed: where the names go. */
 struct iface_list {
 	char (*names)[EPGATE_IFNAME_MAX];
@@ -156,6 +166,26 @@ static int status_attr_cb(const struct nlattr *attr, void *data)
 		if (ret == MNL_CB_OK)
 			st->log_group = mnl_attr_get_u16(attr);
 		break;
+	case EPGATE_A_PRIORITY:
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->priority = (int32_t)mnl_attr_get_u32(attr);
+		break;
+	case EPGATE_A_OTHER:
+		ret = validate(attr, MNL_TYPE_U8);
+		if (ret == MNL_CB_OK)
+			st->other = mnl_attr_get_u8(attr);
+		break;
+	case EPGATE_A_OFFLOAD_LAST:
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->offload_last = mnl_attr_get_u32(attr);
+		break;
+	case EPGATE_A_OFFLOAD_TOTAL:
+		ret = validate(attr, MNL_TYPE_U64);
+		if (ret == MNL_CB_OK)
+			st->offload_total = mnl_attr_get_u64(attr);
+		break;
 	case EPGATE_A_IFACES_IN:
 		ret = parse_ifaces(attr, st->in, &st->nin);
 		break;
@@ -217,6 +247,10 @@ const char *status_missing(const struct epgate_status *st)
 		{ EPGATE_A_TABLE_BYTES, "EPGATE_A_TABLE_BYTES" },
 		{ EPGATE_A_NFLOWS, "EPGATE_A_NFLOWS" },
 		{ EPGATE_A_COUNTERS, "EPGATE_A_COUNTERS" },
+		{ EPGATE_A_PRIORITY, "EPGATE_A_PRIORITY" },
+		{ EPGATE_A_OTHER, "EPGATE_A_OTHER" },
+		{ EPGATE_A_OFFLOAD_LAST, "EPGATE_A_OFFLOAD_LAST" },
+		{ EPGATE_A_OFFLOAD_TOTAL, "EPGATE_A_OFFLOAD_TOTAL" },
 	};
 	static const char * const ctr_attr[] = {
 		[EPGATE_CTR_ALLOWED] = "EPGATE_CTR_ALLOWED",
@@ -238,7 +272,7 @@ const char *status_missing(const struct epgate_status *st)
 }
 
 /* Hook names separated by @sep; a bit this tool does not know in hex. */
-static void print_hooks(FILE *f, uint32_t hooks)
+static void print_hooks(FILE *f, uint32_t hooks, int32_t priority)
 {
 	const char *sep = "";
 	unsigned int i;
@@ -254,7 +288,7 @@ static void print_hooks(FILE *f, uint32_t hooks)
 	}
 	if (!*sep)
 		fputs("none", f);
-	fputc('\n', f);
+	fprintf(f, " (priority %d)\n", priority);
 }
 
 /*
@@ -309,9 +343,10 @@ void status_print(const struct epgate_status *st, FILE *f)
 		st->abi_version);
 	fprintf(f, "mode:    %s\n", mode_name(st->mode));
 	fprintf(f, "hooks:   ");
-	print_hooks(f, st->hooks);
+	print_hooks(f, st->hooks, st->priority);
 	print_ifaces(f, "in:", st->in, st->nin);
 	print_ifaces(f, "out:", st->out, st->nout);
+	fprintf(f, "other:   %s\n", other_name(st->other));
 	if (st->mark_mask)
 		fprintf(f, "mark:    0x%x/0x%x\n", st->mark_value,
 			st->mark_mask);
@@ -323,6 +358,8 @@ void status_print(const struct epgate_status *st, FILE *f)
 	fprintf(f, "table:   %llu bytes, generation %llu\n",
 		(unsigned long long)st->table_bytes,
 		(unsigned long long)st->generation);
+	fprintf(f, "offload: %u taken out of flowtables by the last change, %llu in all\n",
+		st->offload_last, (unsigned long long)st->offload_total);
 	fprintf(f, "packets: allowed %llu, dropped %llu, would_drop %llu, malformed %llu\n",
 		(unsigned long long)st->counters[EPGATE_CTR_ALLOWED],
 		(unsigned long long)st->counters[EPGATE_CTR_DROPPED],
@@ -378,6 +415,12 @@ void status_print_json(const struct epgate_status *st, FILE *f)
 	json_object_begin(&j, "scope");
 	json_ifaces(&j, "in", st->in, st->nin);
 	json_ifaces(&j, "out", st->out, st->nout);
+	json_object_end(&j);
+	json_i64(&j, "priority", st->priority);
+	json_string(&j, "other", other_name(st->other));
+	json_object_begin(&j, "offload");
+	json_u64(&j, "last", st->offload_last);
+	json_u64(&j, "total", st->offload_total);
 	json_object_end(&j);
 	json_object_begin(&j, "mark");
 	json_u64(&j, "value", st->mark_value);
@@ -481,6 +524,16 @@ int status_fetch(struct epgate_genl *g, struct epgate_status *st)
 		return ret;
 	missing = status_missing(st);
 	return missing ? -EBADMSG : 0;
+}
+
+void status_report_offload(struct epgate_genl *g, const char *cmd)
+{
+	struct epgate_status st;
+
+	if (status_fetch(g, &st) || !st.offload_last)
+		return;
+	printf("%s: %s: %u offloaded connection%s no longer allowed: flowtable offload torn down, the forward hook judges them again\n",
+	       prog, cmd, st.offload_last, st.offload_last == 1 ? "" : "s");
 }
 
 int status_connect(struct epgate_genl *g, const char *cmd)

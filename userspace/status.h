@@ -19,6 +19,10 @@ struct epgate_status {
 	uint32_t mark_mask;
 	uint32_t log_flags;		/* EPGATE_LOG_*; absent (old module): 0 */
 	uint16_t log_group;		/* NFLOG group; absent: 0 */
+	int32_t priority;		/* of the hooks */
+	uint8_t other;			/* enum epgate_other */
+	uint32_t offload_last;		/* taken out of flowtables by the */
+	uint64_t offload_total;		/* last change; by all changes */
 	unsigned int nin, nout;		/* 0: any interface */
 	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
 	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
@@ -60,5 +64,12 @@ int status_connect(struct epgate_genl *g, const char *cmd);
 int status_fetch(struct epgate_genl *g, struct epgate_status *st);
 
 const char *mode_name(unsigned int mode);
+const char *other_name(unsigned int other);
+
+/*
+ * After a change: say how many offloaded connections it took out of the
+ * flowtables (the module's EPGATE_A_OFFLOAD_LAST), on stdout, when any.
+ */
+void status_report_offload(struct epgate_genl *g, const char *cmd);
 
 #endif

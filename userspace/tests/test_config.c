@@ -53,6 +53,15 @@ static void test_good(void)
 	ok(ret == 0 && cfg.mark_value == 256 && cfg.mark_mask == 0xffffffff &&
 	   cfg.hooks == EPGATE_HOOK_INPUT, "decimal mark, any order");
 
+	ret = PARSE("priority", "-99", "other", "accept");
+	ok(ret == 0 && cfg.priority == -99 &&
+	   cfg.other == EPGATE_OTHER_ACCEPT &&
+	   cfg.set == (CONFIG_PRIORITY | CONFIG_OTHER),
+	   "priority -99 (just after DNAT) and other accept");
+	ret = PARSE("priority", "32767", "other", "drop");
+	ok(ret == 0 && cfg.priority == 32767 && cfg.other == EPGATE_OTHER_DROP,
+	   "priority 32767 and other drop");
+
 	ret = PARSE("mark", "0XAbC/0xFFF");
 	ok(ret == 0 && cfg.mark_value == 0xabc && cfg.mark_mask == 0xfff,
 	   "hex digits in either case");
@@ -71,8 +80,20 @@ static void test_errors(void)
 	ret = config_parse(0, NULL, &cfg, err, sizeof(err));
 	ok(ret == -EINVAL && !err[0], "no setting: usage (empty message)");
 	expect_err(PARSE("bogus", "x"),
-		   "unknown setting 'bogus' (hooks, in, out, mark, log)");
+		   "unknown setting 'bogus' (hooks, in, out, mark, log, priority, other)");
 	expect_err(PARSE("hooks"), "missing value after 'hooks'");
+	expect_err(PARSE("priority", "-100"),
+		   "bad priority '-100' (-99..32767: after DNAT at -100; default -10, before the filter priority 0)");
+	expect_err(PARSE("priority", "32768"),
+		   "bad priority '32768' (-99..32767: after DNAT at -100; default -10, before the filter priority 0)");
+	expect_err(PARSE("priority", "-"),
+		   "bad priority '-' (-99..32767: after DNAT at -100; default -10, before the filter priority 0)");
+	expect_err(PARSE("priority", "0x10"),
+		   "bad priority '0x10' (-99..32767: after DNAT at -100; default -10, before the filter priority 0)");
+	expect_err(PARSE("priority", "99999999999999999999"),
+		   "bad priority '99999999999999999999' (-99..32767: after DNAT at -100; default -10, before the filter priority 0)");
+	expect_err(PARSE("other", "reject"),
+		   "bad value 'reject' for other (accept, drop)");
 	expect_err(PARSE("hooks", "input", "hooks", "output"),
 		   "'hooks' given twice");
 	expect_err(PARSE("hooks", "forward,bogus"),
@@ -156,7 +177,7 @@ static void test_log(void)
 		   "'off' cannot be combined with other log targets in 'kernel,off'");
 	expect_err(PARSE("log", "off", "log", "kernel"), "'log' given twice");
 	expect_err(PARSE("log", "kernel", "5"),
-		   "unknown setting '5' (hooks, in, out, mark, log)");
+		   "unknown setting '5' (hooks, in, out, mark, log, priority, other)");
 }
 
 static void test_mode(void)
@@ -293,11 +314,23 @@ static void test_message(void)
 	   mnl_attr_get_payload_len(attr) == 1 &&
 	   mnl_attr_get_u8(attr) == EPGATE_MODE_MONITOR,
 	   "mode alone: one u8 attribute");
+
+	PARSE("priority", "-10", "other", "drop");
+	nlh = request(buf);
+	config_put(nlh, &cfg);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(mnl_attr_get_type(attr) == EPGATE_A_PRIORITY &&
+	   mnl_attr_get_payload_len(attr) == 4 &&
+	   (int32_t)mnl_attr_get_u32(attr) == -10 &&
+	   mnl_attr_get_type(mnl_attr_next(attr)) == EPGATE_A_OTHER &&
+	   mnl_attr_get_u8(mnl_attr_next(attr)) == EPGATE_OTHER_DROP &&
+	   nlh->nlmsg_len == MNL_NLMSG_HDRLEN + 4 + 2 * (MNL_ATTR_HDRLEN + 4),
+	   "priority -10 other drop: an s32 and a u8, nothing else");
 }
 
 int main(void)
 {
-	tap_plan(59);
+	tap_plan(68);
 	test_good();
 	test_errors();
 	test_log();

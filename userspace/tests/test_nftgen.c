@@ -33,7 +33,8 @@ struct opts {
 static int gen(const char *flows, const struct opts *o, bool json, char **out,
 	       char *err)
 {
-	struct nftgen_config c = { .family = "inet", .table = "epgate" };
+	struct nftgen_config c = { .family = "inet", .table = "epgate",
+				    .priority = EPGATE_PRIORITY_DEFAULT };
 	struct flowlist fl = { 0 };
 	struct flowlist_error fe;
 	struct nftgen g;
@@ -101,8 +102,8 @@ static const char text_unbound[] =
 	"\n"
 	"\tchain judge {\n"
 	"\t\tct state invalid,untracked goto judge-untracked\n"
-	"\t\tmeta l4proto tcp ct original proto-dst @tcp-1 accept\n"
-	"\t\tmeta l4proto udp ct original proto-dst 53 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src @tcp-1 accept\n"
+	"\t\tmeta l4proto udp ct reply proto-src 53 accept\n"
 	"\t\tmeta l4proto { tcp, udp } counter drop\n"
 	"\t}\n"
 	"\n"
@@ -113,7 +114,7 @@ static const char text_unbound[] =
 	"\t}\n"
 	"\n"
 	"\tchain forward {\n"
-	"\t\ttype filter hook forward priority filter + 10; policy accept;\n"
+	"\t\ttype filter hook forward priority filter - 10; policy accept;\n"
 	"\t\tgoto judge\n"
 	"\t}\n"
 	"}\n";
@@ -139,15 +140,15 @@ static const char text_bound[] =
 	"\n"
 	"\tchain judge {\n"
 	"\t\tct state invalid,untracked goto judge-untracked\n"
-	"\t\tmeta l4proto tcp ct original proto-dst 443 ct original ip daddr 10.0.2.0/24 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
-	"\t\tmeta l4proto udp ct original proto-dst 15000 ct original ip6 saddr fd00:2::1 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
-	"\t\tmeta l4proto tcp ct original proto-dst 13000-13001 ct original ip daddr 10.0.0.0/8 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
-	"\t\tmeta l4proto tcp ct original proto-dst @tcp-1 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
-	"\t\tmeta l4proto udp ct original proto-dst 9 meta nfproto ipv4 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
-	"\t\tmeta l4proto tcp ct original proto-dst 5 ct original ip6 saddr fd00:1::/64 ct original ip6 daddr fd00:2::/60 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
-	"\t\tmeta l4proto tcp ct original proto-dst 6 ct original ip saddr 10.1.0.0/20 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
-	"\t\tmeta l4proto tcp ct original proto-dst @tcp-monitored counter accept\n"
-	"\t\tmeta l4proto udp ct original proto-dst 15000 counter accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 443 ct reply ip saddr 10.0.2.0/24 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto udp ct reply proto-src 15000 ct original ip6 saddr fd00:2::1 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 13000-13001 ct reply ip saddr 10.0.0.0/8 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src @tcp-1 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto udp ct reply proto-src 9 meta nfproto ipv4 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 5 ct original ip6 saddr fd00:1::/64 ct reply ip6 saddr fd00:2::/60 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 6 ct original ip saddr 10.1.0.0/20 meta mark set meta mark & 0xffff00ff | 0x00000100 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src @tcp-monitored counter accept\n"
+	"\t\tmeta l4proto udp ct reply proto-src 15000 counter accept\n"
 	"\t\tmeta l4proto { tcp, udp } counter drop\n"
 	"\t}\n"
 	"\n"
@@ -165,7 +166,7 @@ static const char text_bound[] =
 	"\t}\n"
 	"\n"
 	"\tchain forward {\n"
-	"\t\ttype filter hook forward priority filter + 10; policy accept;\n"
+	"\t\ttype filter hook forward priority filter - 10; policy accept;\n"
 	"\t\tgoto judge\n"
 	"\t}\n"
 	"}\n";
@@ -179,8 +180,8 @@ static const char text_scope[] =
 	"table inet epgate {\n"
 	"\tchain judge {\n"
 	"\t\tct state invalid,untracked goto judge-untracked\n"
-	"\t\tmeta l4proto tcp ct original proto-dst 1 accept\n"
-	"\t\tmeta l4proto tcp ct original proto-dst 2 ct original ip saddr 10.0.0.0/8 meta nfproto ipv4 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 1 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 2 ct original ip saddr 10.0.0.0/8 meta nfproto ipv4 accept\n"
 	"\t\tmeta l4proto { tcp, udp } counter\n"
 	"\t}\n"
 	"\n"
@@ -191,7 +192,7 @@ static const char text_scope[] =
 	"\t}\n"
 	"\n"
 	"\tchain forward {\n"
-	"\t\ttype filter hook forward priority filter + 10; policy accept;\n"
+	"\t\ttype filter hook forward priority filter - 10; policy accept;\n"
 	"\t\tct direction reply oifname { \"g0\", \"g2\" } iifname \"g1\" goto judge\n"
 	"\t\tct direction reply return\n"
 	"\t\tiifname { \"g0\", \"g2\" } oifname \"g1\" goto judge\n"
@@ -207,7 +208,7 @@ static const char text_local[] =
 	"table inet epgate {\n"
 	"\tchain judge {\n"
 	"\t\tct state invalid,untracked goto judge-untracked\n"
-	"\t\tmeta l4proto tcp ct original proto-dst 1 meta mark set 0x00000001 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 1 meta mark set 0x00000001 accept\n"
 	"\t\tmeta l4proto { tcp, udp } counter drop\n"
 	"\t}\n"
 	"\n"
@@ -217,13 +218,13 @@ static const char text_local[] =
 	"\t}\n"
 	"\n"
 	"\tchain input {\n"
-	"\t\ttype filter hook input priority filter + 10; policy accept;\n"
+	"\t\ttype filter hook input priority filter - 10; policy accept;\n"
 	"\t\tct direction reply return\n"
 	"\t\tiifname \"g0\" goto judge\n"
 	"\t}\n"
 	"\n"
 	"\tchain output {\n"
-	"\t\ttype filter hook output priority filter + 10; policy accept;\n"
+	"\t\ttype filter hook output priority filter - 10; policy accept;\n"
 	"\t\tct direction reply oifname \"g0\" goto judge\n"
 	"\t}\n"
 	"}\n";
@@ -238,13 +239,14 @@ static const char text_off[] =
 	"}\n";
 
 static const char json_small[] =
-	"{\"nftables\": [{\"metainfo\": {\"json_schema_version\": 1}}, {\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"delete\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"tcp-1\", \"type\": \"inet_service\", \"flags\": [\"interval\"], \"elem\": [443, {\"range\": [8000, 8010]}]}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"judge\"}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"judge-untracked\"}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"forward\", \"type\": \"filter\", \"hook\": \"forward\", \"prio\": 10, \"policy\": \"accept\"}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"state\"}}, \"right\": [\"invalid\", \"untracked\"]}}, {\"goto\": {\"target\": \"judge-untracked\"}}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-dst\", \"dir\": \"original\"}}, \"right\": \"@tcp-1\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip daddr\", \"dir\": \"original\"}}, \"right\": {\"prefix\": {\"addr\": \"10.0.2.0\", \"len\": 24}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-dst\", \"dir\": \"original\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip6 saddr\", \"dir\": \"original\"}}, \"right\": {\"prefix\": {\"addr\": \"fd00::\", \"len\": 64}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": {\"set\": [\"tcp\", \"udp\"]}}}, {\"counter\": null}, {\"drop\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": \"@tcp-1\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"daddr\"}}, \"right\": {\"prefix\": {\"addr\": \"10.0.2.0\", \"len\": 24}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"saddr\"}}, \"right\": {\"prefix\": {\"addr\": \"fd00::\", \"len\": 64}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": {\"set\": [\"tcp\", \"udp\"]}}}, {\"counter\": null}, {\"drop\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, \"right\": \"reply\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"oifname\"}}, \"right\": {\"set\": [\"g0\", \"g1\"]}}}, {\"goto\": {\"target\": \"judge\"}}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, \"right\": \"reply\"}}, {\"return\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iifname\"}}, \"right\": {\"set\": [\"g0\", \"g1\"]}}}, {\"goto\": {\"target\": \"judge\"}}]}}}]}\n";
+	"{\"nftables\": [{\"metainfo\": {\"json_schema_version\": 1}}, {\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"delete\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"tcp-1\", \"type\": \"inet_service\", \"flags\": [\"interval\"], \"elem\": [443, {\"range\": [8000, 8010]}]}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"judge\"}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"judge-untracked\"}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"forward\", \"type\": \"filter\", \"hook\": \"forward\", \"prio\": -10, \"policy\": \"accept\"}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"state\"}}, \"right\": [\"invalid\", \"untracked\"]}}, {\"goto\": {\"target\": \"judge-untracked\"}}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"reply\"}}, \"right\": \"@tcp-1\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip saddr\", \"dir\": \"reply\"}}, \"right\": {\"prefix\": {\"addr\": \"10.0.2.0\", \"len\": 24}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"reply\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip6 saddr\", \"dir\": \"original\"}}, \"right\": {\"prefix\": {\"addr\": \"fd00::\", \"len\": 64}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": {\"set\": [\"tcp\", \"udp\"]}}}, {\"counter\": null}, {\"drop\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": \"@tcp-1\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"daddr\"}}, \"right\": {\"prefix\": {\"addr\": \"10.0.2.0\", \"len\": 24}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"saddr\"}}, \"right\": {\"prefix\": {\"addr\": \"fd00::\", \"len\": 64}}}}, {\"mangle\": {\"key\": {\"meta\": {\"key\": \"mark\"}}, \"value\": {\"|\": [{\"&\": [{\"meta\": {\"key\": \"mark\"}}, 4294967039]}, 256]}}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": {\"set\": [\"tcp\", \"udp\"]}}}, {\"counter\": null}, {\"drop\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, \"right\": \"reply\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"oifname\"}}, \"right\": {\"set\": [\"g0\", \"g1\"]}}}, {\"goto\": {\"target\": \"judge\"}}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, \"right\": \"reply\"}}, {\"return\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iifname\"}}, \"right\": {\"set\": [\"g0\", \"g1\"]}}}, {\"goto\": {\"target\": \"judge\"}}]}}}]}\n";
 
 static void test_refused(void)
 {
 	struct nftgen_config c = {
 		.family = "inet", .table = "epgate",
 		.mode = EPGATE_MODE_ENFORCE, .hooks = EPGATE_HOOK_FORWARD,
+		.priority = EPGATE_PRIORITY_DEFAULT,
 	};
 	struct flowlist_flow f;
 	struct flowlist fl = { .flows = &f, .n = 1, .alloc = 1 };
@@ -286,6 +288,7 @@ static void test_large(void)
 	struct nftgen_config c = {
 		.family = "inet", .table = "epgate",
 		.mode = EPGATE_MODE_ENFORCE, .hooks = EPGATE_HOOK_FORWARD,
+		.priority = EPGATE_PRIORITY_DEFAULT,
 	};
 	struct flowlist fl = { 0 };
 	struct nftgen g;

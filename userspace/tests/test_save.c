@@ -21,7 +21,7 @@ static const char good[] =
 	"# a comment\n"
 	"mode enforce   # trailing comment\n"
 	"\n"
-	"config hooks forward,input in g0,g2 out any mark 0x100/0xff00 log kernel,nflog 5\n"
+	"config hooks forward,input in g0,g2 out any mark 0x100/0xff00 log kernel,nflog 5 priority -20 other drop\n"
 	"enable kaspersky server=10.0.2.2 --with legacy,hierarchy --monitor\n"
 	"flow custom web tcp 80,8000-8999 any any\n"
 	"\tenable eset\n"
@@ -44,12 +44,14 @@ static void test_good(void)
 		return;
 	}
 	ok(sc.cfg.set == (CONFIG_MODE | CONFIG_HOOKS | CONFIG_IN | CONFIG_OUT |
-			  CONFIG_MARK | CONFIG_LOG) &&
+			  CONFIG_MARK | CONFIG_LOG | CONFIG_PRIORITY |
+			  CONFIG_OTHER) &&
 	   sc.cfg.mode == EPGATE_MODE_ENFORCE &&
 	   sc.cfg.hooks == (EPGATE_HOOK_FORWARD | EPGATE_HOOK_INPUT) &&
 	   sc.cfg.nin == 2 && !strcmp(sc.cfg.in[1], "g2") && sc.cfg.nout == 0 &&
 	   sc.cfg.mark_value == 0x100 && sc.cfg.mark_mask == 0xff00 &&
-	   sc.cfg.log_flags == EPGATE_LOG_ALL && sc.cfg.log_group == 5,
+	   sc.cfg.log_flags == EPGATE_LOG_ALL && sc.cfg.log_group == 5 &&
+	   sc.cfg.priority == -20 && sc.cfg.other == EPGATE_OTHER_DROP,
 	   "mode and config: every setting");
 	k = flowset_profile_index(&sc.fs, "kaspersky");
 	e = flowset_profile_index(&sc.fs, "eset");
@@ -104,7 +106,7 @@ static void test_errors(void)
 	expect_error("config hooks sideways\n",
 		     "test.conf:1: config: unknown hook 'sideways' (forward, input, output)");
 	expect_error("config\n",
-		     "test.conf:1: config: expected settings (hooks, in, out, mark, log)");
+		     "test.conf:1: config: expected settings (hooks, in, out, mark, log, priority, other)");
 	expect_error("enable nosuch\n",
 		     "test.conf:1: enable: unknown profile 'nosuch' (searched: ../profiles, /etc/epgate/profiles.d, /usr/share/epgate/profiles)");
 	expect_error("enable\n", "test.conf:1: enable: missing profile name");
@@ -206,6 +208,8 @@ static void test_round_trip(void)
 	st.mark_mask = sc.cfg.mark_mask;
 	st.log_flags = sc.cfg.log_flags;
 	st.log_group = sc.cfg.log_group;
+	st.priority = sc.cfg.priority;
+	st.other = sc.cfg.other;
 	st.nin = sc.cfg.nin;
 	memcpy(st.in, sc.cfg.in, sizeof(st.in));
 	/* The module dumps flows from profile files as they were compiled. */
@@ -213,7 +217,7 @@ static void test_round_trip(void)
 	ret = save_write(f, &st, &sc.fs, stderr);
 	fclose(f);
 	ok(!ret && strstr(text, "\nmode enforce\n") &&
-	   strstr(text, "\nconfig hooks forward,input in g0,g2 out any mark 0x100/0xff00 log kernel,nflog 5\n") &&
+	   strstr(text, "\nconfig hooks forward,input in g0,g2 out any mark 0x100/0xff00 log kernel,nflog 5 priority -20 other drop\n") &&
 	   strstr(text, "\nenable kaspersky server=10.0.2.2 --with legacy --with hierarchy --monitor\n") &&
 	   strstr(text, "\nenable eset\n") &&
 	   strstr(text, "\nflow custom web tcp 80,8000-8999 any any\n") &&

@@ -76,6 +76,10 @@ static struct nlmsghdr *full_reply(char *buf, int with_out)
 	mnl_attr_put_u64(nlh, EPGATE_A_GENERATION, 7);
 	mnl_attr_put_u64(nlh, EPGATE_A_TABLE_BYTES, 8952);
 	mnl_attr_put_u32(nlh, EPGATE_A_NFLOWS, 12);
+	mnl_attr_put_u32(nlh, EPGATE_A_PRIORITY, (uint32_t)-10);
+	mnl_attr_put_u8(nlh, EPGATE_A_OTHER, EPGATE_OTHER_DROP);
+	mnl_attr_put_u32(nlh, EPGATE_A_OFFLOAD_LAST, 3);
+	mnl_attr_put_u64(nlh, EPGATE_A_OFFLOAD_TOTAL, 1ULL << 33);
 	ctr = mnl_attr_nest_start(nlh, EPGATE_A_COUNTERS);
 	mnl_attr_put_u64(nlh, EPGATE_CTR_ALLOWED, 1000000);
 	mnl_attr_put_u64(nlh, EPGATE_CTR_DROPPED, 5);
@@ -132,6 +136,8 @@ static void test_full(void)
 	   st.nin == 2 && !strcmp(st.in[0], "eth0") &&
 	   !strcmp(st.in[1], "br-lan") && st.nout == 0 &&
 	   st.generation == 7 && st.table_bytes == 8952 && st.nflows == 12 &&
+	   st.priority == -10 && st.other == EPGATE_OTHER_DROP &&
+	   st.offload_last == 3 && st.offload_total == 1ULL << 33 &&
 	   st.counters[EPGATE_CTR_ALLOWED] == 1000000 &&
 	   st.counters[EPGATE_CTR_DROPPED] == 5 &&
 	   st.counters[EPGATE_CTR_WOULD_DROP] == 0 &&
@@ -140,15 +146,17 @@ static void test_full(void)
 
 	out = render(&st, 0);
 	if (!ok(out && !strcmp(out,
-		    "module:  epgate 0.2.0 (abi 2)\n"
+		    "module:  epgate 0.2.0 (abi 3)\n"
 		    "mode:    monitor\n"
-		    "hooks:   forward,output\n"
+		    "hooks:   forward,output (priority -10)\n"
 		    "in:      eth0,br-lan\n"
 		    "out:     any\n"
+		    "other:   drop\n"
 		    "mark:    0x100/0xff00\n"
 		    "log:     off\n"
 		    "flows:   12\n"
 		    "table:   8952 bytes, generation 7\n"
+		    "offload: 3 taken out of flowtables by the last change, 8589934592 in all\n"
 		    "packets: allowed 1000000, dropped 5, would_drop 0, malformed 2\n"),
 		"human output, the key column 9 wide"))
 		diag(out);
@@ -156,9 +164,11 @@ static void test_full(void)
 
 	out = render(&st, 1);
 	if (!ok(out && !strcmp(out,
-		    "{\"version\": \"0.2.0\", \"abi_version\": 2, \"mode\": \"monitor\", "
+		    "{\"version\": \"0.2.0\", \"abi_version\": 3, \"mode\": \"monitor\", "
 		    "\"hooks\": [\"forward\", \"output\"], "
 		    "\"scope\": {\"in\": [\"eth0\", \"br-lan\"], \"out\": []}, "
+		    "\"priority\": -10, \"other\": \"drop\", "
+		    "\"offload\": {\"last\": 3, \"total\": 8589934592}, "
 		    "\"mark\": {\"value\": 256, \"mask\": 65280}, "
 		    "\"log\": {\"kernel\": false, \"nflog\": false, \"group\": 0}, "
 		    "\"generation\": 7, \"table_bytes\": 8952, \"flows\": 12, "
@@ -207,7 +217,7 @@ static void test_full(void)
 	out = render(&st, 0);
 	ok(ret == MNL_CB_OK && !status_missing(&st) && out &&
 	   strstr(out, "\nout:     any\n") && strstr(out, "\nmark:    none\n") &&
-	   strstr(out, "\nhooks:   none\n"),
+	   strstr(out, "\nhooks:   none (priority -10)\n"),
 	   "absent IFACES_OUT is any; mask 0 is no mark");
 	free(out);
 
