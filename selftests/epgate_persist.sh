@@ -44,14 +44,14 @@ check "state: load, enable with bindings, options and --monitor" -- quiet bash -
 	gw enable kaspersky server=$SERVER_IP4 agent=10.0.1.0/24 --with legacy,hierarchy &&
 	gw enable eset --with push --monitor &&
 	gw enable escan"
-check "state: mode, hooks, scope, mark, log" -- quiet bash -c "
+check "state: mode, hooks, scope, mark, log, priority, other" -- quiet bash -c "
 	$(declare -f gw); GW=$GW EPGATE=$EPGATE
 	gw mode enforce &&
-	gw config hooks forward,input in g0,g1 out any mark 0x100/0xff00 log kernel,nflog 7"
+	gw config hooks forward,input in g0,g1 out any mark 0x100/0xff00 log kernel,nflog 7 priority 5 other drop"
 
 # snapshot NAME: what must survive, without counters and generation.
 snapshot() {
-	gw status -j | jq -S 'del(.counters, .generation) |
+	gw status -j | jq -S 'del(.counters, .generation, .offload) |
 		.profiles |= map(del(.packets, .bytes))' > "$tmp/$1.status"
 	gw stats -j | jq -S '.flows | map(del(.packets, .bytes))' > "$tmp/$1.flows"
 	gw save - > "$tmp/$1.save"
@@ -79,7 +79,7 @@ check "save FILE" -- quiet gw save "$tmp/epgate.conf"
 check "save - writes the same file" -- cmp "$tmp/epgate.conf" "$tmp/before.save"
 check "the file: enable lines with their arguments, the loaded profile as flows" -- bash -c "
 	grep -qx 'mode enforce' $tmp/epgate.conf &&
-	grep -qx 'config hooks forward,input in g0,g1 out any mark 0x100/0xff00 log kernel,nflog 7' $tmp/epgate.conf &&
+	grep -qx 'config hooks forward,input in g0,g1 out any mark 0x100/0xff00 log kernel,nflog 7 priority 5 other drop' $tmp/epgate.conf &&
 	grep -qx 'enable kaspersky server=$SERVER_IP4 agent=10.0.1.0/24 --with legacy --with hierarchy' $tmp/epgate.conf &&
 	grep -qx 'enable eset --with push --monitor' $tmp/epgate.conf &&
 	grep -qx 'enable escan' $tmp/epgate.conf &&

@@ -1,17 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Permissions.  Mutating commands need CAP_NET_ADMIN over the user
-# namespace that owns the network namespace (GENL_UNS_ADMIN_PERM):
+# Permissions.  Every command needs CAP_NET_ADMIN over the user namespace
+# that owns the network namespace (GENL_UNS_ADMIN_PERM):
 #  - an unprivileged user gets EPERM for every mutating command (mode,
 #    config, load, enable, disable, stats --reset: SET_CONFIG, SET_FLOWS,
-#    RESET_COUNTERS) and reads status, stats (GET_FLOWS, GET_PROFILES) and
-#    lookup exactly as root does; sysfs is read-only to it;
+#    RESET_COUNTERS) and for every reading one (status, stats, lookup,
+#    save: GET_STATUS, GET_FLOWS, GET_PROFILES): bound addresses are the
+#    site's inventory; sysfs (the initial namespace's counters) stays
+#    readable, and read-only, to it;
 #  - the root of a new user namespace with its own network namespace
 #    (unshare -U -r -n, started by that unprivileged user) configures that
 #    namespace: a profile, enforce mode, status shows them;
 #  - the root of a new user namespace that kept the initial network
-#    namespace gets EPERM for every mutating command there, and reads.
+#    namespace gets EPERM for every command there.
 # Through all of it the initial namespace's generation and state stay put.
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
@@ -79,6 +81,8 @@ mutating=(
 	"config mark none"
 	"config in lo"
 	"config log kernel"
+	"config priority 0"
+	"config other drop"
 	"load $tmp/set"
 	"enable symantec"
 	"enable kaspersky server=10.0.2.10"
@@ -92,16 +96,14 @@ for cmd in "${mutating[@]}"; do
 	check "unprivileged '$cmd': EPERM, nothing changed" -- eperm nobody $E $cmd
 done
 
-same_as_root() { # CMD...: the same output as root's
-	local a b
-	a=$("$E" "$@" 2>&1) || return 1
-	b=$(nobody "$E" "$@" 2>&1) || { diag "unprivileged: $b"; return 1; }
-	[ "$a" = "$b" ] || { diag "root: $a"; diag "unprivileged: $b"; return 1; }
-}
-check "unprivileged status -j: what root sees" -- same_as_root status -j
-check "unprivileged stats -j (GET_FLOWS, GET_PROFILES): what root sees" -- same_as_root stats -j
-check "unprivileged stats: what root sees" -- same_as_root stats
-check "unprivileged lookup tcp 13000 -j: what root sees" -- same_as_root lookup tcp 13000 -j
+# Reading needs CAP_NET_ADMIN too: bound addresses are the site's
+# inventory of servers and consoles (as nft needs it to list rules).
+readers=("status -j" "stats -j" "stats" "lookup tcp 13000 -j" "save -")
+for cmd in "${readers[@]}"; do
+	# shellcheck disable=SC2086
+	check "unprivileged '$cmd' (GET_STATUS, GET_FLOWS, GET_PROFILES): EPERM" -- \
+		eperm nobody $E $cmd
+done
 
 sysfs_read_only() {
 	nobody bash -c '
@@ -163,10 +165,8 @@ userns_init_netns() {
 	[ "$bad" = 0 ]
 }
 check "userns root in the initial netns: EPERM for all ${#mutating[@]} mutating commands" -- userns_init_netns
-userns_reads() {
-	[ "$(nobody unshare -U -r $E status -j | jq -c 'del(.counters)')" = "$state0" ]
-}
-check "userns root in the initial netns: reads status" -- userns_reads
+check "userns root in the initial netns: EPERM on status too" -- \
+	eperm nobody unshare -U -r $E status -j
 check "initial namespace: generation ($gen0) and state unchanged" -- \
 	test "$(gen)" = "$gen0" -a "$(state)" = "$state0"
 tap_end
