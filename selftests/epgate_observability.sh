@@ -142,7 +142,7 @@ reset_eperm() {
 	err=$(cat /tmp/epgate-err.$$)
 	rm -f /tmp/epgate-err.$$
 	[ -z "$out" ] &&
-	[ "$err" = "epgate: stats: reset: permission denied (CAP_NET_ADMIN needed)" ] &&
+	[ "$err" = "epgate: stats: permission denied (CAP_NET_ADMIN needed)" ] &&
 	[ "$(val $P/kaspersky/flows/agent-shutdown/packets)" = 6 ]
 }
 check "stats --reset by an unprivileged user: one line, EPERM, nothing reset" -- reset_eperm
