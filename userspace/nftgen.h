@@ -11,15 +11,18 @@
  * The ruleset, in a table of its own (default `inet epgate`):
  *
  *   - a base chain per netfilter hook that has packets in scope (FORWARD,
- *     INPUT, OUTPUT), `type filter`, priority filter + 10 as the module's
- *     hook, policy accept; it sends the in-scope packets to `judge` (the
+ *     INPUT, OUTPUT), `type filter`, at the module's priority (filter - 10
+ *     by default: after DNAT, before the distribution's filter chains),
+ *     policy accept; it sends the in-scope packets to `judge` (the
  *     interface scope and the reply-direction swap of SET_CONFIG: a reply
  *     is in scope when its connection's original packets were);
- *   - `judge`: a tracked packet is judged by its connection's ORIGINAL
- *     tuple (`ct original proto-dst`, `ct original ip saddr`, ...), as the
- *     module judges it: replies of an allowed connection pass, a packet
- *     sent from an allowed port belongs to a connection whose own
- *     destination port is judged (no source-port bypass).  Untracked and
+ *   - `judge`: a tracked packet is judged by its connection's real
+ *     endpoints, as the module judges it: the initiator is the ORIGINAL
+ *     source (`ct original ip saddr`, before SNAT), the responder and its
+ *     port the REPLY source (`ct reply ip saddr`, `ct reply proto-src`,
+ *     after DNAT); replies of an allowed connection pass, a packet sent
+ *     from an allowed port belongs to a connection whose own responder
+ *     port is judged (no source-port bypass).  Untracked and
  *     invalid packets go to `judge-untracked`, which judges their own
  *     headers (`th dport`, `ip saddr`, ...), as the module does without a
  *     conntrack entry;
@@ -36,7 +39,7 @@
  * Differences from the module, by construction of nftables: an expected
  * connection (conntrack helpers) is judged by its own tuple, not its
  * master's; an ICMP error RELATED to a connection passes unmarked (nft
- * cannot type `ct original proto-dst` without the packet's own protocol);
+ * cannot type `ct reply proto-src` without the packet's own protocol);
  * there are no per-flow counters.
  */
 #ifndef EPGATE_NFTGEN_H
