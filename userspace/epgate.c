@@ -22,6 +22,8 @@ static const struct {
 	  "status [-j]" },
 	{ "stats", stats_main, "Show the counters per profile and per flow; reset or watch them",
 	  "stats [-j] [--reset] | --watch [-i SECONDS] [-n COUNT]" },
+	{ "metrics", metrics_main, "The counters in the Prometheus text format, or to a textfile collector's folder",
+	  "metrics [--textfile DIR]" },
 	{ "mode", mode_main, "Set the mode: off, monitor or enforce",
 	  "mode off|monitor|enforce" },
 	{ "config", config_main, "Set the hooks, interface scope, fwmark, drop logging, hook priority or other protocols",

@@ -16,5 +16,6 @@ int profile_main(int argc, const char *argv[]);
 int export_main(int argc, const char *argv[]);
 int save_main(int argc, const char *argv[]);
 int restore_main(int argc, const char *argv[]);
+int metrics_main(int argc, const char *argv[]);
 
 #endif
