@@ -5,9 +5,11 @@
 #
 #   make install          the module for KVER (Kbuild modules_install, into
 #                         /lib/modules/KVER/extra), the tool, the profiles,
-#                         the man pages, bash completion, the systemd unit
-#                         (not enabled), /etc/epgate/profiles.d and the
-#                         modules-load.d/modprobe.d examples (not active)
+#                         the man pages, bash completion, the systemd units
+#                         (epgate.service, epgate-metrics.service and
+#                         .timer; none enabled), /etc/epgate/profiles.d and
+#                         the modules-load.d/modprobe.d and
+#                         /etc/default/epgate-metrics examples (not active)
 #   make uninstall        removes exactly what install added; what an admin
 #                         put in /etc/epgate stays
 #   make install-dkms     the module's sources and dkms.conf in
@@ -40,7 +42,8 @@ MODDIR = /lib/modules/$(KVER)/extra
 INSTALL ?= install
 
 PROFILES := $(wildcard profiles/*.profile)
-EXAMPLES := modules-load.d/epgate.conf modprobe.d/epgate.conf
+EXAMPLES := modules-load.d/epgate.conf modprobe.d/epgate.conf default/epgate-metrics
+UNITS := epgate.service epgate-metrics.service epgate-metrics.timer
 
 # Kbuild signs at modules_install when the kernel's config asks for it;
 # distribution headers never hold the private key, and sign-file then
@@ -71,15 +74,18 @@ install-tool: userspace
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
 		$(DESTDIR)$(SYSCONFDIR)/epgate/profiles.d \
 		$(DESTDIR)$(DOCDIR)/examples/modules-load.d \
-		$(DESTDIR)$(DOCDIR)/examples/modprobe.d
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(DESTDIR)$(DOCDIR)/examples/default
 	$(INSTALL) -m 0755 userspace/epgate $(DESTDIR)$(SBINDIR)/epgate
 	$(INSTALL) -m 0644 $(PROFILES) $(DESTDIR)$(PROFILEDIR)
 	$(INSTALL) -m 0644 Documentation/man/epgate.8 $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0644 Documentation/man/epgate-profile.5 $(DESTDIR)$(MANDIR)/man5
 	$(INSTALL) -m 0644 packaging/bash-completion/epgate $(DESTDIR)$(BASHCOMPDIR)/epgate
-	sed 's|/usr/sbin/epgate|$(SBINDIR)/epgate|g' packaging/epgate.service \
-		> $(DESTDIR)$(SYSTEMDUNITDIR)/epgate.service
-	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/epgate.service
+	for u in $(UNITS); do \
+		sed 's|/usr/sbin/epgate|$(SBINDIR)/epgate|g' packaging/$$u \
+			> $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
 	for f in $(EXAMPLES); do \
 		$(INSTALL) -m 0644 packaging/$$f $(DESTDIR)$(DOCDIR)/examples/$$f || exit 1; \
 	done
@@ -93,10 +99,11 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PROFILEDIR)/,$(notdir $(PROFILES)))
 	rm -f $(DESTDIR)$(MANDIR)/man8/epgate.8 $(DESTDIR)$(MANDIR)/man5/epgate-profile.5
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/epgate
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/epgate.service
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(UNITS))
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(EXAMPLES))
 	$(call rmdir_empty,$(DESTDIR)$(DOCDIR)/examples/modules-load.d \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(DESTDIR)$(DOCDIR)/examples/default \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(PROFILEDIR) \
 		$(addprefix $(DESTDIR),$(filter %/epgate/,$(dir $(PROFILEDIR)))) \

@@ -6,7 +6,7 @@
 #     files with the right modes and no depmod output; the module (from
 #     Kbuild's modules_install) has the version, the installed tool runs and
 #     finds the installed profiles, the man pages render without a warning,
-#     the systemd unit verifies; uninstall leaves nothing but what an admin
+#     the systemd units verify; uninstall leaves nothing but what an admin
 #     put in /etc/epgate;
 #   - into a DESTDIR, default PREFIX: the /usr/local layout;
 #   - for real, in a mount namespace of its own with tmpfs overlays on /usr
@@ -114,8 +114,11 @@ expected() { # SBINDIR MANDIR DOCDIR (relative), then the fixed places
 		echo "$2/man5/epgate-profile.5"
 		echo "$3/examples/modules-load.d/epgate.conf"
 		echo "$3/examples/modprobe.d/epgate.conf"
+		echo "$3/examples/default/epgate-metrics"
 		echo "usr/share/bash-completion/completions/epgate"
 		echo "lib/systemd/system/epgate.service"
+		echo "lib/systemd/system/epgate-metrics.service"
+		echo "lib/systemd/system/epgate-metrics.timer"
 		for p in "$EPGATE_TOP"/profiles/*.profile; do
 			echo "usr/share/epgate/profiles/${p##*/}"
 		done
@@ -183,12 +186,17 @@ unit=$d/lib/systemd/system/epgate.service
 check "unit runs /usr/sbin/epgate restore, after modprobe epgate" -- bash -c \
 	"grep -qx 'ExecStart=/usr/sbin/epgate restore /etc/epgate/epgate.conf' $unit &&
 	 grep -qx 'ExecStartPre=/sbin/modprobe epgate' $unit"
+check "metrics unit runs /usr/sbin/epgate metrics --textfile; the timer every 15 s" -- bash -c \
+	"grep -qx 'ExecStart=/usr/sbin/epgate metrics --textfile \${EPGATE_METRICS_DIR}' $d/lib/systemd/system/epgate-metrics.service &&
+	 grep -qx 'OnUnitActiveSec=15s' $d/lib/systemd/system/epgate-metrics.timer"
 if command -v systemd-analyze > /dev/null; then
 	mkdir -p "$tmp/unit"
-	sed "s|/usr/sbin/epgate|$E|" "$unit" > "$tmp/unit/epgate.service"
+	for u in epgate.service epgate-metrics.service epgate-metrics.timer; do
+		sed "s|/usr/sbin/epgate|$E|" "$d/lib/systemd/system/$u" > "$tmp/unit/$u"
+	done
 	# It exits 0 on some errors ("..., ignoring"): any output fails.
-	check "systemd-analyze verify: the unit, its commands and man pages" -- bash -c \
-		"MANPATH=$d/usr/share/man systemd-analyze verify $tmp/unit/epgate.service > $tmp/verify 2>&1 &&
+	check "systemd-analyze verify: the units, their commands and man pages" -- bash -c \
+		"MANPATH=$d/usr/share/man systemd-analyze verify $tmp/unit/* > $tmp/verify 2>&1 &&
 		 ! [ -s $tmp/verify ] || { sed 's/^/# /' $tmp/verify; exit 1; }"
 else
 	tap_result 0 "systemd-analyze verify # SKIP no systemd-analyze"
@@ -213,9 +221,10 @@ expected usr/local/sbin usr/local/share/man usr/local/share/doc/epgate > "$tmp/w
 files "$d" > "$tmp/got"
 check "/usr/local layout; profiles in the tool's search path /usr/share/epgate/profiles" -- \
 	same_list "$tmp/want" "$tmp/got"
-check "the unit runs /usr/local/sbin/epgate" -- bash -c \
+check "the units run /usr/local/sbin/epgate" -- bash -c \
 	"grep -qx 'ExecStart=/usr/local/sbin/epgate restore /etc/epgate/epgate.conf' $d/lib/systemd/system/epgate.service &&
-	 ! grep -q /usr/sbin/epgate $d/lib/systemd/system/epgate.service"
+	 grep -q '^ExecStart=/usr/local/sbin/epgate metrics ' $d/lib/systemd/system/epgate-metrics.service &&
+	 ! grep -q /usr/sbin/epgate $d/lib/systemd/system/epgate*"
 "${mk[@]}" uninstall DESTDIR="$d" > /dev/null
 check "make uninstall, default PREFIX: nothing left" -- \
 	bash -c "[ -z \"\$(cd $d && find . ! -type d -o -name '*epgate*')\" ]"
