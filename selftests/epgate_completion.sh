@@ -87,18 +87,27 @@ files_at() {
 	[ ${#COMPREPLY[@]} = 0 ] && [[ $compopt_args == *"-o default"* ]]
 }
 
+# With readline's folder name completion (compopt -o dirnames), nothing else.
+dirs_at() {
+	comp "$1"
+	[ ${#COMPREPLY[@]} = 0 ] && [[ $compopt_args == *"-o dirnames"* ]]
+}
+
 check "complete -p: _epgate completes epgate" -- \
 	test "$(complete -p epgate)" = "complete -F _epgate epgate"
 
 profiles="escan eset kaspersky symantec trendmicro zz-site"
 check "commands" -- offers "epgate " \
-	"--version config disable enable export help load lookup mode profile restore save stats status"
+	"--version config disable enable export help load lookup metrics mode profile restore save stats status"
 check "a command from its start" -- offers "epgate st" "stats status"
 check "mode" -- offers "epgate mode " "enforce monitor off"
 check "mode takes one word" -- offers "epgate mode off " ""
 check "status -j" -- offers "epgate status " "-j"
 check "stats options" -- offers "epgate stats " "--reset --watch -i -j -n"
 check "stats -i takes a number" -- offers "epgate stats --watch -i " ""
+check "metrics --textfile" -- offers "epgate metrics " "--textfile"
+check "metrics --textfile: folder names (readline's)" -- dirs_at "epgate metrics --textfile "
+check "metrics --textfile DIR: nothing more" -- offers "epgate metrics --textfile /tmp " ""
 check "profile subcommands" -- offers "epgate profile " "check list show"
 check "profile show: profile names on the path, each once" -- \
 	offers "epgate profile show " "$profiles"
@@ -152,6 +161,7 @@ check "export nft --from-file: file names" -- files_at "epgate export nft --from
 check "save: file names" -- files_at "epgate save "
 check "restore -: standard input" -- offers "epgate restore -" "-"
 check "help: commands" -- offers "epgate help l" "load lookup"
+check "help: commands, metrics among them" -- offers "epgate help m" "metrics mode"
 
 # The roles and options offered are the ones the tool reads in each profile.
 if [ -x "$EPGATE" ] && command -v jq > /dev/null; then
