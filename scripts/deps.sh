@@ -49,8 +49,9 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 # One install at a time (make check while another deps.sh runs): the
-# policy-rc.d below is per machine, and so is apt's lock.  The second one
-# waits, then installs what is still missing.
+# policy-rc.d below is per machine.  The second one waits, then installs
+# what is still missing.  apt-get itself waits up to 10 minutes for the
+# dpkg lock of any other apt, rather than failing at once.
 exec 9> /run/lock/epgate-deps.lock
 flock 9
 find_missing
@@ -80,6 +81,6 @@ chmod 0755 "$policy"
 
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+apt-get -o DPkg::Lock::Timeout=600 update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
