@@ -20,6 +20,7 @@
 #   folder that cannot be written keeps the old file and fails in one line.
 # - The alert rules of Documentation/operations.md pass `promtool check
 #   rules`, and `promtool test rules` shows each firing when it should.
+# - Without CAP_NET_ADMIN (the module's rule for readers): one line, exit 1.
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
 source ./topology.sh
@@ -213,6 +214,18 @@ check "the traffic's exact counts; allowed is the sum of the flows; info has the
 
 check "promtool check metrics: no error, no lint" -- \
 	promtool_quiet promtool check metrics < "$tmp/out"
+
+# The module lets only CAP_NET_ADMIN read its counters: a user without it
+# gets one line and no file is touched (the unit keeps that capability).
+unprivileged() {
+	local out
+	cp "$tmp/out" "$tmp/dir/epgate.prom"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		$E metrics --textfile "$tmp/dir" 2>&1) && return 1
+	[ "$out" = "epgate: metrics: permission denied (CAP_NET_ADMIN needed)" ] &&
+	cmp -s "$tmp/out" "$tmp/dir/epgate.prom"
+}
+check "without CAP_NET_ADMIN: one line, exit 1, the textfile left as it was" -- unprivileged
 
 # --- --textfile ------------------------------------------------------------
 d=$tmp/dir
