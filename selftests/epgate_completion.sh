@@ -140,7 +140,7 @@ check "enable: a profile after --monitor is a profile" -- \
 	includes "epgate enable eset --monitor kaspersky --with " push web-console
 check "export nft" -- offers "epgate export " "nft"
 check "export nft: options" -- includes "epgate export nft -" -j --apply --table \
-	--from-profiles --from-file --mode --hooks --in --out --mark
+	--from-profiles --from-file --unchecked --mode --hooks --in --out --mark
 check "export nft --from-profiles: names, then their roles" -- \
 	includes "epgate export nft --from-profiles kaspersky " server= eset
 check "export nft --from-profiles NAME --with: its options" -- \
@@ -150,7 +150,8 @@ check "export nft --hooks: a comma list" -- offers "epgate export nft --hooks in
 	"input,forward input,output"
 check "export nft --from-file: file names" -- files_at "epgate export nft --from-file "
 check "save: file names" -- files_at "epgate save "
-check "restore -: standard input" -- offers "epgate restore -" "-"
+check "restore -: standard input, --unchecked" -- offers "epgate restore -" "- --unchecked"
+check "restore --unchecked: file names" -- files_at "epgate restore --unchecked "
 check "help: commands" -- offers "epgate help l" "load lookup"
 
 # The roles and options offered are the ones the tool reads in each profile.

@@ -3,7 +3,7 @@
  * epgate export nft [-j | --apply] [--table NAME]
  *                   [--from-profiles NAME... [ROLE=PREFIX...]
  *                        [--with OPTION[,OPTION...]]... [--monitor]
- *                    | --from-file FILE]
+ *                    | --from-file FILE [--unchecked]]
  *                   [--mode MODE] [--hooks H[,H...]] [--in IF[,IF...]|any]
  *                   [--out IF[,IF...]|any] [--mark VALUE/MASK|none]
  *
@@ -37,6 +37,7 @@
 
 struct request {
 	bool json, apply;
+	unsigned int save_flags;	/* --unchecked: SAVE_UNCHECKED */
 	const char *table;
 	enum { FROM_MODULE, FROM_PROFILES, FROM_FILE } from;
 	const char *file;
@@ -58,7 +59,7 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: %s export nft [-j | --apply] [--table NAME]\n"
 		"         [--from-profiles NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n"
-		"          | --from-file FILE]\n"
+		"          | --from-file FILE [--unchecked]]\n"
 		"         [--mode off|monitor|enforce] [--hooks HOOK[,HOOK...]] [--in IF[,IF...]|any]\n"
 		"         [--out IF[,IF...]|any] [--mark VALUE/MASK|none]\n",
 		prog);
@@ -150,6 +151,8 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 			   rq->from == FROM_MODULE) {
 			rq->from = FROM_FILE;
 			rq->file = argv[++i];
+		} else if (!strcmp(a, "--unchecked")) {
+			rq->save_flags |= SAVE_UNCHECKED;
 		} else if (!strcmp(a, "--mode") && value && !rq->mode) {
 			rq->mode = argv[++i];
 		} else if (s < sizeof(settings) / sizeof(settings[0]) && value) {
@@ -182,6 +185,11 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 	}
 	if (rq->json && rq->apply) {
 		fprintf(stderr, "%s: export: -j and --apply exclude each other\n",
+			prog);
+		return -EINVAL;
+	}
+	if (rq->save_flags && rq->from != FROM_FILE) {
+		fprintf(stderr, "%s: export: --unchecked goes with --from-file\n",
 			prog);
 		return -EINVAL;
 	}
@@ -343,7 +351,7 @@ static int gather(const struct request *rq, struct flowset *fs,
 			return ret;
 		break;
 	case FROM_FILE:
-		ret = save_load_file(rq->file, &sc, "export");
+		ret = save_load_file(rq->file, rq->save_flags, &sc, "export");
 		if (ret)
 			return ret;
 		config_apply(cfg, &sc.cfg);
