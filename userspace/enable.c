@@ -221,6 +221,7 @@ static int change(const struct request *rq, struct flowset *fs)
 {
 	uint8_t mode = rq->monitor ? EPGATE_MODE_MONITOR : EPGATE_MODE_ENFORCE;
 	size_t k, before;
+	char err[384];
 	int ret;
 
 	for (k = 0; k < rq->nnames; k++) {
@@ -246,15 +247,9 @@ static int change(const struct request *rq, struct flowset *fs)
 		}
 		before = fs->fl.n;
 		ret = profile_compile(p, rq->binds, rq->nbinds, rq->with,
-				      rq->nwith, mode, &fs->fl);
-		if (ret == -E2BIG) {
-			fprintf(stderr,
-				"%s: enable: %s: the set would exceed %d flows\n",
-				prog, p->name, EPGATE_MAX_FLOWS);
-			return ret;
-		}
+				      rq->nwith, mode, &fs->fl, err, sizeof(err));
 		if (ret) {
-			fprintf(stderr, "%s: enable: %s\n", prog, strerror(-ret));
+			fprintf(stderr, "%s: enable: %s\n", prog, err);
 			return ret;
 		}
 		fp = &fs->profiles[fs->nprofiles++];

@@ -206,6 +206,7 @@ static int compile_profiles(const struct request *rq, struct flowlist *fl)
 {
 	struct profile *ps;
 	struct profile_error err;
+	char msg[384];
 	size_t k, i, loaded = 0;
 	int ret = -EINVAL;
 
@@ -245,11 +246,9 @@ static int compile_profiles(const struct request *rq, struct flowlist *fl)
 		ret = profile_compile(&ps[k], rq->binds, rq->nbinds, rq->with,
 				      rq->nwith, rq->monitor ?
 				      EPGATE_MODE_MONITOR : EPGATE_MODE_ENFORCE,
-				      fl);
+				      fl, msg, sizeof(msg));
 		if (ret) {
-			fprintf(stderr, "%s: export: %s: %s\n", prog,
-				ps[k].name, ret == -E2BIG ?
-				"too many flows" : strerror(-ret));
+			fprintf(stderr, "%s: export: %s\n", prog, msg);
 			goto out;
 		}
 	}

@@ -21,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include "flowcheck.h"
 #include "profile.h"
 
 /* The longest statement is `direction A -> B`; one more catches extras. */
@@ -408,56 +410,21 @@ static int no_more(struct parser *p, const struct line *l, int n)
 		    qt(p, 0, &l->toks[n]));
 }
 
-static bool valid_name(const char *s, size_t len)
-{
-	size_t i;
-
-	if (!len || len > EPGATE_NAME_MAX - 1)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			continue;
-		if (i && (c == '-' || c == '_'))
-			continue;
-		return false;
-	}
-	return true;
-}
-
 /* A name: 1..31 of a-z 0-9 - _, starting with a letter or a digit. */
 static int parse_name(struct parser *p, const struct line *l, int i,
 		      const char *what, char *out)
 {
 	const struct tok *t = &l->toks[i];
+	struct flowcheck_error fe;
 	char label[32];
-	size_t k;
 	int ret;
 
 	snprintf(label, sizeof(label), "%s name", what);
 	ret = need_word(p, l, i, label);
 	if (ret)
 		return ret;
-	if (t->len > EPGATE_NAME_MAX - 1)
-		return fail(p, t->col, "%s name '%s' is longer than %d characters",
-			    what, qt(p, 0, t), EPGATE_NAME_MAX - 1);
-	for (k = 0; k < t->len; k++) {
-		char c = t->s[k];
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			continue;
-		if (c == '-' || c == '_') {
-			if (k)
-				continue;
-			return fail(p, t->col,
-				    "%s name '%s' must start with a letter or a digit",
-				    what, qt(p, 0, t));
-		}
-		return fail(p, t->col + k,
-			    "%s name '%s' has a bad character '%s' (allowed: a-z 0-9 - _)",
-			    what, qt(p, 0, t), q(p, 1, t->s + k, 1));
-	}
+	if (flowcheck_name(what, t->s, t->len, &fe))
+		return fail(p, t->col + fe.off, "%s", fe.msg);
 	tok_copy(t, out);
 	return 0;
 }
@@ -477,98 +444,19 @@ static int parse_file(struct parser *p, const struct line *l, int i,
 	return 0;
 }
 
-/* Decimal 1..65535, at most 5 digits so that nothing overflows. */
-static int parse_port(struct parser *p, const char *s, size_t len,
-		      unsigned int col, uint16_t *port)
-{
-	unsigned long v = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return fail(p, col, "bad port '%s'", q(p, 0, s, len));
-	}
-	if (len > 5)
-		goto range;
-	for (i = 0; i < len; i++)
-		v = v * 10 + (s[i] - '0');
-	if (v < 1 || v > 65535)
-		goto range;
-	*port = v;
-	return 0;
-range:
-	return fail(p, col, "port %s out of range 1..65535", q(p, 0, s, len));
-}
-
-/* One element of a port list: P or LO-HI. */
-static int parse_range(struct parser *p, const char *s, size_t len,
-		       unsigned int col, struct flowlist_range *r)
-{
-	const char *dash = memchr(s, '-', len);
-	size_t lolen;
-	int ret;
-
-	if (!dash) {
-		ret = parse_port(p, s, len, col, &r->lo);
-		r->hi = r->lo;
-		return ret;
-	}
-	lolen = dash - s;
-	if (!lolen || lolen == len - 1)
-		return fail(p, col, "bad port range '%s'", q(p, 0, s, len));
-	ret = parse_port(p, s, lolen, col, &r->lo);
-	if (!ret)
-		ret = parse_port(p, dash + 1, len - lolen - 1, col + lolen + 1,
-				 &r->hi);
-	if (ret)
-		return ret;
-	if (r->lo > r->hi)
-		return fail(p, col, "port range '%s' is reversed (%u > %u)",
-			    q(p, 0, s, len), r->lo, r->hi);
-	return 0;
-}
-
-/* The comma list of word @i: 1..EPGATE_MAX_RANGES disjoint elements. */
+/* The port list of word @i (flowcheck.h has the rules). */
 static int parse_ports(struct parser *p, const struct line *l, int i,
 		       struct flowlist_range *ranges, uint16_t *nranges)
 {
 	const struct tok *t = &l->toks[i];
-	size_t off = 0;
-	uint16_t n = 0, k;
+	struct flowcheck_error fe;
 	int ret;
 
 	ret = need_word(p, l, i, "port list");
 	if (ret)
 		return ret;
-	for (;;) {
-		const char *comma = memchr(t->s + off, ',', t->len - off);
-		size_t len = comma ? (size_t)(comma - t->s) - off :
-				     t->len - off;
-		unsigned int col = t->col + off;
-		struct flowlist_range *r = &ranges[n];
-
-		if (!len)
-			return fail(p, col, "empty port in '%s'", qt(p, 0, t));
-		if (n == EPGATE_MAX_RANGES)
-			return fail(p, col,
-				    "too many port ranges at '%s' (at most %d)",
-				    q(p, 0, t->s + off, len), EPGATE_MAX_RANGES);
-		ret = parse_range(p, t->s + off, len, col, r);
-		if (ret)
-			return ret;
-		for (k = 0; k < n; k++) {
-			if (r->lo <= ranges[k].hi && ranges[k].lo <= r->hi)
-				return fail(p, col,
-					    "ports '%s' overlap an earlier element of '%s'",
-					    q(p, 0, t->s + off, len),
-					    qt(p, 1, t));
-		}
-		n++;
-		if (!comma)
-			break;
-		off += len + 1;
-	}
-	*nranges = n;
+	if (flowcheck_ports(t->s, t->len, ranges, nranges, &fe))
+		return fail(p, t->col + fe.off, "%s", fe.msg);
 	return 0;
 }
 
@@ -1370,7 +1258,7 @@ int profile_load(const char *name, struct profile *p,
 
 	memset(p, 0, sizeof(*p));
 	memset(err, 0, sizeof(*err));
-	if (!valid_name(name, strlen(name))) {
+	if (!flowcheck_name_ok(name, strlen(name))) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "unknown profile '%s' (a profile name is 1 to %d characters of a-z 0-9 - _)",
 			 q(&ps, 0, name, strlen(name)), EPGATE_NAME_MAX - 1);
@@ -1458,7 +1346,7 @@ int profile_list(char ***names)
 			size_t len = strlen(de->d_name);
 
 			if (len <= 8 || strcmp(de->d_name + len - 8, ".profile") ||
-			    !valid_name(de->d_name, len - 8))
+			    !flowcheck_name_ok(de->d_name, len - 8))
 				continue;
 			for (k = 0; k < count; k++) {
 				if (!strncmp(list[k], de->d_name, len - 8) &&
@@ -1525,9 +1413,29 @@ static void bound(const struct profile *p, int role,
 	}
 }
 
+/* The reason of a failed profile_compile(), when the caller wants it. */
+__attribute__((format(printf, 3, 4)))
+static int compile_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
 int profile_compile(const struct profile *p, const struct profile_binding *bind,
 		    size_t nbind, const char *const *with, size_t nwith,
-		    uint8_t mode, struct flowlist *out)
+		    uint8_t mode, struct flowlist *out, char *err,
+		    size_t errlen)
 {
 	static const struct {
 		unsigned int bit;
@@ -1538,13 +1446,28 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 		{ PROFILE_PROTO_UDP, IPPROTO_UDP, "-udp" },
 	};
 	size_t n0 = out->n, i, k, len;
+	struct flowlist_prefix from, to;
 
+	if (err && errlen)
+		err[0] = '\0';
 	for (i = 0; i < p->nflows; i++) {
 		const struct profile_flow *f = &p->flows[i];
 		bool both = f->protos == (PROFILE_PROTO_TCP | PROFILE_PROTO_UDP);
 
 		if (!enabled(p, f, with, nwith))
 			continue;
+		bound(p, f->from, bind, nbind, &from);
+		bound(p, f->to, bind, nbind, &to);
+		if (!flowcheck_families(&from, &to)) {
+			out->n = n0;
+			compile_fail(err, errlen,
+				     "flow '%s' of profile %s: role '%s' is bound to %s, role '%s' to %s: it could never match (bind both to one family, or leave one unbound)",
+				     f->name, p->name, p->roles[f->from].name,
+				     family_name(from.family),
+				     p->roles[f->to].name,
+				     family_name(to.family));
+			return -EXDEV;
+		}
 		for (k = 0; k < 2; k++) {
 			struct flowlist_flow *o;
 
@@ -1552,6 +1475,9 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 				continue;
 			if (out->n == EPGATE_MAX_FLOWS) {
 				out->n = n0;
+				compile_fail(err, errlen,
+					     "profile %s: the set would exceed %d flows, the module's limit",
+					     p->name, EPGATE_MAX_FLOWS);
 				return -E2BIG;
 			}
 			if (out->n == out->alloc) {
@@ -1562,6 +1488,8 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 				o = realloc(out->flows, alloc * sizeof(*o));
 				if (!o) {
 					out->n = n0;
+					compile_fail(err, errlen, "%s",
+						     strerror(ENOMEM));
 					return -ENOMEM;
 				}
 				out->flows = o;
@@ -1579,8 +1507,8 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 			o->mode = mode;
 			o->nranges = f->nranges;
 			memcpy(o->ranges, f->ranges, sizeof(o->ranges));
-			bound(p, f->from, bind, nbind, &o->from);
-			bound(p, f->to, bind, nbind, &o->to);
+			o->from = from;
+			o->to = to;
 			o->line = f->line;
 		}
 	}

@@ -140,12 +140,17 @@ int profile_list(char ***names);
  * options named in @with (names @p does not declare are ignored: the
  * caller checks that each exists in at least one profile).  A role bound
  * in @bind gets its prefix on both sides; unbound roles match any address.
- * @mode is EPGATE_MODE_ENFORCE or EPGATE_MODE_MONITOR.  Returns 0,
- * -E2BIG when @out would exceed EPGATE_MAX_FLOWS, or -ENOMEM.
+ * @mode is EPGATE_MODE_ENFORCE or EPGATE_MODE_MONITOR.  Returns 0; or,
+ * with @out unchanged and a one-line reason in @err (if not NULL):
+ * -E2BIG when @out would exceed EPGATE_MAX_FLOWS, -EXDEV when a flow's
+ * two roles are bound to different address families (it could never
+ * match: an error naming the flow, never a flow silently left out), or
+ * -ENOMEM.
  */
 int profile_compile(const struct profile *p, const struct profile_binding *bind,
 		    size_t nbind, const char *const *with, size_t nwith,
-		    uint8_t mode, struct flowlist *out);
+		    uint8_t mode, struct flowlist *out, char *err,
+		    size_t errlen);
 
 /*
  * Parse ROLE=PREFIX (@arg) into binds[*nbinds] and count it: 0, or -EINVAL

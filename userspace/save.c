@@ -268,8 +268,9 @@ static int parse_enable(struct pstate *ps, const char *const *v, int n,
 	return 0;
 }
 
-/* Compile @e, appending to @fl. */
-static int compile_enable(const struct enable_stmt *e, struct flowlist *fl)
+/* Compile @e, appending to @fl; a reason in @err (may be NULL). */
+static int compile_enable(const struct enable_stmt *e, struct flowlist *fl,
+			  char *err, size_t errlen)
 {
 	const char *with[MAX_WITH];
 	size_t i;
@@ -278,7 +279,7 @@ static int compile_enable(const struct enable_stmt *e, struct flowlist *fl)
 		with[i] = e->with[i];
 	return profile_compile(&e->profile, e->binds, e->nbinds, with,
 			       e->nwith, e->monitor ? EPGATE_MODE_MONITOR :
-			       EPGATE_MODE_ENFORCE, fl);
+			       EPGATE_MODE_ENFORCE, fl, err, errlen);
 }
 
 static void free_enables(struct enable_stmt *es, size_t n)
@@ -418,7 +419,7 @@ int save_parse(const char *file, const char *buf, size_t len,
 	struct flowlist_error ferr;
 	struct tokens *t;
 	size_t nes = 0, off = 0, i, k, fi;
-	char *flowbuf;
+	char *flowbuf, msg[384];
 	bool any_flow = false;
 	int ret = 0;
 
@@ -549,10 +550,14 @@ next:
 					   EPGATE_MAX_PROFILES);
 				break;
 			}
-			ret = compile_enable(&es[k], &sc->fs.fl);
+			ret = compile_enable(&es[k], &sc->fs.fl, msg, sizeof(msg));
 			if (ret == -E2BIG || (!ret && sc->fs.fl.n > EPGATE_MAX_FLOWS)) {
-				ret = fail(&ps, "the set would exceed %d flows",
+				ret = fail(&ps, "the set would exceed %d flows, the module's limit",
 					   EPGATE_MAX_FLOWS);
+				break;
+			}
+			if (ret == -EXDEV) {
+				ret = fail(&ps, "enable: %s", msg);
 				break;
 			}
 			if (!ret)
@@ -581,7 +586,7 @@ next:
 				p = sc->fs.nprofiles - 1;
 			}
 			if (!ret && sc->fs.fl.n == EPGATE_MAX_FLOWS)
-				ret = fail(&ps, "the set would exceed %d flows",
+				ret = fail(&ps, "the set would exceed %d flows, the module's limit",
 					   EPGATE_MAX_FLOWS);
 			if (!ret)
 				ret = append_flows(&sc->fs.fl, f, 1);
@@ -690,7 +695,7 @@ static int enable_matches(const struct flowset *fs,
 		*why = "its arguments are not in the form `epgate enable` writes";
 		goto out;
 	}
-	ret = compile_enable(e, &fl);
+	ret = compile_enable(e, &fl, NULL, 0);
 	if (ret < 0) {
 		ret = ret == -ENOMEM ? ret : 0;
 		goto out;

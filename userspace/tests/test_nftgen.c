@@ -335,7 +335,7 @@ int main(void)
 	       "r g udp 9 0.0.0.0/0 any\n"
 	       "r h tcp 5 fd00:1::/64 fd00:2::/60\n"
 	       "r i tcp 6 10.1.0.0/20 any\n"
-	       "q e tcp 20000-20010,20005-20020,20021 any any monitor\n",
+	       "q e tcp 20000-20010,20011-20020,20021 any any monitor\n",
 	       &(struct opts){ .mark_value = 0x100, .mark_mask = 0xff00 },
 	       false, text_bound);
 	expect("monitor mode, every hook, interface scope with replies swapped",

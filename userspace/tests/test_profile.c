@@ -415,7 +415,7 @@ static void test_too_many(void)
 	snprintf(ports + len, sizeof(ports) - len, ",65\n");
 	/* col 8 + "1,".."9," (18 bytes) + "10,".."64," (165 bytes) */
 	expect("65 port ranges", ports, 15, 191,
-	       "too many port ranges at '65' (at most 64)");
+	       "too many port ranges at '65' (at most 64 per flow)");
 }
 
 static void test_flows(void)
@@ -700,6 +700,7 @@ static void test_compile(void)
 	struct flowlist fl = { 0 };
 	struct profile p;
 	const struct flowlist_flow *f;
+	char msg[384];
 	size_t i;
 	int ret;
 
@@ -711,14 +712,14 @@ static void test_compile(void)
 	prefix(&bind[0].prefix, AF_INET, "10.0.0.0", 8);
 	prefix(&bind[1].prefix, AF_INET6, "fd00::", 8);
 
-	ret = profile_compile(&p, NULL, 0, NULL, 0, EPGATE_MODE_ENFORCE, &fl);
+	ret = profile_compile(&p, NULL, 0, NULL, 0, EPGATE_MODE_ENFORCE, &fl, NULL, 0);
 	ok(!ret && fl.n == 2 && !strcmp(fl.flows[0].name, "f") &&
 	   !strcmp(fl.flows[1].name, "h") && fl.flows[1].proto == IPPROTO_UDP &&
 	   !fl.flows[0].from.family && !fl.flows[1].to.family,
 	   "compile: default flows only, unbound roles are any");
 	fl.n = 0;
 
-	ret = profile_compile(&p, bind, 2, with_o, 1, EPGATE_MODE_MONITOR, &fl);
+	ret = profile_compile(&p, bind, 2, with_o, 1, EPGATE_MODE_MONITOR, &fl, NULL, 0);
 	ok(!ret && fl.n == 4, "compile: with o, 4 flows (%d, %zu)", ret, fl.n);
 	if (fl.n == 4) {
 		f = &fl.flows[0];
@@ -740,21 +741,39 @@ static void test_compile(void)
 		   f->to.family == AF_INET,
 		   "compile: an unbound initiator is any");
 	}
-	ret = profile_compile(&p, NULL, 0, with_x, 2, EPGATE_MODE_ENFORCE, &fl);
+	ret = profile_compile(&p, NULL, 0, with_x, 2, EPGATE_MODE_ENFORCE, &fl, NULL, 0);
 	ok(!ret && fl.n == 8 && !strcmp(fl.flows[4].profile, "t"),
 	   "compile: appends; unknown options are ignored");
 
 	fl.n = 0;
 	for (i = 0; !ret; i++)
 		ret = profile_compile(&p, NULL, 0, with_o, 1,
-				      EPGATE_MODE_ENFORCE, &fl);
+				      EPGATE_MODE_ENFORCE, &fl, NULL, 0);
 	ok(ret == -E2BIG && i == EPGATE_MAX_FLOWS / 4 + 1 &&
 	   fl.n == EPGATE_MAX_FLOWS,
 	   "compile: -E2BIG past %d flows (%zu rounds)", EPGATE_MAX_FLOWS, i);
 	fl.n = EPGATE_MAX_FLOWS - 2;
-	ret = profile_compile(&p, NULL, 0, with_o, 1, EPGATE_MODE_ENFORCE, &fl);
-	ok(ret == -E2BIG && fl.n == EPGATE_MAX_FLOWS - 2,
-	   "compile: a failed compile appends nothing");
+	ret = profile_compile(&p, NULL, 0, with_o, 1, EPGATE_MODE_ENFORCE, &fl,
+			      msg, sizeof(msg));
+	ok(ret == -E2BIG && fl.n == EPGATE_MAX_FLOWS - 2 &&
+	   !strcmp(msg, "profile t: the set would exceed 16384 flows, the module's limit"),
+	   "compile: a failed compile appends nothing, names the limit: %s", msg);
+
+	/* h goes b -> a: b on IPv6 and a on IPv4 could never match. */
+	strcpy(bind[1].role, "b");
+	fl.n = 1;
+	ret = profile_compile(&p, bind, 2, NULL, 0, EPGATE_MODE_ENFORCE, &fl,
+			      msg, sizeof(msg));
+	ok(ret == -EXDEV && fl.n == 1 &&
+	   !strcmp(msg, "flow 'h' of profile t: role 'b' is bound to IPv6, role 'a' to IPv4: it could never match (bind both to one family, or leave one unbound)"),
+	   "compile: roles of one flow bound to two families: an error naming it: %s",
+	   msg);
+	prefix(&bind[1].prefix, AF_INET, "10.9.0.0", 16);
+	fl.n = 0;
+	ret = profile_compile(&p, bind, 2, NULL, 0, EPGATE_MODE_ENFORCE, &fl,
+			      msg, sizeof(msg));
+	ok(!ret && fl.n == 2 && fl.flows[1].from.family == AF_INET &&
+	   fl.flows[1].to.family == AF_INET, "compile: the same family compiles");
 	flowlist_free(&fl);
 	profile_free(&p);
 }
@@ -1163,7 +1182,7 @@ static void test_lint_set(void)
 
 int main(void)
 {
-	tap_plan(196);
+	tap_plan(198);
 	test_good();
 	test_lexical();
 	test_strings();
