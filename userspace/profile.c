@@ -36,7 +36,7 @@
 /* Far bigger than any profile: anything larger is a mistake. */
 #define PROFILE_FILE_MAX (1U << 20)
 
-/* Directories on the search path, at most. */
+/* Directories on the search path, at most (PROFILE_PATH_TOO_LONG). */
 #define PATH_DIRS_MAX 32
 
 struct tok {
@@ -1124,41 +1124,47 @@ void profile_free(struct profile *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Append the components of @s that fit and are not on the path yet. */
-static void path_add(const char *s, char *buf, size_t bufsz, size_t *off,
-		     const char **dirs, size_t max, size_t *n)
+/*
+ * Append the components of @s that are not on the path yet.  Returns
+ * -E2BIG when one does not fit (@max directories or @bufsz bytes): the
+ * caller says so rather than search a shorter path than asked.
+ */
+static int path_add(const char *s, char *buf, size_t bufsz, size_t *off,
+		    const char **dirs, size_t max, size_t *n)
 {
 	while (*s) {
 		const char *e = strchr(s, ':');
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		size_t i;
 
-		if (len && *n < max && *off + len + 1 <= bufsz) {
+		for (i = 0; len && i < *n; i++) {
+			if (strlen(dirs[i]) == len && !memcmp(dirs[i], s, len))
+				break;
+		}
+		if (len && i == *n) {
+			if (*n == max || *off + len + 1 > bufsz)
+				return -E2BIG;
 			memcpy(buf + *off, s, len);
 			buf[*off + len] = '\0';
-			for (i = 0; i < *n; i++) {
-				if (!strcmp(dirs[i], buf + *off))
-					break;
-			}
-			if (i == *n) {
-				dirs[(*n)++] = buf + *off;
-				*off += len + 1;
-			}
+			dirs[(*n)++] = buf + *off;
+			*off += len + 1;
 		}
 		s += len;
 		if (*s)
 			s++;
 	}
+	return 0;
 }
 
-size_t profile_path(char *buf, size_t bufsz, const char **dirs, size_t max)
+int profile_path(char *buf, size_t bufsz, const char **dirs, size_t max)
 {
 	const char *env = getenv("EPGATE_PROFILE_PATH");
 	size_t n = 0, off = 0;
 
-	if (env)
-		path_add(env, buf, bufsz, &off, dirs, max, &n);
-	path_add(PROFILE_DEFAULT_PATH, buf, bufsz, &off, dirs, max, &n);
+	if (env && path_add(env, buf, bufsz, &off, dirs, max, &n))
+		return -E2BIG;
+	if (path_add(PROFILE_DEFAULT_PATH, buf, bufsz, &off, dirs, max, &n))
+		return -E2BIG;
 	return n;
 }
 
@@ -1264,7 +1270,12 @@ int profile_load(const char *name, struct profile *p,
 			 q(&ps, 0, name, strlen(name)), EPGATE_NAME_MAX - 1);
 		return -ENOENT;
 	}
-	n = profile_path(buf, sizeof(buf), dirs, PATH_DIRS_MAX);
+	ret = profile_path(buf, sizeof(buf), dirs, PATH_DIRS_MAX);
+	if (ret < 0) {
+		snprintf(err->msg, sizeof(err->msg), "%s", PROFILE_PATH_TOO_LONG);
+		return ret;
+	}
+	n = ret;
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s.profile", dirs[i], name);
 		ret = read_file(path, &text, &len);
@@ -1333,7 +1344,11 @@ int profile_list(char ***names)
 	DIR *d;
 
 	*names = NULL;
-	n = profile_path(buf, sizeof(buf), dirs, PATH_DIRS_MAX);
+	ret = profile_path(buf, sizeof(buf), dirs, PATH_DIRS_MAX);
+	if (ret < 0)
+		return ret;
+	n = ret;
+	ret = 0;
 	for (i = 0; i < n && !ret; i++) {
 		d = opendir(dirs[i]);
 		if (!d) {

@@ -108,10 +108,17 @@ void profile_free(struct profile *p);
 
 /*
  * The search path: $EPGATE_PROFILE_PATH (if set and non-empty), then
- * PROFILE_DEFAULT_PATH.  Fills @dirs with up to @max directory names
- * pointing into @buf; returns how many.
+ * PROFILE_DEFAULT_PATH, each directory once.  Fills @dirs with up to @max
+ * directory names pointing into @buf; returns how many, or -E2BIG when
+ * they do not all fit (never a shorter path than the one asked for:
+ * PROFILE_PATH_TOO_LONG says why).
  */
-size_t profile_path(char *buf, size_t bufsz, const char **dirs, size_t max);
+int profile_path(char *buf, size_t bufsz, const char **dirs, size_t max);
+
+/* The message of -E2BIG from profile_path(), profile_load(), profile_list(). */
+#define PROFILE_PATH_TOO_LONG \
+	"EPGATE_PROFILE_PATH: the search path holds at most 32 directories and 8192 bytes, " \
+	"" PROFILE_DEFAULT_PATH " included; nothing was searched"
 
 /*
  * Load profile @name: the first NAME.profile on the path, then every
@@ -131,7 +138,8 @@ int profile_load_file(const char *path, struct profile *p,
 
 /*
  * Every NAME of the NAME.profile files on the path, first occurrence only,
- * sorted.  Returns the count or -errno; the caller frees each and *names.
+ * sorted.  Returns the count or -errno (-E2BIG: PROFILE_PATH_TOO_LONG);
+ * the caller frees each and *names.
  */
 int profile_list(char ***names);
 

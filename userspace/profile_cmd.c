@@ -181,7 +181,8 @@ static int list_main(bool json)
 
 	n = profile_list(&names);
 	if (n < 0) {
-		fprintf(stderr, "%s: profile list: %s\n", prog, strerror(-n));
+		fprintf(stderr, "%s: profile list: %s\n", prog,
+			n == -E2BIG ? PROFILE_PATH_TOO_LONG : strerror(-n));
 		return 1;
 	}
 	ps = calloc(n ? n : 1, sizeof(*ps));

@@ -851,11 +851,23 @@ static void test_path(void)
 	ok(n == 4 && !strcmp(dirs[0], d1) && !strcmp(dirs[1], d2) &&
 	   !strcmp(dirs[2], "/etc/epgate/profiles.d"),
 	   "path: empty components and repeats ignored, default after");
-	n = profile_path(buf, sizeof(buf), dirs, 1);
-	ok(n == 1 && !strcmp(dirs[0], d1), "path: at most max directories");
-	n = profile_path(buf, strlen(d1) + 1, dirs, 8);
-	ok(n == 1 && !strcmp(dirs[0], d1),
-	   "path: only the directories that fit in the buffer");
+	ok(profile_path(buf, sizeof(buf), dirs, 3) == -E2BIG,
+	   "path: more than max directories is an error, not a shorter path");
+	ok(profile_path(buf, strlen(d1) + 1, dirs, 8) == -E2BIG,
+	   "path: so is more than fits in the buffer");
+	{
+		char many[40 * 4 + 1] = "";
+
+		for (i = 0; i < 40; i++)
+			snprintf(many + strlen(many), sizeof(many) - strlen(many),
+				 "%s/d%zu", i ? ":" : "", i);
+		setenv("EPGATE_PROFILE_PATH", many, 1);
+		ret = profile_load("eset", &p, &err);
+		ok(ret == -E2BIG && !strcmp(err.msg, PROFILE_PATH_TOO_LONG),
+		   "path: 40 directories: profile_load says so: %s", err.msg);
+		ok(profile_list(&names) == -E2BIG, "path: ... and profile_list");
+		setenv("EPGATE_PROFILE_PATH", env, 1);
+	}
 
 	put(d1, "x.profile", PROFILE("x", "x of d1"));
 	put(d2, "x.profile", PROFILE("x", "x of d2"));
@@ -1182,7 +1194,7 @@ static void test_lint_set(void)
 
 int main(void)
 {
-	tap_plan(198);
+	tap_plan(200);
 	test_good();
 	test_lexical();
 	test_strings();
