@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "flowcheck.h"
@@ -1168,19 +1169,50 @@ int profile_path(char *buf, size_t bufsz, const char **dirs, size_t max)
 	return n;
 }
 
-/* The whole file, at most PROFILE_FILE_MAX bytes.  Returns 0 or -errno. */
-static int read_file(const char *path, char **text, size_t *len)
+/*
+ * A file on the search path that is not a regular file (a FIFO, a device,
+ * a directory named NAME.profile) is skipped with this warning: reading a
+ * FIFO would block until a writer comes, a device may do anything.
+ */
+static void warn_not_regular(const char *path)
+{
+	fprintf(stderr, "epgate: warning: %s: not a regular file, skipped\n",
+		path);
+}
+
+/*
+ * The whole file, at most PROFILE_FILE_MAX bytes.  Returns 0 or -errno;
+ * with @regular, -ENOENT after a warning when @path is there but is not a
+ * regular file: it is looked at with stat() and opened non-blocking, so
+ * that neither step can hang.
+ */
+static int read_file(const char *path, bool regular, char **text, size_t *len)
 {
 	size_t alloc = 0;
 	char *buf = NULL, *nbuf;
+	struct stat st;
 	ssize_t n;
 	int fd, ret = 0;
 
 	*text = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (regular) {
+		if (stat(path, &st))
+			return -errno;
+		if (!S_ISREG(st.st_mode)) {
+			warn_not_regular(path);
+			return -ENOENT;
+		}
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | (regular ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -errno;
+	/* Replaced by a FIFO between stat() and open()? */
+	if (regular && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		close(fd);
+		warn_not_regular(path);
+		return -ENOENT;
+	}
 	for (;;) {
 		if (*len == alloc) {
 			if (alloc > PROFILE_FILE_MAX) {
@@ -1237,7 +1269,7 @@ int profile_load_file(const char *path, struct profile *p,
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	ret = read_file(path, &text, &len);
+	ret = read_file(path, false, &text, &len);
 	if (ret)
 		return file_error(err, path, ret);
 	ret = profile_parse(path, text, len, p, err);
@@ -1278,7 +1310,7 @@ int profile_load(const char *name, struct profile *p,
 	n = ret;
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s.profile", dirs[i], name);
-		ret = read_file(path, &text, &len);
+		ret = read_file(path, true, &text, &len);
 		if (!absent(ret))
 			break;
 	}
@@ -1312,7 +1344,7 @@ int profile_load(const char *name, struct profile *p,
 	/* Lowest priority first, so that the first directory wins. */
 	for (i = n; i-- > 0;) {
 		snprintf(path, sizeof(path), "%s/%s.override", dirs[i], name);
-		ret = read_file(path, &text, &len);
+		ret = read_file(path, true, &text, &len);
 		if (absent(ret))
 			continue;
 		if (ret) {
@@ -1327,6 +1359,21 @@ int profile_load(const char *name, struct profile *p,
 		}
 	}
 	return 0;
+}
+
+/* Is @name in the open directory @d (@dir) a regular file?  Warns if not. */
+static bool regular_entry(DIR *d, const char *dir, const char *name)
+{
+	char path[4400];
+	struct stat st;
+
+	if (fstatat(dirfd(d), name, &st, 0))
+		return false;	/* gone, or a dangling link: as if absent */
+	if (S_ISREG(st.st_mode))
+		return true;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	warn_not_regular(path);
+	return false;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -1362,6 +1409,8 @@ int profile_list(char ***names)
 
 			if (len <= 8 || strcmp(de->d_name + len - 8, ".profile") ||
 			    !flowcheck_name_ok(de->d_name, len - 8))
+				continue;
+			if (!regular_entry(d, dirs[i], de->d_name))
 				continue;
 			for (k = 0; k < count; k++) {
 				if (!strncmp(list[k], de->d_name, len - 8) &&
