@@ -163,9 +163,11 @@ int flowcheck_ports(const char *s, size_t len, struct flowlist_range *ranges,
 		size_t elen = comma ? (size_t)(comma - s) - off : len - off;
 		struct flowlist_range *r = &ranges[n];
 
+		/* "80, 443" is split in two words: the first ends in ','. */
 		if (!elen)
-			return fail(err, off, "empty port in '%s'",
-				    flowcheck_quote(q0, s, len));
+			return fail(err, off, "empty port in '%s'%s",
+				    flowcheck_quote(q0, s, len),
+				    off == len ? " (no spaces inside a port list)" : "");
 		if (n == EPGATE_MAX_RANGES)
 			return fail(err, off,
 				    "too many port ranges at '%s' (at most %d per flow)",
@@ -188,6 +190,11 @@ int flowcheck_ports(const char *s, size_t len, struct flowlist_range *ranges,
 	}
 	*nranges = n;
 	return 0;
+}
+
+bool flowcheck_bom(const char *s, size_t len)
+{
+	return len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3);
 }
 
 bool flowcheck_families(const struct flowlist_prefix *a,

@@ -59,6 +59,15 @@ int flowcheck_name(const char *what, const char *s, size_t len,
 int flowcheck_ports(const char *s, size_t len, struct flowlist_range *ranges,
 		    uint16_t *nranges, struct flowcheck_error *err);
 
+/*
+ * Does @s (@len bytes, a file's first line) start with a UTF-8 byte order
+ * mark?  Every parser refuses it with FLOWCHECK_BOM_MSG at 1:1 rather
+ * than quote three odd bytes glued to the first word.
+ */
+bool flowcheck_bom(const char *s, size_t len);
+#define FLOWCHECK_BOM_MSG \
+	"the file starts with a UTF-8 byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM"
+
 /* Can a flow from @a to @b match a packet: one family, or either any? */
 bool flowcheck_families(const struct flowlist_prefix *a,
 			const struct flowlist_prefix *b);

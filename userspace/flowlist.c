@@ -273,6 +273,8 @@ static int split(struct parser *p, const char *s, size_t len,
 
 	*ntoks = 0;
 	*end_col = 1;
+	if (p->line == 1 && flowcheck_bom(s, len))
+		return fail(p, 1, FLOWCHECK_BOM_MSG);
 	while (i < len) {
 		unsigned char c = s[i];
 		size_t start;

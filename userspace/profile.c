@@ -314,6 +314,8 @@ static int split(struct parser *p, const char *s, size_t len, struct line *l)
 	l->n = 0;
 	l->end_col = 1;
 	l->indented = len && (s[0] == ' ' || s[0] == '\t');
+	if (p->line == 1 && flowcheck_bom(s, len))
+		return fail(p, 1, FLOWCHECK_BOM_MSG);
 	ret = check_bytes(p, s, len);
 	if (ret)
 		return ret;

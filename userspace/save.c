@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flowcheck.h"
 #include "profile.h"
 #include "save.h"
 #include "sha256.h"
@@ -89,6 +90,8 @@ static int tokenize(struct pstate *ps, const char *s, size_t len,
 	char *p;
 
 	t->n = 0;
+	if (ps->line == 1 && flowcheck_bom(s, len))
+		return fail(ps, "%s", FLOWCHECK_BOM_MSG);
 	if (len > LINE_MAX_BYTES)
 		return fail(ps, "line longer than %d bytes", LINE_MAX_BYTES);
 	for (i = 0; i < len; i++) {

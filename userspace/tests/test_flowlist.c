@@ -170,7 +170,9 @@ static void test_errors(void)
 	expect("empty port", "p f tcp 80,,90 any any", 1, 12,
 	       "empty port in '80,,90'");
 	expect("trailing comma", "p f tcp 80, any any", 1, 12,
-	       "empty port in '80,'");
+	       "empty port in '80,' (no spaces inside a port list)");
+	expect("a UTF-8 BOM is named", "\xef\xbb\xbfp f tcp 80 any any", 1, 1,
+	       "the file starts with a UTF-8 byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM");
 	expect("bad address", "p f tcp 80 10.0.0.256 any", 1, 12,
 	       "bad address '10.0.0.256' (any, ADDR or ADDR/LEN)");
 	expect("a host name is no address", "p f tcp 80 any server", 1, 16,
@@ -300,7 +302,7 @@ static void test_too_many(void)
 
 int main(void)
 {
-	tap_plan(66);
+	tap_plan(67);
 	test_good();
 	test_empty();
 	test_errors();

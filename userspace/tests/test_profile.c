@@ -360,11 +360,13 @@ static void test_ports(void)
 	expect("empty element", FLOW_G("\tports 80,,90\n"), 12, 11,
 	       "empty port in '80,,90'");
 	expect("trailing comma", FLOW_G("\tports 80,\n"), 12, 11,
-	       "empty port in '80,'");
+	       "empty port in '80,' (no spaces inside a port list)");
 	expect("a space after a comma", FLOW_G("\tports 80, 90\n"), 12, 11,
-	       "empty port in '80,'");
+	       "empty port in '80,' (no spaces inside a port list)");
 	expect("a space inside the list", FLOW_G("\tports 80 90\n"), 12, 11,
 	       "extra word '90' (no spaces inside a port list)");
+	expect("a UTF-8 BOM is named", "\xef\xbb\xbfprofile x\n", 1, 1,
+	       "the file starts with a UTF-8 byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM");
 	expect("no port list", FLOW_G("\tports\n"), 12, 7,
 	       "missing port list after 'ports'");
 	expect("a string as port list", FLOW_G("\tports \"80\"\n"), 12, 8,
@@ -1246,7 +1248,7 @@ static void test_lint_set(void)
 
 int main(void)
 {
-	tap_plan(204);
+	tap_plan(205);
 	test_good();
 	test_lexical();
 	test_strings();

@@ -139,6 +139,8 @@ static void test_errors(void)
 		     "test.conf:2: profile 'eset' is both enabled (line 1) and given as flows (line 2)");
 	expect_error("mode off\x01\n",
 		     "test.conf:1: invalid byte 0x01 in column 9");
+	expect_error("\xef\xbb\xbfmode off\n",
+		     "test.conf:1: the file starts with a UTF-8 byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM");
 	/* An error late in the file: nothing of the good lines is kept. */
 	expect_error("mode enforce\nenable eset\nflow c a tcp 80 any any\nconfig log loud\n",
 		     "test.conf:4: config: unknown log target 'loud' (off, kernel, nflog)");
@@ -425,7 +427,7 @@ static void test_trailer_messages(void)
 int main(void)
 {
 	setenv("EPGATE_PROFILE_PATH", "../profiles", 1);
-	tap_plan(7 + 23 * 2 + 6 + 3 + 6 + 7);
+	tap_plan(7 + 24 * 2 + 6 + 3 + 6 + 7);
 	test_good();
 	test_errors();
 	test_round_trip();
