@@ -44,16 +44,6 @@ struct request {
 	struct profile *profiles;	/* nnames of them (enable) */
 };
 
-static void usage(const char *cmd)
-{
-	if (!strcmp(cmd, "enable"))
-		fprintf(stderr,
-			"Usage: %s enable NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n",
-			prog);
-	else
-		fprintf(stderr, "Usage: %s disable NAME...\n", prog);
-}
-
 static int add_name(struct request *rq, const char *name)
 {
 	size_t i;
@@ -125,20 +115,20 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 			rq->monitor = true;
 		} else if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--with")) {
 			if (++i == argc || !*argv[i]) {
-				usage(rq->cmd);
+				usage_error(rq->cmd, "missing an option after --with");
 				return -EINVAL;
 			}
 			copies[i] = strdup(argv[i]);
 			if (!copies[i] || add_with(rq, copies[i]))
 				return -EINVAL;
 		} else if (a[0] == '-') {
-			fprintf(stderr, "%s: %s: unknown option '%s'\n", prog,
-				rq->cmd, a);
-			usage(rq->cmd);
+			usage_error(rq->cmd, "unknown option '%s'", a);
 			return -EINVAL;
 		} else if (strchr(a, '=')) {
 			if (strcmp(rq->cmd, "enable")) {
-				usage(rq->cmd);
+				usage_error(rq->cmd,
+					    "'%s': disable takes profile names, not bindings",
+					    a);
 				return -EINVAL;
 			}
 			if (add_binding(rq, a))
@@ -148,7 +138,7 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 		}
 	}
 	if (!rq->nnames) {
-		usage(rq->cmd);
+		usage_error(rq->cmd, "missing a profile name");
 		return -EINVAL;
 	}
 	return 0;

@@ -122,6 +122,12 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 
 	rq->table = "epgate";
 	if (argc < 2 || strcmp(argv[1], "nft")) {
+		if (argc < 2)
+			fprintf(stderr, "%s: export: missing the format (nft)\n",
+				prog);
+		else
+			fprintf(stderr, "%s: export: unknown format '%s' (nft)\n",
+				prog, argv[1]);
 		usage();
 		return -EINVAL;
 	}

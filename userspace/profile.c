@@ -1206,7 +1206,11 @@ static int read_file(const char *path, bool regular, char **text, size_t *len)
 			return -ENOENT;
 		}
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | (regular ? O_NONBLOCK : 0));
+	if (!regular && !strcmp(path, "-"))
+		fd = dup(STDIN_FILENO);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC |
+			  (regular ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -errno;
 	/* Replaced by a FIFO between stat() and open()? */
@@ -1272,6 +1276,8 @@ int profile_load_file(const char *path, struct profile *p,
 
 	memset(p, 0, sizeof(*p));
 	ret = read_file(path, false, &text, &len);
+	if (!strcmp(path, "-"))
+		path = "<stdin>";
 	if (ret)
 		return file_error(err, path, ret);
 	ret = profile_parse(path, text, len, p, err);

@@ -132,7 +132,10 @@ int profile_path(char *buf, size_t bufsz, const char **dirs, size_t max);
 int profile_load(const char *name, struct profile *p,
 		 struct profile_error *err);
 
-/* Parse a file given by path (profile check), with overrides not applied. */
+/*
+ * Parse a file given by path (profile check), with overrides not applied;
+ * "-" is standard input, named "<stdin>" in messages.
+ */
 int profile_load_file(const char *path, struct profile *p,
 		      struct profile_error *err);
 

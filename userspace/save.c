@@ -885,6 +885,12 @@ int save_main(int argc, const char *argv[])
 	int ret;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
+		if (argc > 2)
+			fprintf(stderr, "%s: save: one file at most: unexpected '%s'\n",
+				prog, argv[2]);
+		else
+			fprintf(stderr, "%s: save: unknown option '%s'\n", prog,
+				argv[1]);
 		fprintf(stderr, "Usage: %s save [FILE|-]\n", prog);
 		return 1;
 	}
