@@ -38,6 +38,7 @@
 struct request {
 	bool json, apply;
 	unsigned int save_flags;	/* --unchecked: SAVE_UNCHECKED */
+	uint32_t log_flags;		/* the policy's drop logging */
 	const char *table;
 	enum { FROM_MODULE, FROM_PROFILES, FROM_FILE } from;
 	const char *file;
@@ -300,7 +301,7 @@ static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
 }
 
 /* The policy: flows into @fl and configuration into @cfg. */
-static int gather(const struct request *rq, struct flowset *fs,
+static int gather(struct request *rq, struct flowset *fs,
 		  struct nftgen_config *cfg)
 {
 	const char *words[8];
@@ -349,6 +350,7 @@ static int gather(const struct request *rq, struct flowset *fs,
 		if (ret)
 			return ret;
 		config_from_status(cfg, &st);
+		rq->log_flags = st.log_flags;
 		break;
 	case FROM_PROFILES:
 		ret = compile_profiles(rq, &fs->fl);
@@ -360,6 +362,8 @@ static int gather(const struct request *rq, struct flowset *fs,
 		if (ret)
 			return ret;
 		config_apply(cfg, &sc.cfg);
+		if (sc.cfg.set & CONFIG_LOG)
+			rq->log_flags = sc.cfg.log_flags;
 		*fs = sc.fs;
 		memset(&sc.fs, 0, sizeof(sc.fs));
 		save_free(&sc);
@@ -367,6 +371,36 @@ static int gather(const struct request *rq, struct flowset *fs,
 	}
 	config_apply(cfg, &over);
 	return 0;
+}
+
+/*
+ * The lint warnings `profile check` and `enable` give, for the profiles in
+ * the exported policy that have a profile file (on stderr: the ruleset is
+ * on stdout).
+ */
+static void lint_policy(const struct request *rq, const struct flowset *fs)
+{
+	const struct profile *set[EPGATE_MAX_PROFILES];
+	struct profile *ps;
+	struct profile_error err;
+	size_t n = 0, i, want;
+
+	want = rq->from == FROM_PROFILES ? rq->nnames : fs->nprofiles;
+	ps = calloc(want ? want : 1, sizeof(*ps));
+	if (!ps)
+		return;
+	for (i = 0; i < want && n < EPGATE_MAX_PROFILES; i++) {
+		if (profile_load(rq->from == FROM_PROFILES ? rq->names[i] :
+				 fs->profiles[i].name, &ps[n], &err))
+			continue;	/* loaded with `epgate load`: no file */
+		profile_lint(&ps[n], stderr);
+		set[n] = &ps[n];
+		n++;
+	}
+	profile_lint_set(set, n, stderr);
+	for (i = 0; i < n; i++)
+		profile_free(&ps[i]);
+	free(ps);
 }
 
 int export_main(int argc, const char *argv[])
@@ -387,6 +421,10 @@ int export_main(int argc, const char *argv[])
 	}
 	if (parse_args(&rq, argc, argv, copies) || gather(&rq, &fs, &cfg))
 		goto out;
+	lint_policy(&rq, &fs);
+	if (rq.log_flags & EPGATE_LOG_ALL)
+		fprintf(stderr, "%s: export: warning: the policy logs drops (config log), the ruleset does not\n",
+			prog);
 	ret = nftgen_build(&fs.fl, &cfg, &g, err, sizeof(err));
 	flowset_free(&fs);
 	if (ret) {

@@ -746,6 +746,11 @@ void nftgen_print(const struct nftgen *g, FILE *f)
 	print_comment(g, f);
 	fprintf(f, "# Written by `epgate export nft`: replaces table %s %s in one transaction.\n",
 		c->family, c->table);
+	/* What epgate-export cannot express, as epgate(8) promises. */
+	fputs("# Differences from the module: no per-flow counters (one counter per rule);\n"
+	      "# a connection a conntrack helper expects (FTP data) is judged by its own\n"
+	      "# tuple, not its master's; an ICMP error related to an allowed connection\n"
+	      "# passes unmarked; drop logging (`epgate config log`) is not exported.\n", f);
 	fprintf(f, "table %s %s\ndelete table %s %s\ntable %s %s {\n",
 		c->family, c->table, c->family, c->table, c->family, c->table);
 	for (i = 0; i < g->nsets; i++) {

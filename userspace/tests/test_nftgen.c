@@ -18,6 +18,13 @@
 #include "nftgen.h"
 #include "tap.h"
 
+/* The comment every text ruleset carries after its header. */
+#define DIFFERENCES \
+	"# Differences from the module: no per-flow counters (one counter per rule);\n" \
+	"# a connection a conntrack helper expects (FTP data) is judged by its own\n" \
+	"# tuple, not its master's; an ICMP error related to an allowed connection\n" \
+	"# passes unmarked; drop logging (`epgate config log`) is not exported.\n"
+
 const char *prog = "epgate";
 
 #define MODE_OFF 0xff
@@ -90,6 +97,7 @@ static const char text_unbound[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode enforce, hooks forward, in any, out any, 3 flows\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -122,6 +130,7 @@ static const char text_bound[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode enforce, hooks forward, in any, out any, mark 0x100/0xff00, 8 flows\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -174,6 +183,7 @@ static const char text_scope[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode monitor, hooks forward,input,output, in g0,g2, out g1, 2 flows\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -202,6 +212,7 @@ static const char text_local[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode enforce, hooks input,output, in g0, out any, mark 0x1/0xffffffff, 1 flow\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -232,6 +243,7 @@ static const char text_off[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode off, hooks forward, in any, out any, 0 flows\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
