@@ -972,6 +972,34 @@ int save_load_file(const char *path, unsigned int flags, struct saveconf *sc,
 	return ret;
 }
 
+/*
+ * A hand-written file (--unchecked) gets the checks `profile check` and
+ * `enable` make beyond the parser's: the lint of its profiles that have a
+ * profile file, alone and together, on stderr.
+ */
+static void lint_profiles(const struct saveconf *sc)
+{
+	const struct profile *set[EPGATE_MAX_PROFILES];
+	struct profile *ps;
+	struct profile_error err;
+	size_t n = 0, i;
+
+	ps = calloc(sc->fs.nprofiles ? sc->fs.nprofiles : 1, sizeof(*ps));
+	if (!ps)
+		return;
+	for (i = 0; i < sc->fs.nprofiles; i++) {
+		if (profile_load(sc->fs.profiles[i].name, &ps[n], &err))
+			continue;	/* given as flows: no profile file */
+		profile_lint(&ps[n], stderr);
+		set[n] = &ps[n];
+		n++;
+	}
+	profile_lint_set(set, n, stderr);
+	for (i = 0; i < n; i++)
+		profile_free(&ps[i]);
+	free(ps);
+}
+
 int restore_main(int argc, const char *argv[])
 {
 	const char *path = SAVE_DEFAULT_FILE;
@@ -997,6 +1025,8 @@ int restore_main(int argc, const char *argv[])
 	}
 	if (save_load_file(path, flags, &sc, "restore"))
 		return 1;
+	if (flags & SAVE_UNCHECKED)
+		lint_profiles(&sc);
 	if (status_connect(&g, "restore")) {
 		save_free(&sc);
 		return 1;
