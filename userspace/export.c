@@ -179,8 +179,8 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 				return -EINVAL;
 		} else if (rq->from == FROM_PROFILES && a[0] != '-') {
 			if (rq->nnames == MAX_NAMES) {
-				fprintf(stderr, "%s: export: too many profiles\n",
-					prog);
+				fprintf(stderr, "%s: export: more than %d profiles\n",
+					prog, MAX_NAMES);
 				return -E2BIG;
 			}
 			rq->names[rq->nnames++] = a;
