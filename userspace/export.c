@@ -38,7 +38,6 @@
 struct request {
 	bool json, apply;
 	unsigned int save_flags;	/* --unchecked: SAVE_UNCHECKED */
-	uint32_t log_flags;		/* the policy's drop logging */
 	const char *table;
 	enum { FROM_MODULE, FROM_PROFILES, FROM_FILE } from;
 	const char *file;
@@ -278,6 +277,8 @@ static void config_from_status(struct nftgen_config *c,
 	c->nout = st->nout;
 	memcpy(c->in, st->in, sizeof(c->in));
 	memcpy(c->out, st->out, sizeof(c->out));
+	c->log_flags = st->log_flags;
+	c->log_group = st->log_group;
 }
 
 static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
@@ -286,6 +287,10 @@ static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
 		c->mode = e->mode;
 	if (e->set & CONFIG_HOOKS)
 		c->hooks = e->hooks;
+	if (e->set & CONFIG_LOG) {
+		c->log_flags = e->log_flags;
+		c->log_group = e->log_group;
+	}
 	if (e->set & CONFIG_MARK) {
 		c->mark_value = e->mark_value;
 		c->mark_mask = e->mark_mask;
@@ -301,7 +306,7 @@ static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
 }
 
 /* The policy: flows into @fl and configuration into @cfg. */
-static int gather(struct request *rq, struct flowset *fs,
+static int gather(const struct request *rq, struct flowset *fs,
 		  struct nftgen_config *cfg)
 {
 	const char *words[8];
@@ -350,7 +355,6 @@ static int gather(struct request *rq, struct flowset *fs,
 		if (ret)
 			return ret;
 		config_from_status(cfg, &st);
-		rq->log_flags = st.log_flags;
 		break;
 	case FROM_PROFILES:
 		ret = compile_profiles(rq, &fs->fl);
@@ -362,8 +366,6 @@ static int gather(struct request *rq, struct flowset *fs,
 		if (ret)
 			return ret;
 		config_apply(cfg, &sc.cfg);
-		if (sc.cfg.set & CONFIG_LOG)
-			rq->log_flags = sc.cfg.log_flags;
 		*fs = sc.fs;
 		memset(&sc.fs, 0, sizeof(sc.fs));
 		save_free(&sc);
@@ -422,9 +424,6 @@ int export_main(int argc, const char *argv[])
 	if (parse_args(&rq, argc, argv, copies) || gather(&rq, &fs, &cfg))
 		goto out;
 	lint_policy(&rq, &fs);
-	if (rq.log_flags & EPGATE_LOG_ALL)
-		fprintf(stderr, "%s: export: warning: the policy logs drops (config log), the ruleset does not\n",
-			prog);
 	ret = nftgen_build(&fs.fl, &cfg, &g, err, sizeof(err));
 	flowset_free(&fs);
 	if (ret) {
