@@ -205,6 +205,13 @@ else
 	tap_result 0 "export: config log as text, JSON and --apply # SKIP no nf_tables in a new netns"
 fi
 
+# Run where the module is not loaded (the host; in a VM only if absent).
+if [ ! -d /sys/module/epgate ]; then
+	check "export without the module names its two fallbacks" -- fails_with \
+		"epgate: kernel module not loaded (try: modprobe epgate; without it: export nft --from-file FILE or --from-profiles NAME...)" \
+		"$EPGATE" export nft
+fi
+
 help_everywhere() {
 	local c bad=0
 	for c in $("$EPGATE" --help | awk '/^  [a-z]/ { print $1 }'); do

@@ -343,6 +343,15 @@ static int gather(const struct request *rq, struct flowset *fs,
 
 	switch (rq->from) {
 	case FROM_MODULE:
+		/* Without the module, say where else the policy can come from. */
+		memset(&g, 0, sizeof(g));
+		ret = epgate_genl_open(&g);
+		epgate_genl_close(&g);
+		if (ret == -ENOENT) {
+			fprintf(stderr, "%s: kernel module not loaded (try: modprobe epgate; without it: export nft --from-file FILE or --from-profiles NAME...)\n",
+				prog);
+			return ret;
+		}
 		if (status_connect(&g, "export"))
 			return -ENOENT;
 		ret = status_fetch(&g, &st);
