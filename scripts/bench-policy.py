@@ -46,8 +46,11 @@ def die(msg):
 def synth_range(n):
     if n < 1 or n > 65536:
         die("bad size %d (1..65536)" % n)
-    lo = 0 if n == 65536 else 1024
-    return lo, lo + n - 1
+    # "65536" is every port a flow can name: 1-65535 (port 0 is no
+    # destination, and the flow rules refuse it as profiles always did).
+    if n == 65536:
+        return 1, 65535
+    return 1024, 1024 + n - 1
 
 
 def synth_flows(n, k=PER_FLOW):

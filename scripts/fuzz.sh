@@ -12,7 +12,9 @@
 #   targets              corpus
 #   lib/tests/fuzz_table           lib/tests/corpus/table/
 #   userspace/tests/fuzz_profile   userspace/tests/corpus/profile/
-#   userspace/tests/fuzz_flowlist  userspace/tests/corpus/flowlist/ (if any)
+#   userspace/tests/fuzz_flowlist  userspace/tests/corpus/flowlist/
+#   userspace/tests/fuzz_save      userspace/tests/corpus/save/
+#                                  (first byte: even = trailer checked)
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +27,7 @@ targets=(
 	"table lib/tests/fuzz_table lib/tests/corpus/table lib"
 	"profile userspace/tests/fuzz_profile userspace/tests/corpus/profile userspace"
 	"flowlist userspace/tests/fuzz_flowlist userspace/tests/corpus/flowlist userspace"
+	"save userspace/tests/fuzz_save userspace/tests/corpus/save userspace"
 )
 if [ $# -gt 0 ]; then
 	sel=()

@@ -5,7 +5,7 @@
 #   1. static checks of the module (W=1, sparse) for every kernel
 #   2. host unit tests (userspace, shared table code), the same under
 #      ASan/UBSan and valgrind, the libFuzzer targets for a bounded time,
-#      bash completion
+#      bash completion, hostile input to the tool (no kernel needed)
 #   3. the selftests in one VM boot per kernel
 #   4. DKMS: dkms builds for every kernel on the host, then each loads in
 #      the VM (after the selftests: while it runs, /lib/modules holds an
@@ -75,7 +75,7 @@ echo "== host unit tests"
 { make -s -C userspace check; make -s -C lib check; } 2>&1 | tee "$out/host.tap"
 section "host unit tests" "$out/host.tap"
 
-echo "== sanitizers, valgrind, fuzzing, completion"
+echo "== sanitizers, valgrind, fuzzing, completion, input"
 make -s -C userspace check-asan 2>&1 | tee "$out/asan.tap"
 section "host unit tests under ASan/UBSan" "$out/asan.tap"
 step "$out/valgrind.tap" "userspace unit tests under valgrind" \
@@ -85,6 +85,8 @@ scripts/fuzz.sh 2>&1 | tee "$out/fuzz.tap"
 section "libFuzzer (${FUZZ_SECONDS:-60} s per target)" "$out/fuzz.tap"
 selftests/epgate_completion.sh 2>&1 | tee "$out/completion.tap"
 section "bash completion" "$out/completion.tap"
+selftests/epgate_input.sh 2>&1 | tee "$out/input.tap"
+section "hostile input, no kernel" "$out/input.tap"
 
 for k in "$@"; do
 	echo "== VM selftests on $k"

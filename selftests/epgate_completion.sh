@@ -98,7 +98,7 @@ check "complete -p: _epgate completes epgate" -- \
 
 profiles="escan eset kaspersky symantec trendmicro zz-site"
 check "commands" -- offers "epgate " \
-	"--version config disable enable export help load lookup metrics mode profile restore save stats status"
+	"--version config disable enable export help load lookup metrics mode profile restore save stats status version"
 check "a command from its start" -- offers "epgate st" "stats status"
 check "mode" -- offers "epgate mode " "enforce monitor off"
 check "mode takes one word" -- offers "epgate mode off " ""
@@ -149,7 +149,7 @@ check "enable: a profile after --monitor is a profile" -- \
 	includes "epgate enable eset --monitor kaspersky --with " push web-console
 check "export nft" -- offers "epgate export " "nft"
 check "export nft: options" -- includes "epgate export nft -" -j --apply --table \
-	--from-profiles --from-file --mode --hooks --in --out --mark
+	--from-profiles --from-file --unchecked --mode --hooks --in --out --mark
 check "export nft --from-profiles: names, then their roles" -- \
 	includes "epgate export nft --from-profiles kaspersky " server= eset
 check "export nft --from-profiles NAME --with: its options" -- \
@@ -159,7 +159,8 @@ check "export nft --hooks: a comma list" -- offers "epgate export nft --hooks in
 	"input,forward input,output"
 check "export nft --from-file: file names" -- files_at "epgate export nft --from-file "
 check "save: file names" -- files_at "epgate save "
-check "restore -: standard input" -- offers "epgate restore -" "-"
+check "restore -: standard input, --unchecked" -- offers "epgate restore -" "- --unchecked"
+check "restore --unchecked: file names" -- files_at "epgate restore --unchecked "
 check "help: commands" -- offers "epgate help l" "load lookup"
 check "help: commands, metrics among them" -- offers "epgate help m" "metrics mode"
 

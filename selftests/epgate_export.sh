@@ -184,8 +184,8 @@ check "export nft --apply of a policy with mode off: an empty table" -- bash -c 
 	$(declare -f gw); GW=$GW EPGATE=$EPGATE
 	gw export nft --from-profiles kaspersky --mode off --apply > /dev/null &&
 	! ip netns exec $GW nft list table inet epgate | grep -q chain"
-check "export nft without the module and without --from-*: one line" -- bash -c "
-	[ \"\$(ip netns exec $GW $EPGATE export nft 2>&1 >/dev/null)\" = 'epgate: kernel module not loaded (try: modprobe epgate)' ]"
+check "export nft without the module and without --from-*: one line naming the fallbacks" -- bash -c "
+	[ \"\$(ip netns exec $GW $EPGATE export nft 2>&1 >/dev/null)\" = 'epgate: kernel module not loaded (try: modprobe epgate; without it: export nft --from-file FILE or --from-profiles NAME...)' ]"
 gwnft delete table inet epgate
 
 tap_end

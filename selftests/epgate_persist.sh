@@ -6,9 +6,12 @@
 # scope, mark and drop logging is saved, the module reloaded (empty) and
 # the file restored: `epgate status -j` (without counters and generation),
 # the flow list of `epgate stats -j`, `epgate save` itself and the
-# verdicts of a few probes are the same.  A corrupt file of several kinds
-# is refused with its line number and changes nothing (the generation
-# stays, status and set are untouched).
+# verdicts of a few probes are the same.  The saved file cut short or
+# with a byte changed (at every line end and within every line), or
+# empty, is refused as "truncated or modified" and changes nothing; a
+# hand-edited file of several corrupt kinds, restored with --unchecked, is
+# refused with its line number and changes nothing (the generation stays,
+# status and set are untouched).
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
 source ./topology.sh
@@ -100,23 +103,45 @@ check "export nft after restore: the same ruleset" -- diff -u "$tmp/before.nft" 
 verdicts > "$tmp/after.verdicts"
 check "the same verdicts" -- diff -u "$tmp/before.verdicts" "$tmp/after.verdicts"
 
-# restore_refused FILE LINE: exit 1, one stderr line naming FILE:LINE,
-# nothing changed.
-restore_refused() {
-	local f=$1 line=$2 err g0 g1
+# refused_with FILE PREFIX [ARG...]: `restore ARG... FILE` exits 1 with
+# one stderr line starting with PREFIX, and nothing changed.
+refused_with() {
+	local f=$1 prefix=$2 err g0 g1
+	shift 2
 	g0=$(gen)
-	err=$(ip netns exec "$GW" "$EPGATE" restore "$f" 2>&1 >/dev/null)
+	err=$(ip netns exec "$GW" "$EPGATE" restore "$@" "$f" 2>&1 >/dev/null)
 	local rc=$?
 	g1=$(gen)
 	snapshot refused
 	if [ "$rc" != 1 ] || [ "$(printf '%s\n' "$err" | wc -l)" != 1 ] ||
-	   [[ "$err" != "epgate: restore: $f:$line: "* ]] || [ "$g0" != "$g1" ] ||
+	   [[ "$err" != "$prefix"* ]] || [ "$g0" != "$g1" ] ||
 	   ! cmp -s "$tmp/after.status" "$tmp/refused.status" ||
 	   ! cmp -s "$tmp/after.save" "$tmp/refused.save"; then
 		diag "rc=$rc gen $g0 -> $g1: $err"
 		return 1
 	fi
 	diag "$err"
+}
+# restore_refused FILE LINE: a hand-edited file (--unchecked) refused at
+# FILE:LINE.
+restore_refused() {
+	refused_with "$1" "epgate: restore: $1:$2: " --unchecked
+}
+# damaged FILE: refused as truncated or modified (no --unchecked), the
+# generation unchanged (unchanged_since checks the rest, once: forks are
+# dear under TCG).
+damaged() {
+	local err rc g0
+	g0=$(gen)
+	err=$(ip netns exec "$GW" "$EPGATE" restore "$1" 2>&1 >/dev/null); rc=$?
+	[ "$rc" = 1 ] && [ "$(gen)" = "$g0" ] && [[ $err != *$'\n'* ]] &&
+		[[ $err == "epgate: restore: $1: truncated or modified; "* ]] && return 0
+	diag "rc=$rc: $err"
+	return 1
+}
+unchanged_since() { # SNAPSHOT: status and save as they were then
+	snapshot now
+	cmp -s "$tmp/$1.status" "$tmp/now.status" && cmp -s "$tmp/$1.save" "$tmp/now.save"
 }
 corrupt() { # NAME LINE-TO-INSERT-AT TEXT: the saved file with TEXT inserted
 	sed "$2i $3" "$tmp/epgate.conf" > "$tmp/$1.conf"
@@ -141,6 +166,46 @@ head -c 200 "$tmp/epgate.conf" > "$tmp/binary.conf"
 printf 'mode \001enforce\n' >> "$tmp/binary.conf"
 line=$(grep -c '' "$tmp/binary.conf")
 check "corrupt: a control byte" -- restore_refused "$tmp/binary.conf" "$line"
+# The saved file damaged: cut at every line end and in the middle of
+# every line, and one byte of every line changed.  (Every byte offset is
+# cut and flipped on the host: tests/test_save.c, epgate_input.sh.)
+damage() {
+	local ends k prev=0 bad=0 bytes oct
+	read -r -a ends <<< "$(grep -bo $'\n' "$tmp/epgate.conf" | cut -d: -f1 | tr '\n' ' ')"
+	read -r -a bytes <<< "$(od -An -v -tu1 "$tmp/epgate.conf" | tr '\n' ' ')"
+	for k in "${ends[@]}"; do
+		head -c $((k + 1)) "$tmp/epgate.conf" > "$tmp/cut.conf"
+		[ $((k + 1)) = "${#bytes[@]}" ] && continue	# the whole file
+		damaged "$tmp/cut.conf" || { diag "cut after byte $k"; bad=1; }
+		head -c $(((prev + k) / 2)) "$tmp/epgate.conf" > "$tmp/cut.conf"
+		damaged "$tmp/cut.conf" || { diag "cut at $(((prev + k) / 2))"; bad=1; }
+		{
+			head -c $(((prev + k) / 2)) "$tmp/epgate.conf"
+			printf -v oct '\\%03o' $((bytes[(prev + k) / 2] ^ 1))
+			printf "$oct"
+			tail -c +$(((prev + k) / 2 + 2)) "$tmp/epgate.conf"
+		} > "$tmp/flip.conf"
+		damaged "$tmp/flip.conf" || { diag "flip at $(((prev + k) / 2))"; bad=1; }
+		prev=$k
+	done
+	return $bad
+}
+check "damaged: cut at each line end and mid-line, a byte changed: refused" -- damage
+: > "$tmp/empty.conf"
+check "damaged: an empty file is refused" -- damaged "$tmp/empty.conf"
+edited() { # the saved file with `mode off` added on line 3 (and ARGS)
+	sed -e '3i mode off' "$@" "$tmp/epgate.conf" > "$tmp/edited.conf"
+}
+edited
+check "damaged: a hand-written line added is refused without --unchecked" -- \
+	damaged "$tmp/edited.conf"
+check "damaged: status and set unchanged by all of them" -- unchanged_since after
+unchecked_takes_it() {
+	edited -e '/^mode enforce$/d' &&
+	gw restore --unchecked "$tmp/edited.conf" > /dev/null 2>&1 &&
+	[ "$(gw status -j | jq -r .mode)" = off ]
+}
+check "--unchecked takes the edited file" -- unchecked_takes_it
 check "restore of a missing file: one line" -- bash -c "
 	[ \"\$(ip netns exec $GW $EPGATE restore $tmp/nosuch.conf 2>&1 >/dev/null)\" = 'epgate: restore: $tmp/nosuch.conf: No such file or directory' ]"
 check "save without the module: one line, exit 1" -- bash -c "

@@ -149,6 +149,19 @@ static int parse_ifaces(const char *list, char (*names)[EPGATE_IFNAME_MAX],
 		if (bad_ifname(names[i]))
 			return fail(err, errlen, "bad interface name '%s'",
 				    names[i]);
+		/*
+		 * nft and iptables read a trailing '*' as a prefix match,
+		 * the module compares names exactly: refuse it rather than
+		 * have the module and the export mean two things.
+		 */
+		if (strchr(names[i], '*'))
+			return fail(err, errlen,
+				    "interface name '%s': wildcards are not supported (names are compared exactly; list each interface)",
+				    names[i]);
+		if (!strcmp(names[i], "any"))
+			return fail(err, errlen,
+				    "'any' mixed with interface names in '%s' (give 'any' alone, or only names)",
+				    list);
 		for (k = 0; k < i; k++) {
 			if (!strcmp(names[k], names[i]))
 				return fail(err, errlen,

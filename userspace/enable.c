@@ -44,16 +44,6 @@ struct request {
 	struct profile *profiles;	/* nnames of them (enable) */
 };
 
-static void usage(const char *cmd)
-{
-	if (!strcmp(cmd, "enable"))
-		fprintf(stderr,
-			"Usage: %s enable NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n",
-			prog);
-	else
-		fprintf(stderr, "Usage: %s disable NAME...\n", prog);
-}
-
 static int add_name(struct request *rq, const char *name)
 {
 	size_t i;
@@ -125,20 +115,20 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 			rq->monitor = true;
 		} else if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--with")) {
 			if (++i == argc || !*argv[i]) {
-				usage(rq->cmd);
+				usage_error(rq->cmd, "missing an option after --with");
 				return -EINVAL;
 			}
 			copies[i] = strdup(argv[i]);
 			if (!copies[i] || add_with(rq, copies[i]))
 				return -EINVAL;
 		} else if (a[0] == '-') {
-			fprintf(stderr, "%s: %s: unknown option '%s'\n", prog,
-				rq->cmd, a);
-			usage(rq->cmd);
+			usage_error(rq->cmd, "unknown option '%s'", a);
 			return -EINVAL;
 		} else if (strchr(a, '=')) {
 			if (strcmp(rq->cmd, "enable")) {
-				usage(rq->cmd);
+				usage_error(rq->cmd,
+					    "'%s': disable takes profile names, not bindings",
+					    a);
 				return -EINVAL;
 			}
 			if (add_binding(rq, a))
@@ -148,7 +138,7 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 		}
 	}
 	if (!rq->nnames) {
-		usage(rq->cmd);
+		usage_error(rq->cmd, "missing a profile name");
 		return -EINVAL;
 	}
 	return 0;
@@ -221,6 +211,7 @@ static int change(const struct request *rq, struct flowset *fs)
 {
 	uint8_t mode = rq->monitor ? EPGATE_MODE_MONITOR : EPGATE_MODE_ENFORCE;
 	size_t k, before;
+	char err[384];
 	int ret;
 
 	for (k = 0; k < rq->nnames; k++) {
@@ -246,15 +237,9 @@ static int change(const struct request *rq, struct flowset *fs)
 		}
 		before = fs->fl.n;
 		ret = profile_compile(p, rq->binds, rq->nbinds, rq->with,
-				      rq->nwith, mode, &fs->fl);
-		if (ret == -E2BIG) {
-			fprintf(stderr,
-				"%s: enable: %s: the set would exceed %d flows\n",
-				prog, p->name, EPGATE_MAX_FLOWS);
-			return ret;
-		}
+				      rq->nwith, mode, &fs->fl, err, sizeof(err));
 		if (ret) {
-			fprintf(stderr, "%s: enable: %s\n", prog, strerror(-ret));
+			fprintf(stderr, "%s: enable: %s\n", prog, err);
 			return ret;
 		}
 		fp = &fs->profiles[fs->nprofiles++];

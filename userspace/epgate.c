@@ -4,12 +4,16 @@
  * subcommands; each lives in a file of its own as <name>_main().
  */
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "subcommands.h"
 
 const char *prog;
+
+static int version_main(int argc, const char *argv[]);
 
 /* usage: the grammar, as each command's own usage line prints it. */
 static const struct {
@@ -31,7 +35,7 @@ static const struct {
 	{ "load", load_main, "Replace the flow set with a flow list file",
 	  "load [--repeat N] FILE|-..." },
 	{ "profile", profile_main, "List, show and check vendor profiles",
-	  "profile list [-j] | show NAME [-j] | check FILE... [-q]" },
+	  "profile list [-j] | show NAME [-j] | check FILE|-... [-q]" },
 	{ "enable", enable_main, "Enable vendor profiles: replace their flows in one transaction",
 	  "enable NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]" },
 	{ "disable", disable_main, "Disable vendor profiles",
@@ -43,7 +47,9 @@ static const struct {
 	{ "save", save_main, "Write mode, config and enabled profiles to a file",
 	  "save [FILE|-]" },
 	{ "restore", restore_main, "Apply a file written by save, all at once",
-	  "restore [FILE|-]" },
+	  "restore [--unchecked] [FILE|-]" },
+	{ "version", version_main, "Print the version of the tool",
+	  "version" },
 };
 
 #define NCMDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -59,9 +65,68 @@ static void show_usage(FILE *f)
 			subcommands[i].description);
 }
 
+static int version_main(int argc, const char *argv[])
+{
+	if (argc > 1) {
+		usage_error("version", "unexpected '%s'", argv[1]);
+		return 1;
+	}
+	printf("epgate %s\n", EPGATE_VERSION);
+	return 0;
+}
+
+static void print_usage(FILE *f, size_t i)
+{
+	fprintf(f, "Usage: %s %s\n", prog, subcommands[i].usage);
+}
+
+void usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	size_t i;
+
+	fprintf(stderr, "%s: %s: ", prog, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	for (i = 0; i < NCMDS; i++) {
+		if (!strcmp(cmd, subcommands[i].name))
+			print_usage(stderr, i);
+	}
+}
+
+/*
+ * The spellings users bring from other tools, turned into the tool's own
+ * before any command sees them: --json is -j, --with=OPTION is --with
+ * OPTION.  Returns a new argv (NULL-terminated) or NULL on no memory.
+ */
+static const char **normalize(int *argc, const char *argv[])
+{
+	const char **v = calloc(2 * *argc + 1, sizeof(*v));
+	int i, n = 0;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			v[n++] = "-j";
+		} else if (!strncmp(argv[i], "--with=", 7)) {
+			v[n++] = "--with";
+			v[n++] = argv[i] + 7;
+		} else {
+			v[n++] = argv[i];
+		}
+	}
+	*argc = n;
+	return v;
+}
+
 int main(int argc, const char *argv[])
 {
+	const char **args;
 	size_t i;
+	int k, ret;
 
 	prog = "epgate";
 	if (argc < 2) {
@@ -72,9 +137,8 @@ int main(int argc, const char *argv[])
 		for (i = 0; i < NCMDS; i++) {
 			if (strcmp(argv[2], subcommands[i].name))
 				continue;
-			printf("Usage: %s %s\n\n%s.\n", prog,
-			       subcommands[i].usage,
-			       subcommands[i].description);
+			print_usage(stdout, i);
+			printf("\n%s.\n", subcommands[i].description);
 			return 0;
 		}
 		fprintf(stderr, "%s: help: unknown command '%s' (try: %s help)\n",
@@ -88,13 +152,28 @@ int main(int argc, const char *argv[])
 		       prog);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("epgate %s\n", EPGATE_VERSION);
-		return 0;
-	}
+	if (!strcmp(argv[1], "--version"))
+		return version_main(1, argv + 1);
 	for (i = 0; i < NCMDS; i++) {
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].main(argc - 1, argv + 1);
+		if (strcmp(argv[1], subcommands[i].name))
+			continue;
+		/* COMMAND ... --help: its grammar on stdout, as nft and ufw do. */
+		for (k = 2; k < argc; k++) {
+			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+				print_usage(stdout, i);
+				printf("\n%s.\n", subcommands[i].description);
+				return 0;
+			}
+		}
+		argc--;
+		args = normalize(&argc, argv + 1);
+		if (!args) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			return 1;
+		}
+		ret = subcommands[i].main(argc, args);
+		free(args);
+		return ret;
 	}
 	fprintf(stderr, "%s: unknown command '%s' (try: %s help)\n", prog,
 		argv[1], prog);

@@ -3,7 +3,7 @@
  * epgate export nft [-j | --apply] [--table NAME]
  *                   [--from-profiles NAME... [ROLE=PREFIX...]
  *                        [--with OPTION[,OPTION...]]... [--monitor]
- *                    | --from-file FILE]
+ *                    | --from-file FILE [--unchecked]]
  *                   [--mode MODE] [--hooks H[,H...]] [--in IF[,IF...]|any]
  *                   [--out IF[,IF...]|any] [--mark VALUE/MASK|none]
  *
@@ -37,6 +37,7 @@
 
 struct request {
 	bool json, apply;
+	unsigned int save_flags;	/* --unchecked: SAVE_UNCHECKED */
 	const char *table;
 	enum { FROM_MODULE, FROM_PROFILES, FROM_FILE } from;
 	const char *file;
@@ -58,7 +59,7 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: %s export nft [-j | --apply] [--table NAME]\n"
 		"         [--from-profiles NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n"
-		"          | --from-file FILE]\n"
+		"          | --from-file FILE [--unchecked]]\n"
 		"         [--mode off|monitor|enforce] [--hooks HOOK[,HOOK...]] [--in IF[,IF...]|any]\n"
 		"         [--out IF[,IF...]|any] [--mark VALUE/MASK|none]\n",
 		prog);
@@ -121,6 +122,12 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 
 	rq->table = "epgate";
 	if (argc < 2 || strcmp(argv[1], "nft")) {
+		if (argc < 2)
+			fprintf(stderr, "%s: export: missing the format (nft)\n",
+				prog);
+		else
+			fprintf(stderr, "%s: export: unknown format '%s' (nft)\n",
+				prog, argv[1]);
 		usage();
 		return -EINVAL;
 	}
@@ -150,6 +157,8 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 			   rq->from == FROM_MODULE) {
 			rq->from = FROM_FILE;
 			rq->file = argv[++i];
+		} else if (!strcmp(a, "--unchecked")) {
+			rq->save_flags |= SAVE_UNCHECKED;
 		} else if (!strcmp(a, "--mode") && value && !rq->mode) {
 			rq->mode = argv[++i];
 		} else if (s < sizeof(settings) / sizeof(settings[0]) && value) {
@@ -169,8 +178,8 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 				return -EINVAL;
 		} else if (rq->from == FROM_PROFILES && a[0] != '-') {
 			if (rq->nnames == MAX_NAMES) {
-				fprintf(stderr, "%s: export: too many profiles\n",
-					prog);
+				fprintf(stderr, "%s: export: more than %d profiles\n",
+					prog, MAX_NAMES);
 				return -E2BIG;
 			}
 			rq->names[rq->nnames++] = a;
@@ -182,6 +191,11 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 	}
 	if (rq->json && rq->apply) {
 		fprintf(stderr, "%s: export: -j and --apply exclude each other\n",
+			prog);
+		return -EINVAL;
+	}
+	if (rq->save_flags && rq->from != FROM_FILE) {
+		fprintf(stderr, "%s: export: --unchecked goes with --from-file\n",
 			prog);
 		return -EINVAL;
 	}
@@ -198,6 +212,7 @@ static int compile_profiles(const struct request *rq, struct flowlist *fl)
 {
 	struct profile *ps;
 	struct profile_error err;
+	char msg[384];
 	size_t k, i, loaded = 0;
 	int ret = -EINVAL;
 
@@ -237,11 +252,9 @@ static int compile_profiles(const struct request *rq, struct flowlist *fl)
 		ret = profile_compile(&ps[k], rq->binds, rq->nbinds, rq->with,
 				      rq->nwith, rq->monitor ?
 				      EPGATE_MODE_MONITOR : EPGATE_MODE_ENFORCE,
-				      fl);
+				      fl, msg, sizeof(msg));
 		if (ret) {
-			fprintf(stderr, "%s: export: %s: %s\n", prog,
-				ps[k].name, ret == -E2BIG ?
-				"too many flows" : strerror(-ret));
+			fprintf(stderr, "%s: export: %s\n", prog, msg);
 			goto out;
 		}
 	}
@@ -265,6 +278,8 @@ static void config_from_status(struct nftgen_config *c,
 	c->nout = st->nout;
 	memcpy(c->in, st->in, sizeof(c->in));
 	memcpy(c->out, st->out, sizeof(c->out));
+	c->log_flags = st->log_flags;
+	c->log_group = st->log_group;
 }
 
 static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
@@ -273,6 +288,10 @@ static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
 		c->mode = e->mode;
 	if (e->set & CONFIG_HOOKS)
 		c->hooks = e->hooks;
+	if (e->set & CONFIG_LOG) {
+		c->log_flags = e->log_flags;
+		c->log_group = e->log_group;
+	}
 	if (e->set & CONFIG_MARK) {
 		c->mark_value = e->mark_value;
 		c->mark_mask = e->mark_mask;
@@ -328,6 +347,15 @@ static int gather(const struct request *rq, struct flowset *fs,
 
 	switch (rq->from) {
 	case FROM_MODULE:
+		/* Without the module, say where else the policy can come from. */
+		memset(&g, 0, sizeof(g));
+		ret = epgate_genl_open(&g);
+		epgate_genl_close(&g);
+		if (ret == -ENOENT) {
+			fprintf(stderr, "%s: kernel module not loaded (try: modprobe epgate; without it: export nft --from-file FILE or --from-profiles NAME...)\n",
+				prog);
+			return ret;
+		}
 		if (status_connect(&g, "export"))
 			return -ENOENT;
 		ret = status_fetch(&g, &st);
@@ -347,7 +375,7 @@ static int gather(const struct request *rq, struct flowset *fs,
 			return ret;
 		break;
 	case FROM_FILE:
-		ret = save_load_file(rq->file, &sc, "export");
+		ret = save_load_file(rq->file, rq->save_flags, &sc, "export");
 		if (ret)
 			return ret;
 		config_apply(cfg, &sc.cfg);
@@ -358,6 +386,36 @@ static int gather(const struct request *rq, struct flowset *fs,
 	}
 	config_apply(cfg, &over);
 	return 0;
+}
+
+/*
+ * The lint warnings `profile check` and `enable` give, for the profiles in
+ * the exported policy that have a profile file (on stderr: the ruleset is
+ * on stdout).
+ */
+static void lint_policy(const struct request *rq, const struct flowset *fs)
+{
+	const struct profile *set[EPGATE_MAX_PROFILES];
+	struct profile *ps;
+	struct profile_error err;
+	size_t n = 0, i, want;
+
+	want = rq->from == FROM_PROFILES ? rq->nnames : fs->nprofiles;
+	ps = calloc(want ? want : 1, sizeof(*ps));
+	if (!ps)
+		return;
+	for (i = 0; i < want && n < EPGATE_MAX_PROFILES; i++) {
+		if (profile_load(rq->from == FROM_PROFILES ? rq->names[i] :
+				 fs->profiles[i].name, &ps[n], &err))
+			continue;	/* loaded with `epgate load`: no file */
+		profile_lint(&ps[n], stderr);
+		set[n] = &ps[n];
+		n++;
+	}
+	profile_lint_set(set, n, stderr);
+	for (i = 0; i < n; i++)
+		profile_free(&ps[i]);
+	free(ps);
 }
 
 int export_main(int argc, const char *argv[])
@@ -378,6 +436,7 @@ int export_main(int argc, const char *argv[])
 	}
 	if (parse_args(&rq, argc, argv, copies) || gather(&rq, &fs, &cfg))
 		goto out;
+	lint_policy(&rq, &fs);
 	ret = nftgen_build(&fs.fl, &cfg, &g, err, sizeof(err));
 	flowset_free(&fs);
 	if (ret) {

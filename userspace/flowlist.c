@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "flowcheck.h"
 #include "flowlist.h"
 
 /* profile flow proto ports from to [mode], plus one to catch extras. */
@@ -100,26 +101,14 @@ static bool tok_is(const struct tok *t, const char *word)
 	return t->len == strlen(word) && !memcmp(t->s, word, t->len);
 }
 
-static bool name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
-
+/* Names, ports and families follow the rules of flowcheck.h. */
 static int parse_name(struct parser *p, const struct tok *t, const char *what,
 		      char *out)
 {
-	size_t i;
+	struct flowcheck_error fe;
 
-	if (t->len > EPGATE_NAME_MAX - 1)
-		return fail(p, t->col, "%s name '%s' is longer than %d characters",
-			    what, qt(p, 0, t), EPGATE_NAME_MAX - 1);
-	for (i = 0; i < t->len; i++) {
-		if (!name_char(t->s[i]))
-			return fail(p, t->col + i,
-				    "bad character '%s' in %s name '%s' (allowed: A-Z a-z 0-9 _ . -)",
-				    q(p, 0, t->s + i, 1), what, qt(p, 1, t));
-	}
+	if (flowcheck_name(what, t->s, t->len, &fe))
+		return fail(p, t->col + fe.off, "%s", fe.msg);
 	memcpy(out, t->s, t->len);
 	out[t->len] = '\0';
 	return 0;
@@ -137,90 +126,14 @@ static int parse_proto(struct parser *p, const struct tok *t, uint8_t *proto)
 	return 0;
 }
 
-/* Decimal only: no sign, no hex, at most 5 digits so nothing overflows. */
-static int parse_port(struct parser *p, const struct tok *t, uint16_t *port)
-{
-	unsigned long v = 0;
-	size_t i;
-
-	for (i = 0; i < t->len; i++) {
-		if (t->s[i] < '0' || t->s[i] > '9')
-			return fail(p, t->col, "bad port '%s'", qt(p, 0, t));
-	}
-	if (t->len > 5)
-		goto range;
-	for (i = 0; i < t->len; i++)
-		v = v * 10 + (t->s[i] - '0');
-	if (v > 65535)
-		goto range;
-	*port = v;
-	return 0;
-range:
-	return fail(p, t->col, "port '%s' out of range 0..65535", qt(p, 0, t));
-}
-
-/* One element of the ports list: P or LO-HI. */
-static int parse_range(struct parser *p, const struct tok *el,
-		       struct flowlist_range *r)
-{
-	const char *dash = memchr(el->s, '-', el->len);
-	struct tok lo = *el, hi;
-	int ret;
-
-	if (!dash) {
-		ret = parse_port(p, el, &r->lo);
-		r->hi = r->lo;
-		return ret;
-	}
-	lo.len = dash - el->s;
-	hi.s = dash + 1;
-	hi.len = el->len - lo.len - 1;
-	hi.col = el->col + lo.len + 1;
-	if (!lo.len || !hi.len)
-		return fail(p, el->col, "bad port range '%s'", qt(p, 0, el));
-	ret = parse_port(p, &lo, &r->lo);
-	if (!ret)
-		ret = parse_port(p, &hi, &r->hi);
-	if (ret)
-		return ret;
-	if (r->lo > r->hi)
-		return fail(p, el->col,
-			    "port range '%s' is reversed (%u > %u)",
-			    qt(p, 0, el), r->lo, r->hi);
-	return 0;
-}
-
 static int parse_ports(struct parser *p, const struct tok *t,
 		       struct flowlist_flow *f)
 {
-	size_t off = 0;
-	int ret;
+	struct flowcheck_error fe;
 
-	f->nranges = 0;
-	for (;;) {
-		const char *comma = memchr(t->s + off, ',', t->len - off);
-		struct tok el = {
-			.s = t->s + off,
-			.len = comma ? (size_t)(comma - t->s) - off :
-				       t->len - off,
-			.col = t->col + off,
-		};
-
-		if (!el.len)
-			return fail(p, el.col, "empty port in '%s'",
-				    qt(p, 0, t));
-		if (f->nranges == EPGATE_MAX_RANGES)
-			return fail(p, el.col,
-				    "too many port ranges at '%s' (at most %d per flow)",
-				    qt(p, 0, &el), EPGATE_MAX_RANGES);
-		ret = parse_range(p, &el, &f->ranges[f->nranges]);
-		if (ret)
-			return ret;
-		f->nranges++;
-		if (!comma)
-			return 0;
-		off += el.len + 1;
-	}
+	if (flowcheck_ports(t->s, t->len, f->ranges, &f->nranges, &fe))
+		return fail(p, t->col + fe.off, "%s", fe.msg);
+	return 0;
 }
 
 /* The prefix with every bit beyond @len cleared, to suggest a fix. */
@@ -360,6 +273,8 @@ static int split(struct parser *p, const char *s, size_t len,
 
 	*ntoks = 0;
 	*end_col = 1;
+	if (p->line == 1 && flowcheck_bom(s, len))
+		return fail(p, 1, FLOWCHECK_BOM_MSG);
 	while (i < len) {
 		unsigned char c = s[i];
 		size_t start;
@@ -511,7 +426,7 @@ static int parse_line(struct parser *p, const char *s, size_t len)
 		return ret;
 
 	/* Such a flow could never match a packet: surely a mistake. */
-	if (f->from.family && f->to.family && f->from.family != f->to.family)
+	if (!flowcheck_families(&f->from, &f->to))
 		return fail(p, toks[5].col,
 			    "from '%s' and to '%s' are of different address families",
 			    qt(p, 0, &toks[4]), qt(p, 1, &toks[5]));

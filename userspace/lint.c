@@ -15,16 +15,25 @@
  *     flow does not declare with `service`;
  *   - service: a `service` keyword this table does not know, or one none of
  *     whose ports the flow uses (the declaration then suppresses nothing).
+ *   - wide range: one range of more than WIDE_RANGE_MAX ports (`ports
+ *     1-65535` opens every port for that pair of roles).
  * Profiles enabled together (profile_lint_set()):
  *   - conflict: two profiles claim the same protocol and port, in flows on
  *     by default, with different initiator or responder roles, unless both
  *     flows declare the same `service` (two vendors' HTTPS to the Internet
  *     on 443 is no conflict).
+ *
+ * Each distinct finding is ONE warning, with the number of times it was
+ * found: 3,000 identical flows of `1-65535` are one overlap warning, not
+ * 4.5 million.  At most FINDINGS_MAX distinct findings are kept per check;
+ * the rest are counted in a last warning that names the limit.
  */
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "profile.h"
@@ -34,6 +43,12 @@
 
 #define TCP PROFILE_PROTO_TCP
 #define UDP PROFILE_PROTO_UDP
+
+/* A range wider than this draws a warning. */
+#define WIDE_RANGE_MAX 4096
+
+/* Distinct findings kept per check (a power of two). */
+#define FINDINGS_MAX 4096
 
 /*
  * The well-known ports a vendor might reuse, and the `service` keywords
@@ -102,17 +117,128 @@ static const struct {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-__attribute__((format(printf, 4, 5)))
-static void warn(FILE *f, const char *file, unsigned int line,
-		 const char *fmt, ...)
+/*
+ * Findings of one check, grouped: a finding is identified by a key of
+ * KEY_WORDS numbers (roles, protocol, ports, ...), described once when it
+ * is first seen, and counted every time after.  flush() prints each as
+ * one warning in the order first seen.
+ */
+#define KEY_WORDS 10
+#define SLOTS (2 * FINDINGS_MAX)
+_Static_assert((SLOTS & (SLOTS - 1)) == 0, "power of two");
+
+struct finding {
+	uint32_t key[KEY_WORDS];
+	const char *file;
+	unsigned int line;
+	unsigned long count;
+	char msg[512];
+};
+
+struct findings {
+	FILE *out;
+	const char *what;	/* what a count counts: "pairs of flows" */
+	struct finding *v;	/* FINDINGS_MAX of them, then SLOTS slots */
+	uint32_t *slots;	/* index in v + 1; 0: free */
+	size_t n;
+	unsigned long dropped;	/* occurrences past FINDINGS_MAX, or no memory */
+	const char *file;	/* for the dropped warning */
+};
+
+static uint32_t key_hash(const uint32_t *key)
 {
+	uint32_t h = 2166136261U;
+	unsigned int i;
+
+	for (i = 0; i < KEY_WORDS; i++)
+		h = (h ^ key[i]) * 16777619U;
+	return h;
+}
+
+/*
+ * Count the finding @key; true when it is new: the caller describes it
+ * with note() right after.
+ */
+static bool first(struct findings *fs, const uint32_t *key, const char *file)
+{
+	uint32_t i;
+
+	fs->file = fs->file ? fs->file : file;
+	if (!fs->v) {
+		fs->v = malloc(FINDINGS_MAX * sizeof(*fs->v));
+		fs->slots = calloc(SLOTS, sizeof(*fs->slots));
+		if (!fs->v || !fs->slots) {
+			free(fs->v);
+			free(fs->slots);
+			fs->v = NULL;
+			fs->slots = NULL;
+			fs->dropped++;
+			return false;
+		}
+	}
+	for (i = key_hash(key) & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
+		struct finding *f;
+
+		if (!fs->slots[i])
+			break;
+		f = &fs->v[fs->slots[i] - 1];
+		if (!memcmp(f->key, key, sizeof(f->key))) {
+			f->count++;
+			return false;
+		}
+	}
+	if (fs->n == FINDINGS_MAX) {
+		fs->dropped++;
+		return false;
+	}
+	fs->slots[i] = fs->n + 1;
+	memcpy(fs->v[fs->n].key, key, sizeof(fs->v[fs->n].key));
+	fs->v[fs->n].count = 1;
+	fs->v[fs->n].file = file;
+	fs->v[fs->n].line = 0;
+	fs->v[fs->n].msg[0] = '\0';
+	fs->n++;
+	return true;
+}
+
+/* The description of the finding first() just counted as new. */
+__attribute__((format(printf, 3, 4)))
+static void note(struct findings *fs, unsigned int line, const char *fmt, ...)
+{
+	struct finding *f = &fs->v[fs->n - 1];
 	va_list ap;
 
-	fprintf(f, "%s:%u: warning: ", file, line);
+	f->line = line;
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
+}
+
+/* Print every finding, one warning each; returns how many warnings. */
+static unsigned int flush(struct findings *fs)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+
+		fprintf(fs->out, "%s:%u: warning: %s", f->file, f->line, f->msg);
+		if (f->count > 1)
+			fprintf(fs->out, " (%lu %s in all)", f->count, fs->what);
+		fputc('\n', fs->out);
+		n++;
+	}
+	if (fs->dropped) {
+		fprintf(fs->out,
+			"%s: warning: %lu more findings not shown (at most %d distinct ones per check)\n",
+			fs->file ? fs->file : "lint", fs->dropped, FINDINGS_MAX);
+		n++;
+	}
+	free(fs->v);
+	free(fs->slots);
+	memset(fs, 0, sizeof(*fs));
+	return n;
 }
 
 /* "tcp/80" or "tcp/80-90" into @buf. */
@@ -178,7 +304,8 @@ static bool has_port(const struct profile_flow *f, unsigned int proto,
 
 static unsigned int lint_overlap(const struct profile *p, FILE *out)
 {
-	unsigned int n = 0, k;
+	struct findings fs = { .out = out, .what = "pairs of flows" };
+	unsigned int k;
 	uint16_t lo, hi;
 	size_t i, j;
 	char buf[32];
@@ -192,26 +319,35 @@ static unsigned int lint_overlap(const struct profile *p, FILE *out)
 			if (a->from != b->from || a->to != b->to)
 				continue;
 			for (k = 0; k < ARRAY_SIZE(protos); k++) {
+				uint32_t key[KEY_WORDS] = { 0 };
+
 				if (!(a->protos & b->protos & protos[k].bit) ||
 				    !intersect(a, b, &lo, &hi))
 					continue;
-				warn(out, p->file, b->line,
+				key[0] = a->from;
+				key[1] = a->to;
+				key[2] = k;
+				key[3] = lo;
+				key[4] = hi;
+				if (!first(&fs, key, p->file))
+					continue;
+				note(&fs, b->line,
 				     "flows '%s' and '%s' overlap on %s, both %s -> %s",
 				     a->name, b->name,
 				     ports_str(buf, sizeof(buf),
 					       protos[k].name, lo, hi),
 				     p->roles[a->from].name,
 				     p->roles[a->to].name);
-				n++;
 			}
 		}
 	}
-	return n;
+	return flush(&fs);
 }
 
 static unsigned int lint_well_known(const struct profile *p, FILE *out)
 {
-	unsigned int n = 0, k;
+	struct findings fs = { .out = out, .what = "times" };
+	unsigned int k;
 	size_t i, w;
 
 	for (i = 0; i < p->nflows; i++) {
@@ -219,6 +355,7 @@ static unsigned int lint_well_known(const struct profile *p, FILE *out)
 
 		for (w = 0; w < ARRAY_SIZE(well_known); w++) {
 			const struct well_known *wk = &well_known[w];
+			uint32_t key[KEY_WORDS] = { 0 };
 
 			for (k = 0; k < ARRAY_SIZE(protos); k++) {
 				if (!(wk->protos & protos[k].bit) ||
@@ -226,21 +363,72 @@ static unsigned int lint_well_known(const struct profile *p, FILE *out)
 					      WELL_KNOWN_RANGE_MAX) ||
 				    declares(f, wk))
 					continue;
-				warn(out, p->file, f->line,
+				/* Per flow: each flow has its own fix. */
+				key[0] = i;
+				key[1] = w;
+				key[2] = k;
+				if (!first(&fs, key, p->file))
+					continue;
+				note(&fs, f->line,
 				     "flow '%s': %s/%u is also the well-known port of %s (add 'service %s' if the vendor means it)",
 				     f->name, protos[k].name, wk->port,
 				     wk->what, wk->services[0]);
-				n++;
 			}
 		}
 	}
-	return n;
+	return flush(&fs);
+}
+
+/*
+ * One range of more than WIDE_RANGE_MAX ports: `ports 1-65535` opens
+ * every port between two roles, which is rarely what a vendor documents.
+ */
+static unsigned int lint_wide(const struct profile *p, FILE *out)
+{
+	struct findings fs = { .out = out, .what = "flows" };
+	unsigned int k, r;
+	size_t i;
+	char buf[32];
+
+	for (i = 0; i < p->nflows; i++) {
+		const struct profile_flow *f = &p->flows[i];
+
+		for (r = 0; r < f->nranges; r++) {
+			const struct flowlist_range *x = &f->ranges[r];
+
+			if (x->hi - x->lo + 1U <= WIDE_RANGE_MAX)
+				continue;
+			for (k = 0; k < ARRAY_SIZE(protos); k++) {
+				uint32_t key[KEY_WORDS] = { 0 };
+
+				if (!(f->protos & protos[k].bit))
+					continue;
+				key[0] = f->from;
+				key[1] = f->to;
+				key[2] = k;
+				key[3] = x->lo;
+				key[4] = x->hi;
+				if (!first(&fs, key, p->file))
+					continue;
+				note(&fs, f->line,
+				     "flow '%s': %s opens %u ports, %s -> %s (one range of more than %d ports: is every one of them meant?)",
+				     f->name,
+				     ports_str(buf, sizeof(buf), protos[k].name,
+					       x->lo, x->hi),
+				     x->hi - x->lo + 1U,
+				     p->roles[f->from].name,
+				     p->roles[f->to].name, WIDE_RANGE_MAX);
+			}
+		}
+	}
+	return flush(&fs);
 }
 
 /* `service` keywords that suppress nothing: unknown, or not used here. */
 static unsigned int lint_services(const struct profile *p, FILE *out)
 {
-	unsigned int n = 0, s, k, m;
+	struct findings fs = { .out = out, .what = "times" };
+	unsigned int s, k, m;
 	bool known, used;
 	size_t i, w;
 
@@ -248,6 +436,8 @@ static unsigned int lint_services(const struct profile *p, FILE *out)
 		const struct profile_flow *f = &p->flows[i];
 
 		for (s = 0; s < f->nservices; s++) {
+			uint32_t key[KEY_WORDS] = { 0 };
+
 			known = used = false;
 			for (w = 0; w < ARRAY_SIZE(well_known); w++) {
 				const struct well_known *wk = &well_known[w];
@@ -266,24 +456,30 @@ static unsigned int lint_services(const struct profile *p, FILE *out)
 					}
 				}
 			}
+			if (known && used)
+				continue;
+			/* Per flow: each flow has its own fix. */
+			key[0] = i;
+			key[1] = s;
+			if (!first(&fs, key, p->file))
+				continue;
 			if (!known)
-				warn(out, p->file, f->line,
-				     "flow '%s': unknown service '%s' (not in the well-known port table of userspace/lint.c)",
+				note(&fs, f->line,
+				     "flow '%s': unknown service '%s' (not in epgate's table of well-known ports)",
 				     f->name, f->services[s]);
-			else if (!used)
-				warn(out, p->file, f->line,
+			else
+				note(&fs, f->line,
 				     "flow '%s': service '%s' declared, but none of its well-known ports is in the flow",
 				     f->name, f->services[s]);
-			n += !known || !used;
 		}
 	}
-	return n;
+	return flush(&fs);
 }
 
 unsigned int profile_lint(const struct profile *p, FILE *f)
 {
 	return lint_overlap(p, f) + lint_well_known(p, f) +
-	       lint_services(p, f);
+	       lint_services(p, f) + lint_wide(p, f);
 }
 
 /* Do @a and @b declare a `service` in common? */
@@ -309,7 +505,8 @@ static const char *role_name(const struct profile *p, int role)
 unsigned int profile_lint_set(const struct profile *const *ps, size_t n,
 			      FILE *f)
 {
-	unsigned int count = 0, k;
+	struct findings fs = { .out = f, .what = "pairs of flows" };
+	unsigned int k;
 	size_t i, j, x, y;
 	uint16_t lo, hi;
 	char buf[32];
@@ -338,11 +535,20 @@ unsigned int profile_lint_set(const struct profile *const *ps, size_t n,
 						    role_name(pb, b->to)))
 						continue;
 					for (k = 0; k < ARRAY_SIZE(protos); k++) {
+						uint32_t key[KEY_WORDS] = {
+							i, j, a->from, a->to,
+							b->from, b->to, k,
+						};
+
 						if (!(a->protos & b->protos &
 						      protos[k].bit) ||
 						    !intersect(b, a, &lo, &hi))
 							continue;
-						warn(f, pb->file, b->line,
+						key[7] = lo;
+						key[8] = hi;
+						if (!first(&fs, key, pb->file))
+							continue;
+						note(&fs, b->line,
 						     "%s of %s:%s (%s -> %s) is also claimed by %s:%s (%s -> %s) with different roles",
 						     ports_str(buf, sizeof(buf),
 							       protos[k].name,
@@ -353,11 +559,10 @@ unsigned int profile_lint_set(const struct profile *const *ps, size_t n,
 						     pa->name, a->name,
 						     role_name(pa, a->from),
 						     role_name(pa, a->to));
-						count++;
 					}
 				}
 			}
 		}
 	}
-	return count;
+	return flush(&fs);
 }

@@ -75,11 +75,6 @@ struct load_file {
 	void *buf;		/* the SET_FLOWS request */
 };
 
-static void usage(void)
-{
-	fprintf(stderr, "Usage: %s load [--repeat N] FILE|-...\n", prog);
-}
-
 /* Read, parse and size-check one file: prints the error line. */
 static int prepare(const char *path, struct load_file *lf)
 {
@@ -155,13 +150,17 @@ int load_main(int argc, const char *argv[])
 		argv += 2;
 	}
 	if (argc < 1 || argc > LOAD_FILES_MAX) {
-		usage();
+		if (argc < 1)
+			usage_error("load", "missing a file (- is standard input)");
+		else
+			usage_error("load", "more than %d files", LOAD_FILES_MAX);
 		return 1;
 	}
 	/* An option where a file should be: a misplaced or unknown one. */
 	for (i = 0; i < argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1]) {
-			usage();
+			usage_error("load", "unknown or misplaced option '%s'",
+				    argv[i]);
 			return 1;
 		}
 	}

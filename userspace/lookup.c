@@ -31,13 +31,6 @@ struct query {
 	int json;
 };
 
-static void usage(void)
-{
-	fprintf(stderr,
-		"Usage: %s lookup tcp|udp PORT [from ADDR] [to ADDR] [-j]\n",
-		prog);
-}
-
 static int parse_port(const char *s, uint16_t *port)
 {
 	unsigned long v = 0;
@@ -113,12 +106,13 @@ static int parse_args(struct query *q, int argc, const char *argv[])
 			}
 			pos++;
 		} else {
-			usage();
+			usage_error("lookup", "unexpected '%s'", argv[i]);
 			return -EINVAL;
 		}
 	}
 	if (pos != 2) {
-		usage();
+		usage_error("lookup", "missing the %s", pos ? "port" :
+			    "protocol (tcp or udp)");
 		return -EINVAL;
 	}
 	if (q->from.family && q->to.family && q->from.family != q->to.family) {

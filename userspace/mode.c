@@ -9,17 +9,15 @@
 #include "config.h"
 #include "subcommands.h"
 
-static void usage(void)
-{
-	fprintf(stderr, "Usage: %s mode off|monitor|enforce\n", prog);
-}
-
 int mode_main(int argc, const char *argv[])
 {
 	struct epgate_config cfg = { .set = CONFIG_MODE };
 
 	if (argc != 2) {
-		usage();
+		if (argc < 2)
+			usage_error("mode", "missing the mode (off, monitor or enforce)");
+		else
+			usage_error("mode", "one mode only: unexpected '%s'", argv[2]);
 		return 1;
 	}
 	if (config_parse_mode(argv[1], &cfg.mode)) {

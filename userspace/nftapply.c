@@ -472,6 +472,36 @@ static void put_match(struct batch *x, struct nftnl_rule *r,
 	}
 }
 
+/* The drop logging of a rule, as nftgen_print() writes it. */
+static void put_log(struct batch *x, struct nftnl_rule *r,
+		    const struct nftgen *g, const struct nftgen_rule *rule)
+{
+	const char *prefix = rule->would_drop ? "epgate would-drop " :
+				"epgate drop ";
+	struct nftnl_expr *e;
+
+	if (rule->log_kernel) {
+		e = expr(x, r, "limit");
+		if (!e)
+			return;
+		nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, 2);
+		nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, 10);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, 0);
+	}
+	if (!rule->log_kernel && !rule->log_group)
+		return;
+	e = expr(x, r, "log");
+	if (!e)
+		return;
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, prefix);
+	if (rule->log_kernel)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, 6);	/* info */
+	else
+		nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_GROUP, g->cfg.log_group);
+}
+
 static void put_verdict(struct batch *x, struct nftnl_rule *r,
 			const struct nftgen *g, const struct nftgen_rule *rule)
 {
@@ -551,6 +581,7 @@ static void rule_msg(struct batch *x, const struct nftgen *g,
 		put_match(x, r, &c, &rule->m[i]);
 	if (rule->mark)
 		put_mark(x, r, &g->cfg);
+	put_log(x, r, g, rule);
 	if (rule->counter)
 		expr(x, r, "counter");
 	put_verdict(x, r, g, rule);

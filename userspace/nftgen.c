@@ -508,6 +508,47 @@ static int build(struct builder *b, const struct flowlist *fl)
 	return 0;
 }
 
+/*
+ * Drop logging on every rule that counts a miss (the monitored-only ports
+ * and the mode's verdict): NFLOG in the rule itself, the kernel log in a
+ * rule of its own just before it, with the same matches and a limit
+ * (which, as a match, would otherwise keep the rule from counting).
+ */
+static int add_logging(struct nftgen *g)
+{
+	unsigned int chain;
+	size_t i;
+
+	if (!(g->cfg.log_flags & EPGATE_LOG_ALL))
+		return 0;
+	for (chain = NFTGEN_JUDGE; chain <= NFTGEN_JUDGE_UNTRACKED; chain++) {
+		struct nftgen_chain *c = &g->chains[chain];
+
+		for (i = 0; i < c->n; i++) {
+			struct nftgen_rule *r = &c->rules[i];
+
+			if (!r->counter || r->log_kernel)
+				continue;
+			r->would_drop = r->verdict != NFTGEN_DROP;
+			r->log_group = g->cfg.log_flags & EPGATE_LOG_NFLOG;
+			if (!(g->cfg.log_flags & EPGATE_LOG_KERNEL))
+				continue;
+			/* A copy before it, that logs and goes on. */
+			if (!new_rule(g, chain))
+				return -ENOMEM;
+			r = &c->rules[i];
+			memmove(r + 1, r, (c->n - 1 - i) * sizeof(*r));
+			r->counter = false;
+			r->log_group = false;
+			r->mark = false;
+			r->verdict = NFTGEN_NONE;
+			r->log_kernel = true;
+			i++;	/* past the original */
+		}
+	}
+	return 0;
+}
+
 int nftgen_build(const struct flowlist *fl, const struct nftgen_config *cfg,
 		 struct nftgen *g, char *err, size_t errlen)
 {
@@ -549,6 +590,8 @@ int nftgen_build(const struct flowlist *fl, const struct nftgen_config *cfg,
 	}
 	if (!ret)
 		ret = build(&b, fl);
+	if (!ret)
+		ret = add_logging(g);
 	for (p = 0; p < 2; p++)
 		for (k = 0; k < 2; k++)
 			free(b.used[p][k]);
@@ -693,6 +736,16 @@ static void print_rule(const struct nftgen *g, const struct nftgen_rule *r,
 				sep, ~g->cfg.mark_mask, g->cfg.mark_value);
 		sep = " ";
 	}
+	if (r->log_kernel) {
+		fprintf(f, "%slimit rate 2/second burst 10 packets log prefix \"epgate %s \" level info",
+			sep, r->would_drop ? "would-drop" : "drop");
+		sep = " ";
+	}
+	if (r->log_group) {
+		fprintf(f, "%slog prefix \"epgate %s \" group %u", sep,
+			r->would_drop ? "would-drop" : "drop", g->cfg.log_group);
+		sep = " ";
+	}
 	if (r->counter) {
 		fprintf(f, "%scounter", sep);
 		sep = " ";
@@ -746,6 +799,11 @@ void nftgen_print(const struct nftgen *g, FILE *f)
 	print_comment(g, f);
 	fprintf(f, "# Written by `epgate export nft`: replaces table %s %s in one transaction.\n",
 		c->family, c->table);
+	/* What epgate-export cannot express, as epgate(8) promises. */
+	fputs("# Differences from the module: no per-flow counters (one counter per rule);\n"
+	      "# a connection a conntrack helper expects (FTP data) is judged by its own\n"
+	      "# tuple, not its master's; an ICMP error related to an allowed connection\n"
+	      "# passes unmarked; a logged drop carries no reason (no-flow, no-match).\n", f);
 	fprintf(f, "table %s %s\ndelete table %s %s\ntable %s %s {\n",
 		c->family, c->table, c->family, c->table, c->family, c->table);
 	for (i = 0; i < g->nsets; i++) {
@@ -988,6 +1046,27 @@ static void json_rule(struct json *j, const struct nftgen *g,
 		json_match(j, g, &r->m[i]);
 	if (r->mark)
 		json_mark(j, &g->cfg);
+	if (r->log_kernel) {
+		json_object_begin(j, NULL);
+		json_object_begin(j, "limit");
+		json_u64(j, "rate", 2);
+		json_string(j, "per", "second");
+		json_u64(j, "burst", 10);
+		json_object_end(j);
+		json_object_end(j);
+	}
+	if (r->log_kernel || r->log_group) {
+		json_object_begin(j, NULL);
+		json_object_begin(j, "log");
+		json_string(j, "prefix", r->would_drop ? "epgate would-drop " :
+			    "epgate drop ");
+		if (r->log_kernel)
+			json_string(j, "level", "info");
+		else
+			json_u64(j, "group", g->cfg.log_group);
+		json_object_end(j);
+		json_object_end(j);
+	}
 	if (r->counter) {
 		json_object_begin(j, NULL);
 		json_null(j, "counter");

@@ -36,6 +36,10 @@
  *     TCP or UDP packet is counted and dropped; in monitor mode it is only
  *     counted.  Other protocols pass untouched.  Mode off: no chains.
  *
+ * Drop logging (`epgate config log`): every rule that counts a miss logs
+ * it, to the kernel log through a rule of its own rate-limited as the
+ * module is (10 lines per 5 s), and/or to the NFLOG group.
+ *
  * Differences from the module, by construction of nftables: an expected
  * connection (conntrack helpers) is judged by its own tuple, not its
  * master's; an ICMP error RELATED to a connection passes unmarked (nft
@@ -65,6 +69,9 @@ struct nftgen_config {
 	unsigned int nin, nout;		/* 0: any interface */
 	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
 	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
+	/* Drop logging, as `epgate config log`: EPGATE_LOG_* and the group. */
+	uint32_t log_flags;
+	uint16_t log_group;
 };
 
 enum nftgen_key {
@@ -119,6 +126,15 @@ struct nftgen_rule {
 	struct nftgen_match m[NFTGEN_MAX_MATCHES];
 	unsigned int nm;
 	bool counter;
+	/*
+	 * Drop logging, before the counter: `limit rate 2/second burst 10
+	 * packets log prefix P level info` (the module's kernel log rate)
+	 * and/or `log prefix P group N` (NFLOG: every packet); P is
+	 * "epgate drop " or, for a rule without a drop, "epgate would-drop ".
+	 */
+	bool log_kernel;
+	bool log_group;
+	bool would_drop;
 	bool mark;		/* meta mark set, from the configuration */
 	uint8_t verdict;	/* enum nftgen_verdict */
 	unsigned int target;	/* with NFTGEN_GOTO */

@@ -21,8 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "flowcheck.h"
 #include "profile.h"
 
 /* The longest statement is `direction A -> B`; one more catches extras. */
@@ -34,7 +37,7 @@
 /* Far bigger than any profile: anything larger is a mistake. */
 #define PROFILE_FILE_MAX (1U << 20)
 
-/* Directories on the search path, at most. */
+/* Directories on the search path, at most (PROFILE_PATH_TOO_LONG). */
 #define PATH_DIRS_MAX 32
 
 struct tok {
@@ -311,6 +314,8 @@ static int split(struct parser *p, const char *s, size_t len, struct line *l)
 	l->n = 0;
 	l->end_col = 1;
 	l->indented = len && (s[0] == ' ' || s[0] == '\t');
+	if (p->line == 1 && flowcheck_bom(s, len))
+		return fail(p, 1, FLOWCHECK_BOM_MSG);
 	ret = check_bytes(p, s, len);
 	if (ret)
 		return ret;
@@ -408,56 +413,21 @@ static int no_more(struct parser *p, const struct line *l, int n)
 		    qt(p, 0, &l->toks[n]));
 }
 
-static bool valid_name(const char *s, size_t len)
-{
-	size_t i;
-
-	if (!len || len > EPGATE_NAME_MAX - 1)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			continue;
-		if (i && (c == '-' || c == '_'))
-			continue;
-		return false;
-	}
-	return true;
-}
-
 /* A name: 1..31 of a-z 0-9 - _, starting with a letter or a digit. */
 static int parse_name(struct parser *p, const struct line *l, int i,
 		      const char *what, char *out)
 {
 	const struct tok *t = &l->toks[i];
+	struct flowcheck_error fe;
 	char label[32];
-	size_t k;
 	int ret;
 
 	snprintf(label, sizeof(label), "%s name", what);
 	ret = need_word(p, l, i, label);
 	if (ret)
 		return ret;
-	if (t->len > EPGATE_NAME_MAX - 1)
-		return fail(p, t->col, "%s name '%s' is longer than %d characters",
-			    what, qt(p, 0, t), EPGATE_NAME_MAX - 1);
-	for (k = 0; k < t->len; k++) {
-		char c = t->s[k];
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			continue;
-		if (c == '-' || c == '_') {
-			if (k)
-				continue;
-			return fail(p, t->col,
-				    "%s name '%s' must start with a letter or a digit",
-				    what, qt(p, 0, t));
-		}
-		return fail(p, t->col + k,
-			    "%s name '%s' has a bad character '%s' (allowed: a-z 0-9 - _)",
-			    what, qt(p, 0, t), q(p, 1, t->s + k, 1));
-	}
+	if (flowcheck_name(what, t->s, t->len, &fe))
+		return fail(p, t->col + fe.off, "%s", fe.msg);
 	tok_copy(t, out);
 	return 0;
 }
@@ -477,98 +447,19 @@ static int parse_file(struct parser *p, const struct line *l, int i,
 	return 0;
 }
 
-/* Decimal 1..65535, at most 5 digits so that nothing overflows. */
-static int parse_port(struct parser *p, const char *s, size_t len,
-		      unsigned int col, uint16_t *port)
-{
-	unsigned long v = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return fail(p, col, "bad port '%s'", q(p, 0, s, len));
-	}
-	if (len > 5)
-		goto range;
-	for (i = 0; i < len; i++)
-		v = v * 10 + (s[i] - '0');
-	if (v < 1 || v > 65535)
-		goto range;
-	*port = v;
-	return 0;
-range:
-	return fail(p, col, "port %s out of range 1..65535", q(p, 0, s, len));
-}
-
-/* One element of a port list: P or LO-HI. */
-static int parse_range(struct parser *p, const char *s, size_t len,
-		       unsigned int col, struct flowlist_range *r)
-{
-	const char *dash = memchr(s, '-', len);
-	size_t lolen;
-	int ret;
-
-	if (!dash) {
-		ret = parse_port(p, s, len, col, &r->lo);
-		r->hi = r->lo;
-		return ret;
-	}
-	lolen = dash - s;
-	if (!lolen || lolen == len - 1)
-		return fail(p, col, "bad port range '%s'", q(p, 0, s, len));
-	ret = parse_port(p, s, lolen, col, &r->lo);
-	if (!ret)
-		ret = parse_port(p, dash + 1, len - lolen - 1, col + lolen + 1,
-				 &r->hi);
-	if (ret)
-		return ret;
-	if (r->lo > r->hi)
-		return fail(p, col, "port range '%s' is reversed (%u > %u)",
-			    q(p, 0, s, len), r->lo, r->hi);
-	return 0;
-}
-
-/* The comma list of word @i: 1..EPGATE_MAX_RANGES disjoint elements. */
+/* The port list of word @i (flowcheck.h has the rules). */
 static int parse_ports(struct parser *p, const struct line *l, int i,
 		       struct flowlist_range *ranges, uint16_t *nranges)
 {
 	const struct tok *t = &l->toks[i];
-	size_t off = 0;
-	uint16_t n = 0, k;
+	struct flowcheck_error fe;
 	int ret;
 
 	ret = need_word(p, l, i, "port list");
 	if (ret)
 		return ret;
-	for (;;) {
-		const char *comma = memchr(t->s + off, ',', t->len - off);
-		size_t len = comma ? (size_t)(comma - t->s) - off :
-				     t->len - off;
-		unsigned int col = t->col + off;
-		struct flowlist_range *r = &ranges[n];
-
-		if (!len)
-			return fail(p, col, "empty port in '%s'", qt(p, 0, t));
-		if (n == EPGATE_MAX_RANGES)
-			return fail(p, col,
-				    "too many port ranges at '%s' (at most %d)",
-				    q(p, 0, t->s + off, len), EPGATE_MAX_RANGES);
-		ret = parse_range(p, t->s + off, len, col, r);
-		if (ret)
-			return ret;
-		for (k = 0; k < n; k++) {
-			if (r->lo <= ranges[k].hi && ranges[k].lo <= r->hi)
-				return fail(p, col,
-					    "ports '%s' overlap an earlier element of '%s'",
-					    q(p, 0, t->s + off, len),
-					    qt(p, 1, t));
-		}
-		n++;
-		if (!comma)
-			break;
-		off += len + 1;
-	}
-	*nranges = n;
+	if (flowcheck_ports(t->s, t->len, ranges, nranges, &fe))
+		return fail(p, t->col + fe.off, "%s", fe.msg);
 	return 0;
 }
 
@@ -1236,57 +1127,98 @@ void profile_free(struct profile *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Append the components of @s that fit and are not on the path yet. */
-static void path_add(const char *s, char *buf, size_t bufsz, size_t *off,
-		     const char **dirs, size_t max, size_t *n)
+/*
+ * Append the components of @s that are not on the path yet.  Returns
+ * -E2BIG when one does not fit (@max directories or @bufsz bytes): the
+ * caller says so rather than search a shorter path than asked.
+ */
+static int path_add(const char *s, char *buf, size_t bufsz, size_t *off,
+		    const char **dirs, size_t max, size_t *n)
 {
 	while (*s) {
 		const char *e = strchr(s, ':');
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		size_t i;
 
-		if (len && *n < max && *off + len + 1 <= bufsz) {
+		for (i = 0; len && i < *n; i++) {
+			if (strlen(dirs[i]) == len && !memcmp(dirs[i], s, len))
+				break;
+		}
+		if (len && i == *n) {
+			if (*n == max || *off + len + 1 > bufsz)
+				return -E2BIG;
 			memcpy(buf + *off, s, len);
 			buf[*off + len] = '\0';
-			for (i = 0; i < *n; i++) {
-				if (!strcmp(dirs[i], buf + *off))
-					break;
-			}
-			if (i == *n) {
-				dirs[(*n)++] = buf + *off;
-				*off += len + 1;
-			}
+			dirs[(*n)++] = buf + *off;
+			*off += len + 1;
 		}
 		s += len;
 		if (*s)
 			s++;
 	}
+	return 0;
 }
 
-size_t profile_path(char *buf, size_t bufsz, const char **dirs, size_t max)
+int profile_path(char *buf, size_t bufsz, const char **dirs, size_t max)
 {
 	const char *env = getenv("EPGATE_PROFILE_PATH");
 	size_t n = 0, off = 0;
 
-	if (env)
-		path_add(env, buf, bufsz, &off, dirs, max, &n);
-	path_add(PROFILE_DEFAULT_PATH, buf, bufsz, &off, dirs, max, &n);
+	if (env && path_add(env, buf, bufsz, &off, dirs, max, &n))
+		return -E2BIG;
+	if (path_add(PROFILE_DEFAULT_PATH, buf, bufsz, &off, dirs, max, &n))
+		return -E2BIG;
 	return n;
 }
 
-/* The whole file, at most PROFILE_FILE_MAX bytes.  Returns 0 or -errno. */
-static int read_file(const char *path, char **text, size_t *len)
+/*
+ * A file on the search path that is not a regular file (a FIFO, a device,
+ * a directory named NAME.profile) is skipped with this warning: reading a
+ * FIFO would block until a writer comes, a device may do anything.
+ */
+static void warn_not_regular(const char *path)
+{
+	fprintf(stderr, "epgate: warning: %s: not a regular file, skipped\n",
+		path);
+}
+
+/*
+ * The whole file, at most PROFILE_FILE_MAX bytes.  Returns 0 or -errno;
+ * with @regular, -ENOENT after a warning when @path is there but is not a
+ * regular file: it is looked at with stat() and opened non-blocking, so
+ * that neither step can hang.
+ */
+static int read_file(const char *path, bool regular, char **text, size_t *len)
 {
 	size_t alloc = 0;
 	char *buf = NULL, *nbuf;
+	struct stat st;
 	ssize_t n;
 	int fd, ret = 0;
 
 	*text = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (regular) {
+		if (stat(path, &st))
+			return -errno;
+		if (!S_ISREG(st.st_mode)) {
+			warn_not_regular(path);
+			return -ENOENT;
+		}
+	}
+	if (!regular && !strcmp(path, "-"))
+		fd = dup(STDIN_FILENO);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC |
+			  (regular ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -errno;
+	/* Replaced by a FIFO between stat() and open()? */
+	if (regular && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		close(fd);
+		warn_not_regular(path);
+		return -ENOENT;
+	}
 	for (;;) {
 		if (*len == alloc) {
 			if (alloc > PROFILE_FILE_MAX) {
@@ -1343,7 +1275,9 @@ int profile_load_file(const char *path, struct profile *p,
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	ret = read_file(path, &text, &len);
+	ret = read_file(path, false, &text, &len);
+	if (!strcmp(path, "-"))
+		path = "<stdin>";
 	if (ret)
 		return file_error(err, path, ret);
 	ret = profile_parse(path, text, len, p, err);
@@ -1370,16 +1304,21 @@ int profile_load(const char *name, struct profile *p,
 
 	memset(p, 0, sizeof(*p));
 	memset(err, 0, sizeof(*err));
-	if (!valid_name(name, strlen(name))) {
+	if (!flowcheck_name_ok(name, strlen(name))) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "unknown profile '%s' (a profile name is 1 to %d characters of a-z 0-9 - _)",
 			 q(&ps, 0, name, strlen(name)), EPGATE_NAME_MAX - 1);
 		return -ENOENT;
 	}
-	n = profile_path(buf, sizeof(buf), dirs, PATH_DIRS_MAX);
+	ret = profile_path(buf, sizeof(buf), dirs, PATH_DIRS_MAX);
+	if (ret < 0) {
+		snprintf(err->msg, sizeof(err->msg), "%s", PROFILE_PATH_TOO_LONG);
+		return ret;
+	}
+	n = ret;
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s.profile", dirs[i], name);
-		ret = read_file(path, &text, &len);
+		ret = read_file(path, true, &text, &len);
 		if (!absent(ret))
 			break;
 	}
@@ -1413,7 +1352,7 @@ int profile_load(const char *name, struct profile *p,
 	/* Lowest priority first, so that the first directory wins. */
 	for (i = n; i-- > 0;) {
 		snprintf(path, sizeof(path), "%s/%s.override", dirs[i], name);
-		ret = read_file(path, &text, &len);
+		ret = read_file(path, true, &text, &len);
 		if (absent(ret))
 			continue;
 		if (ret) {
@@ -1428,6 +1367,21 @@ int profile_load(const char *name, struct profile *p,
 		}
 	}
 	return 0;
+}
+
+/* Is @name in the open directory @d (@dir) a regular file?  Warns if not. */
+static bool regular_entry(DIR *d, const char *dir, const char *name)
+{
+	char path[4400];
+	struct stat st;
+
+	if (fstatat(dirfd(d), name, &st, 0))
+		return false;	/* gone, or a dangling link: as if absent */
+	if (S_ISREG(st.st_mode))
+		return true;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	warn_not_regular(path);
+	return false;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -1445,7 +1399,11 @@ int profile_list(char ***names)
 	DIR *d;
 
 	*names = NULL;
-	n = profile_path(buf, sizeof(buf), dirs, PATH_DIRS_MAX);
+	ret = profile_path(buf, sizeof(buf), dirs, PATH_DIRS_MAX);
+	if (ret < 0)
+		return ret;
+	n = ret;
+	ret = 0;
 	for (i = 0; i < n && !ret; i++) {
 		d = opendir(dirs[i]);
 		if (!d) {
@@ -1458,7 +1416,9 @@ int profile_list(char ***names)
 			size_t len = strlen(de->d_name);
 
 			if (len <= 8 || strcmp(de->d_name + len - 8, ".profile") ||
-			    !valid_name(de->d_name, len - 8))
+			    !flowcheck_name_ok(de->d_name, len - 8))
+				continue;
+			if (!regular_entry(d, dirs[i], de->d_name))
 				continue;
 			for (k = 0; k < count; k++) {
 				if (!strncmp(list[k], de->d_name, len - 8) &&
@@ -1525,9 +1485,29 @@ static void bound(const struct profile *p, int role,
 	}
 }
 
+/* The reason of a failed profile_compile(), when the caller wants it. */
+__attribute__((format(printf, 3, 4)))
+static int compile_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
 int profile_compile(const struct profile *p, const struct profile_binding *bind,
 		    size_t nbind, const char *const *with, size_t nwith,
-		    uint8_t mode, struct flowlist *out)
+		    uint8_t mode, struct flowlist *out, char *err,
+		    size_t errlen)
 {
 	static const struct {
 		unsigned int bit;
@@ -1538,13 +1518,28 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 		{ PROFILE_PROTO_UDP, IPPROTO_UDP, "-udp" },
 	};
 	size_t n0 = out->n, i, k, len;
+	struct flowlist_prefix from, to;
 
+	if (err && errlen)
+		err[0] = '\0';
 	for (i = 0; i < p->nflows; i++) {
 		const struct profile_flow *f = &p->flows[i];
 		bool both = f->protos == (PROFILE_PROTO_TCP | PROFILE_PROTO_UDP);
 
 		if (!enabled(p, f, with, nwith))
 			continue;
+		bound(p, f->from, bind, nbind, &from);
+		bound(p, f->to, bind, nbind, &to);
+		if (!flowcheck_families(&from, &to)) {
+			out->n = n0;
+			compile_fail(err, errlen,
+				     "flow '%s' of profile %s: role '%s' is bound to %s, role '%s' to %s: it could never match (bind both to one family, or leave one unbound)",
+				     f->name, p->name, p->roles[f->from].name,
+				     family_name(from.family),
+				     p->roles[f->to].name,
+				     family_name(to.family));
+			return -EXDEV;
+		}
 		for (k = 0; k < 2; k++) {
 			struct flowlist_flow *o;
 
@@ -1552,6 +1547,9 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 				continue;
 			if (out->n == EPGATE_MAX_FLOWS) {
 				out->n = n0;
+				compile_fail(err, errlen,
+					     "profile %s: the set would exceed %d flows, the module's limit",
+					     p->name, EPGATE_MAX_FLOWS);
 				return -E2BIG;
 			}
 			if (out->n == out->alloc) {
@@ -1562,6 +1560,8 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 				o = realloc(out->flows, alloc * sizeof(*o));
 				if (!o) {
 					out->n = n0;
+					compile_fail(err, errlen, "%s",
+						     strerror(ENOMEM));
 					return -ENOMEM;
 				}
 				out->flows = o;
@@ -1579,8 +1579,8 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 			o->mode = mode;
 			o->nranges = f->nranges;
 			memcpy(o->ranges, f->ranges, sizeof(o->ranges));
-			bound(p, f->from, bind, nbind, &o->from);
-			bound(p, f->to, bind, nbind, &o->to);
+			o->from = from;
+			o->to = to;
 			o->line = f->line;
 		}
 	}

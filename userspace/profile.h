@@ -108,10 +108,17 @@ void profile_free(struct profile *p);
 
 /*
  * The search path: $EPGATE_PROFILE_PATH (if set and non-empty), then
- * PROFILE_DEFAULT_PATH.  Fills @dirs with up to @max directory names
- * pointing into @buf; returns how many.
+ * PROFILE_DEFAULT_PATH, each directory once.  Fills @dirs with up to @max
+ * directory names pointing into @buf; returns how many, or -E2BIG when
+ * they do not all fit (never a shorter path than the one asked for:
+ * PROFILE_PATH_TOO_LONG says why).
  */
-size_t profile_path(char *buf, size_t bufsz, const char **dirs, size_t max);
+int profile_path(char *buf, size_t bufsz, const char **dirs, size_t max);
+
+/* The message of -E2BIG from profile_path(), profile_load(), profile_list(). */
+#define PROFILE_PATH_TOO_LONG \
+	"EPGATE_PROFILE_PATH: the search path holds at most 32 directories and 8192 bytes, " \
+	"" PROFILE_DEFAULT_PATH " included; nothing was searched"
 
 /*
  * Load profile @name: the first NAME.profile on the path, then every
@@ -125,13 +132,17 @@ size_t profile_path(char *buf, size_t bufsz, const char **dirs, size_t max);
 int profile_load(const char *name, struct profile *p,
 		 struct profile_error *err);
 
-/* Parse a file given by path (profile check), with overrides not applied. */
+/*
+ * Parse a file given by path (profile check), with overrides not applied;
+ * "-" is standard input, named "<stdin>" in messages.
+ */
 int profile_load_file(const char *path, struct profile *p,
 		      struct profile_error *err);
 
 /*
  * Every NAME of the NAME.profile files on the path, first occurrence only,
- * sorted.  Returns the count or -errno; the caller frees each and *names.
+ * sorted.  Returns the count or -errno (-E2BIG: PROFILE_PATH_TOO_LONG);
+ * the caller frees each and *names.
  */
 int profile_list(char ***names);
 
@@ -140,12 +151,17 @@ int profile_list(char ***names);
  * options named in @with (names @p does not declare are ignored: the
  * caller checks that each exists in at least one profile).  A role bound
  * in @bind gets its prefix on both sides; unbound roles match any address.
- * @mode is EPGATE_MODE_ENFORCE or EPGATE_MODE_MONITOR.  Returns 0,
- * -E2BIG when @out would exceed EPGATE_MAX_FLOWS, or -ENOMEM.
+ * @mode is EPGATE_MODE_ENFORCE or EPGATE_MODE_MONITOR.  Returns 0; or,
+ * with @out unchanged and a one-line reason in @err (if not NULL):
+ * -E2BIG when @out would exceed EPGATE_MAX_FLOWS, -EXDEV when a flow's
+ * two roles are bound to different address families (it could never
+ * match: an error naming the flow, never a flow silently left out), or
+ * -ENOMEM.
  */
 int profile_compile(const struct profile *p, const struct profile_binding *bind,
 		    size_t nbind, const char *const *with, size_t nwith,
-		    uint8_t mode, struct flowlist *out);
+		    uint8_t mode, struct flowlist *out, char *err,
+		    size_t errlen);
 
 /*
  * Parse ROLE=PREFIX (@arg) into binds[*nbinds] and count it: 0, or -EINVAL

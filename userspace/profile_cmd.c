@@ -19,7 +19,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: %s profile list [-j] | show NAME [-j] | check FILE... [-q]\n",
+	fprintf(f, "Usage: %s profile list [-j] | show NAME [-j] | check FILE|-... [-q]\n",
 		prog);
 }
 
@@ -181,7 +181,8 @@ static int list_main(bool json)
 
 	n = profile_list(&names);
 	if (n < 0) {
-		fprintf(stderr, "%s: profile list: %s\n", prog, strerror(-n));
+		fprintf(stderr, "%s: profile list: %s\n", prog,
+			n == -E2BIG ? PROFILE_PATH_TOO_LONG : strerror(-n));
 		return 1;
 	}
 	ps = calloc(n ? n : 1, sizeof(*ps));
@@ -475,17 +476,32 @@ static int check_main(int argc, const char *argv[])
 	struct profile *ps = NULL;
 	size_t total, dflt, nset = 0;
 	bool quiet = false;
-	int i, nfiles = 0, ret = 0;
+	int i, nfiles = 0, stdin_seen = 0, ret = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-q"))
+		if (!strcmp(argv[i], "-q")) {
 			quiet = true;
-		else if (argv[i][0] == '-')
-			break;
-		else
+		} else if (!strcmp(argv[i], "-")) {
+			/* Standard input can be read once. */
+			if (stdin_seen++) {
+				fprintf(stderr, "%s: profile check: '-' given twice\n",
+					prog);
+				usage(stderr);
+				return 1;
+			}
 			nfiles++;
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "%s: profile check: unknown option '%s'\n",
+				prog, argv[i]);
+			usage(stderr);
+			return 1;
+		} else {
+			nfiles++;
+		}
 	}
-	if (i < argc || !nfiles) {
+	if (!nfiles) {
+		fprintf(stderr, "%s: profile check: missing a file (- is standard input)\n",
+			prog);
 		usage(stderr);
 		return 1;
 	}
@@ -509,7 +525,8 @@ static int check_main(int argc, const char *argv[])
 		set[nset++] = &ps[i];
 		count_flows(&ps[i], &total, &dflt);
 		if (!quiet)
-			printf("%s: ok (%zu flows, %zu default)\n", argv[i],
+			printf("%s: ok (%zu flows, %zu default)\n",
+			       strcmp(argv[i], "-") ? argv[i] : "<stdin>",
 			       total, dflt);
 		fflush(stdout);
 	}
@@ -529,6 +546,8 @@ int profile_main(int argc, const char *argv[])
 	int i;
 
 	if (argc < 2) {
+		fprintf(stderr, "%s: profile: missing a subcommand (list, show, check)\n",
+			prog);
 		usage(stderr);
 		return 1;
 	}
@@ -539,18 +558,28 @@ int profile_main(int argc, const char *argv[])
 	}
 	if (!strcmp(argv[1], "check"))
 		return check_main(argc - 1, argv + 1);
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "-j") && !json)
-			json = true;
-		else if (argv[i][0] != '-' && !name)
-			name = argv[i];
-		else
-			goto bad;
+	if (strcmp(argv[1], "list") && strcmp(argv[1], "show")) {
+		fprintf(stderr, "%s: profile: unknown subcommand '%s' (list, show, check)\n",
+			prog, argv[1]);
+		goto bad;
 	}
-	if (!strcmp(argv[1], "list") && !name)
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") && !json) {
+			json = true;
+		} else if (argv[i][0] != '-' && !name &&
+			   !strcmp(argv[1], "show")) {
+			name = argv[i];
+		} else {
+			fprintf(stderr, "%s: profile %s: unexpected '%s'\n", prog,
+				argv[1], argv[i]);
+			goto bad;
+		}
+	}
+	if (!strcmp(argv[1], "list"))
 		return list_main(json);
-	if (!strcmp(argv[1], "show") && name)
+	if (name)
 		return show_main(name, json);
+	fprintf(stderr, "%s: profile show: missing the profile name\n", prog);
 bad:
 	usage(stderr);
 	return 1;

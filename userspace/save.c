@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * epgate save [FILE|-]
- * epgate restore [FILE|-]
+ * epgate restore [--unchecked] [FILE|-]
  *
  * save writes the module's mode, configuration and enabled profiles (how
  * each was enabled: its user data) to FILE, default /etc/epgate/epgate.conf,
@@ -10,7 +10,9 @@
  * message" and nothing is applied), then replaces the module's flow set
  * with the file's profiles in ONE transaction and then sets the mode and
  * configuration in one SET_CONFIG.  The format is in save.h and in the
- * comment header of every saved file.
+ * comment header of every saved file; its last line is a trailer with the
+ * SHA-256 of the rest, so that a file cut short or changed since `save`
+ * wrote it is refused before a word of it is parsed.
  */
 
 #include <arpa/inet.h>
@@ -22,8 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flowcheck.h"
 #include "profile.h"
 #include "save.h"
+#include "sha256.h"
 #include "subcommands.h"
 
 #define LINE_MAX_BYTES	4096
@@ -46,7 +50,9 @@ static const char header[] =
 "# `flow` is one line of `epgate load`: the flows of a profile that has no\n"
 "# profile file (loaded with `epgate load`), kept as they were.\n"
 "# restore replaces the whole flow set with these profiles in one\n"
-"# transaction, in this order, then sets mode and config at once.\n";
+"# transaction, in this order, then sets mode and config at once.\n"
+"# The last line holds the SHA-256 of every line above it: restore refuses\n"
+"# the file if it does not match (after an edit: `restore --unchecked`).\n";
 
 /* ---- parsing ----------------------------------------------------------- */
 
@@ -85,6 +91,8 @@ static int tokenize(struct pstate *ps, const char *s, size_t len,
 	char *p;
 
 	t->n = 0;
+	if (ps->line == 1 && flowcheck_bom(s, len))
+		return fail(ps, "%s", FLOWCHECK_BOM_MSG);
 	if (len > LINE_MAX_BYTES)
 		return fail(ps, "line longer than %d bytes", LINE_MAX_BYTES);
 	for (i = 0; i < len; i++) {
@@ -264,8 +272,9 @@ static int parse_enable(struct pstate *ps, const char *const *v, int n,
 	return 0;
 }
 
-/* Compile @e, appending to @fl. */
-static int compile_enable(const struct enable_stmt *e, struct flowlist *fl)
+/* Compile @e, appending to @fl; a reason in @err (may be NULL). */
+static int compile_enable(const struct enable_stmt *e, struct flowlist *fl,
+			  char *err, size_t errlen)
 {
 	const char *with[MAX_WITH];
 	size_t i;
@@ -274,7 +283,7 @@ static int compile_enable(const struct enable_stmt *e, struct flowlist *fl)
 		with[i] = e->with[i];
 	return profile_compile(&e->profile, e->binds, e->nbinds, with,
 			       e->nwith, e->monitor ? EPGATE_MODE_MONITOR :
-			       EPGATE_MODE_ENFORCE, fl);
+			       EPGATE_MODE_ENFORCE, fl, err, errlen);
 }
 
 static void free_enables(struct enable_stmt *es, size_t n)
@@ -337,8 +346,75 @@ static int find_profile(const struct saveconf *sc, const char *name)
 	return flowset_profile_index(&sc->fs, name);
 }
 
+/* "FILE: truncated or modified; <why>" */
+__attribute__((format(printf, 4, 5)))
+static int refuse(const char *file, char *err, size_t errlen,
+		  const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	n = snprintf(err, errlen, "%s: truncated or modified; ", file);
+	va_start(ap, fmt);
+	if (n < errlen)
+		vsnprintf(err + n, errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int save_check(const char *file, const char *buf, size_t len,
+	       unsigned int flags, char *err, size_t errlen)
+{
+	const size_t tlen = sizeof(SAVE_TRAILER) - 1;
+	char want[2 * SHA256_DIGEST_LEN + 1];
+	const char *hex;
+	size_t body, llen, i;
+
+	err[0] = '\0';
+	/* Restoring nothing would mean an empty set: never by accident. */
+	if (!len)
+		return refuse(file, err, errlen, "the file is empty");
+	if (flags & SAVE_UNCHECKED)
+		return 0;
+	if (buf[len - 1] != '\n')
+		return refuse(file, err, errlen,
+			      "its last line has no newline, so no `%s...` trailer ends it (a hand-written file needs --unchecked)",
+			      SAVE_TRAILER);
+	for (body = len - 1; body && buf[body - 1] != '\n'; body--)
+		;
+	llen = len - 1 - body;
+	if (llen < tlen || memcmp(buf + body, SAVE_TRAILER, tlen)) {
+		if (llen >= 14 && !memcmp(buf + body, "# epgate-save ", 14))
+			return refuse(file, err, errlen,
+				      "its trailer is not `%s<64 hex digits>`",
+				      SAVE_TRAILER);
+		return refuse(file, err, errlen,
+			      "its last line is not the `%s...` trailer that `epgate save` writes (a hand-written file needs --unchecked)",
+			      SAVE_TRAILER);
+	}
+	hex = buf + body + tlen;
+	if (llen - tlen != 2 * SHA256_DIGEST_LEN)
+		return refuse(file, err, errlen,
+			      "its trailer is not `%s<64 hex digits>`",
+			      SAVE_TRAILER);
+	for (i = 0; i < 2 * SHA256_DIGEST_LEN; i++) {
+		if (!((hex[i] >= '0' && hex[i] <= '9') ||
+		      (hex[i] >= 'a' && hex[i] <= 'f')))
+			return refuse(file, err, errlen,
+				      "its trailer is not `%s<64 hex digits>`",
+				      SAVE_TRAILER);
+	}
+	sha256_hex(buf, body, want);
+	if (memcmp(hex, want, 2 * SHA256_DIGEST_LEN))
+		return refuse(file, err, errlen,
+			      "the SHA-256 of its first %zu bytes does not match its trailer",
+			      body);
+	return 0;
+}
+
 int save_parse(const char *file, const char *buf, size_t len,
-	       struct saveconf *sc, char *err, size_t errlen)
+	       unsigned int flags, struct saveconf *sc, char *err,
+	       size_t errlen)
 {
 	struct pstate ps = { .file = file, .err = err, .errlen = errlen };
 	struct enable_stmt *es = NULL;
@@ -347,12 +423,15 @@ int save_parse(const char *file, const char *buf, size_t len,
 	struct flowlist_error ferr;
 	struct tokens *t;
 	size_t nes = 0, off = 0, i, k, fi;
-	char *flowbuf;
+	char *flowbuf, msg[384];
 	bool any_flow = false;
 	int ret = 0;
 
 	memset(sc, 0, sizeof(*sc));
 	err[0] = '\0';
+	ret = save_check(file, buf, len, flags, err, errlen);
+	if (ret)
+		return ret;
 	t = malloc(sizeof(*t));
 	flowbuf = malloc(len + 1);
 	if (!t || !flowbuf) {
@@ -475,10 +554,14 @@ next:
 					   EPGATE_MAX_PROFILES);
 				break;
 			}
-			ret = compile_enable(&es[k], &sc->fs.fl);
+			ret = compile_enable(&es[k], &sc->fs.fl, msg, sizeof(msg));
 			if (ret == -E2BIG || (!ret && sc->fs.fl.n > EPGATE_MAX_FLOWS)) {
-				ret = fail(&ps, "the set would exceed %d flows",
+				ret = fail(&ps, "the set would exceed %d flows, the module's limit",
 					   EPGATE_MAX_FLOWS);
+				break;
+			}
+			if (ret == -EXDEV) {
+				ret = fail(&ps, "enable: %s", msg);
 				break;
 			}
 			if (!ret)
@@ -507,7 +590,7 @@ next:
 				p = sc->fs.nprofiles - 1;
 			}
 			if (!ret && sc->fs.fl.n == EPGATE_MAX_FLOWS)
-				ret = fail(&ps, "the set would exceed %d flows",
+				ret = fail(&ps, "the set would exceed %d flows, the module's limit",
 					   EPGATE_MAX_FLOWS);
 			if (!ret)
 				ret = append_flows(&sc->fs.fl, f, 1);
@@ -616,7 +699,7 @@ static int enable_matches(const struct flowset *fs,
 		*why = "its arguments are not in the form `epgate enable` writes";
 		goto out;
 	}
-	ret = compile_enable(e, &fl);
+	ret = compile_enable(e, &fl, NULL, 0);
 	if (ret < 0) {
 		ret = ret == -ENOMEM ? ret : 0;
 		goto out;
@@ -652,8 +735,8 @@ static void write_ifaces(FILE *f, const char (*names)[EPGATE_IFNAME_MAX],
 		fprintf(f, "%s%s", i ? "," : "", names[i]);
 }
 
-int save_write(FILE *f, const struct epgate_status *st,
-	       const struct flowset *fs, FILE *warn)
+static int write_body(FILE *f, const struct epgate_status *st,
+		      const struct flowset *fs, FILE *warn)
 {
 	static const char * const hooks[] = { "forward", "input", "output" };
 	const char *sep = "", *why;
@@ -722,6 +805,30 @@ int save_write(FILE *f, const struct epgate_status *st,
 	return 0;
 }
 
+int save_write(FILE *f, const struct epgate_status *st,
+	       const struct flowset *fs, FILE *warn)
+{
+	char hex[2 * SHA256_DIGEST_LEN + 1], *text = NULL;
+	size_t len = 0;
+	FILE *m;
+	int ret;
+
+	/* The trailer needs the whole text first. */
+	m = open_memstream(&text, &len);
+	if (!m)
+		return -ENOMEM;
+	ret = write_body(m, st, fs, warn);
+	if (fclose(m) && !ret)
+		ret = -ENOMEM;
+	if (!ret) {
+		sha256_hex(text, len, hex);
+		fwrite(text, 1, len, f);
+		fprintf(f, "%s%s\n", SAVE_TRAILER, hex);
+	}
+	free(text);
+	return ret;
+}
+
 /* ---- the commands ------------------------------------------------------ */
 
 static int write_file(const char *path, const struct epgate_status *st,
@@ -780,6 +887,12 @@ int save_main(int argc, const char *argv[])
 	int ret;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
+		if (argc > 2)
+			fprintf(stderr, "%s: save: one file at most: unexpected '%s'\n",
+				prog, argv[2]);
+		else
+			fprintf(stderr, "%s: save: unknown option '%s'\n", prog,
+				argv[1]);
 		fprintf(stderr, "Usage: %s save [FILE|-]\n", prog);
 		return 1;
 	}
@@ -839,7 +952,8 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-int save_load_file(const char *path, struct saveconf *sc, const char *cmd)
+int save_load_file(const char *path, unsigned int flags, struct saveconf *sc,
+		   const char *cmd)
 {
 	char err[768];
 	size_t len;
@@ -852,29 +966,69 @@ int save_load_file(const char *path, struct saveconf *sc, const char *cmd)
 			strerror(errno));
 		return -errno;
 	}
-	ret = save_parse(strcmp(path, "-") ? path : "<stdin>", buf, len, sc,
-			 err, sizeof(err));
+	ret = save_parse(strcmp(path, "-") ? path : "<stdin>", buf, len, flags,
+			 sc, err, sizeof(err));
 	free(buf);
 	if (ret)
 		fprintf(stderr, "%s: %s: %s\n", prog, cmd, err);
 	return ret;
 }
 
+/*
+ * A hand-written file (--unchecked) gets the checks `profile check` and
+ * `enable` make beyond the parser's: the lint of its profiles that have a
+ * profile file, alone and together, on stderr.
+ */
+static void lint_profiles(const struct saveconf *sc)
+{
+	const struct profile *set[EPGATE_MAX_PROFILES];
+	struct profile *ps;
+	struct profile_error err;
+	size_t n = 0, i;
+
+	ps = calloc(sc->fs.nprofiles ? sc->fs.nprofiles : 1, sizeof(*ps));
+	if (!ps)
+		return;
+	for (i = 0; i < sc->fs.nprofiles; i++) {
+		if (profile_load(sc->fs.profiles[i].name, &ps[n], &err))
+			continue;	/* given as flows: no profile file */
+		profile_lint(&ps[n], stderr);
+		set[n] = &ps[n];
+		n++;
+	}
+	profile_lint_set(set, n, stderr);
+	for (i = 0; i < n; i++)
+		profile_free(&ps[i]);
+	free(ps);
+}
+
 int restore_main(int argc, const char *argv[])
 {
 	const char *path = SAVE_DEFAULT_FILE;
+	unsigned int flags = 0;
 	struct saveconf sc;
 	struct epgate_genl g;
-	int ret;
+	int i, nfiles = 0, ret;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
-		fprintf(stderr, "Usage: %s restore [FILE|-]\n", prog);
-		return 1;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--unchecked")) {
+			flags |= SAVE_UNCHECKED;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "%s: restore: unknown option '%s'\n",
+				prog, argv[i]);
+			goto usage;
+		} else if (nfiles++) {
+			fprintf(stderr, "%s: restore: one file at most, got '%s' and '%s'\n",
+				prog, path, argv[i]);
+			goto usage;
+		} else {
+			path = argv[i];
+		}
 	}
-	if (argc == 2)
-		path = argv[1];
-	if (save_load_file(path, &sc, "restore"))
+	if (save_load_file(path, flags, &sc, "restore"))
 		return 1;
+	if (flags & SAVE_UNCHECKED)
+		lint_profiles(&sc);
 	if (status_connect(&g, "restore")) {
 		save_free(&sc);
 		return 1;
@@ -894,4 +1048,7 @@ int restore_main(int argc, const char *argv[])
 		       sc.fs.fl.n, sc.cfg.set ? ", mode and config" : "");
 	save_free(&sc);
 	return ret ? 1 : 0;
+usage:
+	fprintf(stderr, "Usage: %s restore [--unchecked] [FILE|-]\n", prog);
+	return 1;
 }

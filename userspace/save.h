@@ -16,6 +16,16 @@
  * what the module has).  `#` starts a comment.  Each statement at most
  * once per profile; `mode` and `config` at most once.
  *
+ * The last line is the trailer save_write() appends:
+ *
+ *   # epgate-save v1 sha256=HEX
+ *
+ * HEX is the SHA-256 of every byte before that line (`head -n -1 FILE |
+ * sha256sum` prints it).  A file whose trailer is missing, malformed or
+ * does not match, and an empty file, are refused as "truncated or
+ * modified" unless SAVE_UNCHECKED (a hand-written file: then only the
+ * statements are checked).  Older parsers read the trailer as a comment.
+ *
  * The parser is pure apart from loading the named profiles from the
  * profile path: a buffer in, the flow set and configuration to apply (or
  * one "FILE:LINE: message") out.
@@ -32,6 +42,10 @@
 #include "status.h"
 
 #define SAVE_DEFAULT_FILE	"/etc/epgate/epgate.conf"
+#define SAVE_TRAILER		"# epgate-save v1 sha256="
+
+/* save_parse() flags. */
+#define SAVE_UNCHECKED		(1U << 0)	/* no trailer needed or checked */
 
 struct saveconf {
 	/* CONFIG_MODE and the CONFIG_* of the `config` line, as parsed. */
@@ -42,15 +56,26 @@ struct saveconf {
 
 /*
  * Parse @len bytes of @buf read from @file into @sc (zeroed or freed).
- * Returns 0, or -EINVAL with "FILE:LINE: message" in @err and @sc empty,
- * or -ENOMEM.
+ * Unless @flags has SAVE_UNCHECKED the trailer is checked first.  Returns
+ * 0, or -EINVAL with "FILE:LINE: message" (or "FILE: truncated or
+ * modified; ...") in @err and @sc empty, or -ENOMEM.
  */
 int save_parse(const char *file, const char *buf, size_t len,
-	       struct saveconf *sc, char *err, size_t errlen);
+	       unsigned int flags, struct saveconf *sc, char *err,
+	       size_t errlen);
+
+/*
+ * The trailer check alone: 0 when @buf ends with a trailer that matches
+ * the bytes before it, else -EINVAL with "FILE: truncated or modified;
+ * ..." in @err.  An empty buffer is refused whatever @flags say.
+ */
+int save_check(const char *file, const char *buf, size_t len,
+	       unsigned int flags, char *err, size_t errlen);
 void save_free(struct saveconf *sc);
 
 /*
- * Write the file for the state @st (mode and config) and the set @fs.  A
+ * Write the file for the state @st (mode and config) and the set @fs,
+ * trailer included.  A
  * profile whose user data compiles, with its profile file, to exactly the
  * flows the module has is an `enable` line; any other is written as `flow`
  * lines, with a warning on @warn when a profile file exists but differs.
@@ -59,7 +84,11 @@ void save_free(struct saveconf *sc);
 int save_write(FILE *f, const struct epgate_status *st,
 	       const struct flowset *fs, FILE *warn);
 
-/* Read and parse @path ("-": standard input); prints the error line. */
-int save_load_file(const char *path, struct saveconf *sc, const char *cmd);
+/*
+ * Read and parse @path ("-": standard input) with save_parse() @flags;
+ * prints the error line.
+ */
+int save_load_file(const char *path, unsigned int flags, struct saveconf *sc,
+		   const char *cmd);
 
 #endif

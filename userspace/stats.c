@@ -352,11 +352,16 @@ int stats_main(int argc, const char *argv[])
 		} else if (!strcmp(argv[i], "-n") && !count && i + 1 < argc) {
 			count = argv[++i];
 		} else {
+			fprintf(stderr, "%s: stats: unexpected '%s'\n", prog,
+				argv[i]);
 			usage();
 			return 1;
 		}
 	}
 	if (watch ? json || do_reset : interval || count) {
+		fprintf(stderr, "%s: stats: %s\n", prog, watch ?
+			"--watch goes without -j and --reset" :
+			"-i and -n go with --watch");
 		usage();
 		return 1;
 	}

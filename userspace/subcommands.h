@@ -4,6 +4,13 @@
 
 extern const char *prog;
 
+/*
+ * A usage error of command @cmd: "epgate: CMD: what was wrong" and the
+ * command's usage line, on stderr.
+ */
+__attribute__((format(printf, 2, 3)))
+void usage_error(const char *cmd, const char *fmt, ...);
+
 int status_main(int argc, const char *argv[]);
 int stats_main(int argc, const char *argv[]);
 int mode_main(int argc, const char *argv[]);

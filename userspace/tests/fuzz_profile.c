@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < nwith; i++)
 		with[i] = p.options[i].name;
 	ret = profile_compile(&p, NULL, 0, with, nwith, EPGATE_MODE_ENFORCE,
-			      &fl);
+			      &fl, NULL, 0);
 	if (ret && ret != -E2BIG)
 		abort();
 	for (i = 0; i < fl.n; i++) {

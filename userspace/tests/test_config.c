@@ -112,6 +112,14 @@ static void test_errors(void)
 	expect_err(PARSE("in", "eth0,eth0"), "interface 'eth0' given twice");
 	expect_err(PARSE("out", "a/b"), "bad interface name 'a/b'");
 	expect_err(PARSE("out", ".."), "bad interface name '..'");
+	expect_err(PARSE("in", "eth*"),
+		   "interface name 'eth*': wildcards are not supported (names are compared exactly; list each interface)");
+	expect_err(PARSE("out", "lan0,e*h"),
+		   "interface name 'e*h': wildcards are not supported (names are compared exactly; list each interface)");
+	expect_err(PARSE("in", "any,lan0"),
+		   "'any' mixed with interface names in 'any,lan0' (give 'any' alone, or only names)");
+	expect_err(PARSE("in", "lan0,any"),
+		   "'any' mixed with interface names in 'lan0,any' (give 'any' alone, or only names)");
 	expect_err(PARSE("mark", "3/1"),
 		   "mark '3/1' sets bits outside its mask (0x2)");
 	expect_err(PARSE("mark", "0x1"),
@@ -330,7 +338,7 @@ static void test_message(void)
 
 int main(void)
 {
-	tap_plan(68);
+	tap_plan(72);
 	test_good();
 	test_errors();
 	test_log();

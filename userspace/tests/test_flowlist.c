@@ -21,9 +21,9 @@ static const char good[] =
 	"kaspersky   push           udp    15000               10.0.0.5      any\n"
 	"eset        console        tcp    2223                any           fd00:2::2/128   monitor\n"
 	"\n"
-	"eset\tupdate\tudp\t0,65535\t10.1.0.0/16\t10.2.3.0/24 monitor # trailing comment\r\n"
+	"eset\tupdate\tudp\t1,65535\t10.1.0.0/16\t10.2.3.0/24 monitor # trailing comment\r\n"
 	"   # an indented comment\n"
-	"Trend_Micro.x dsm-1 tcp 4119-4120 ::/0 fd00::/8 enforce\n"
+	"trend_micro-9 dsm-1 tcp 4119-4120 ::/0 fd00::/8 enforce\n"
 	"eset        bare6          udp    53                  2001:db8::1   any           monitor";
 
 static int prefix_is(const struct flowlist_prefix *p, int family,
@@ -84,15 +84,15 @@ static void test_good(void)
 
 	f = &fl.flows[3];
 	ok(!strcmp(f->name, "update") && f->line == 6 && f->nranges == 2 &&
-	   f->ranges[0].lo == 0 && f->ranges[0].hi == 0 &&
+	   f->ranges[0].lo == 1 && f->ranges[0].hi == 1 &&
 	   f->ranges[1].lo == 65535 && f->ranges[1].hi == 65535 &&
 	   prefix_is(&f->from, AF_INET, "10.1.0.0", 16) &&
 	   prefix_is(&f->to, AF_INET, "10.2.3.0", 24) &&
 	   f->mode == EPGATE_MODE_MONITOR,
-	   "flow 4: tabs, CRLF and a comment; ports 0 and 65535; /16 and /24");
+	   "flow 4: tabs, CRLF and a comment; ports 1 and 65535; /16 and /24");
 
 	f = &fl.flows[4];
-	ok(!strcmp(f->profile, "Trend_Micro.x") && !strcmp(f->name, "dsm-1") &&
+	ok(!strcmp(f->profile, "trend_micro-9") && !strcmp(f->name, "dsm-1") &&
 	   f->ranges[0].lo == 4119 && f->ranges[0].hi == 4120 &&
 	   prefix_is(&f->from, AF_INET6, "::", 0) &&
 	   prefix_is(&f->to, AF_INET6, "fd00::", 8) &&
@@ -152,11 +152,11 @@ static void test_errors(void)
 	expect("protocol is case-sensitive", "p f TCP 80 any any", 1, 5,
 	       "unknown protocol 'TCP' (tcp or udp)");
 	expect("port 70000", "p f tcp 80,70000 any any", 1, 12,
-	       "port '70000' out of range 0..65535");
+	       "port 70000 out of range 1..65535");
 	expect("port 65536", "p f tcp 65536 any any", 1, 9,
-	       "port '65536' out of range 0..65535");
+	       "port 65536 out of range 1..65535");
 	expect("port with many digits", "p f tcp 1-00000000000080 any any",
-	       1, 11, "port '00000000000080' out of range 0..65535");
+	       1, 11, "port 00000000000080 out of range 1..65535");
 	expect("reversed range 5-3", "p f tcp 1,5-3 any any", 1, 11,
 	       "port range '5-3' is reversed (5 > 3)");
 	expect("not a number", "p f tcp 8a any any", 1, 9, "bad port '8a'");
@@ -170,7 +170,9 @@ static void test_errors(void)
 	expect("empty port", "p f tcp 80,,90 any any", 1, 12,
 	       "empty port in '80,,90'");
 	expect("trailing comma", "p f tcp 80, any any", 1, 12,
-	       "empty port in '80,'");
+	       "empty port in '80,' (no spaces inside a port list)");
+	expect("a UTF-8 BOM is named", "\xef\xbb\xbfp f tcp 80 any any", 1, 1,
+	       "the file starts with a UTF-8 byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM");
 	expect("bad address", "p f tcp 80 10.0.0.256 any", 1, 12,
 	       "bad address '10.0.0.256' (any, ADDR or ADDR/LEN)");
 	expect("a host name is no address", "p f tcp 80 any server", 1, 16,
@@ -198,11 +200,24 @@ static void test_errors(void)
 	expect("different families", "p f tcp 80 10.0.0.0/8 fd00::/8", 1, 23,
 	       "from '10.0.0.0/8' and to 'fd00::/8' are of different address families");
 	expect("bad flow name character", "p f!x tcp 80 any any", 1, 4,
-	       "bad character '!' in flow name 'f!x' (allowed: A-Z a-z 0-9 _ . -)");
+	       "flow name 'f!x' has a bad character '!' (allowed: a-z 0-9 - _)");
 	expect("bad profile name character", "kas/persky f tcp 80 any any", 1, 4,
-	       "bad character '/' in profile name 'kas/persky' (allowed: A-Z a-z 0-9 _ . -)");
+	       "profile name 'kas/persky' has a bad character '/' (allowed: a-z 0-9 - _)");
 	expect("non-ASCII name", "p caf\xc3\xa9 tcp 80 any any", 1, 6,
-	       "bad character '\\xc3' in flow name 'caf\\xc3\\xa9' (allowed: A-Z a-z 0-9 _ . -)");
+	       "flow name 'caf\\xc3\\xa9' has a bad character '\\xc3' (allowed: a-z 0-9 - _)");
+	/* The profile language's rules (flowcheck.h), not looser ones. */
+	expect("port 0, as in profiles", "p f tcp 0 any any", 1, 9,
+	       "port 0 out of range 1..65535");
+	expect("an upper-case profile name, as in profiles", "Eset f tcp 80 any any",
+	       1, 1, "profile name 'Eset' has a bad character 'E' (allowed: a-z 0-9 - _)");
+	expect("a dot in a flow name, as in profiles", "p f.1 tcp 80 any any", 1, 4,
+	       "flow name 'f.1' has a bad character '.' (allowed: a-z 0-9 - _)");
+	expect("a name starting with a dash, as in profiles", "p -f tcp 80 any any",
+	       1, 3, "flow name '-f' must start with a letter or a digit");
+	expect("80,80, as in profiles", "p f tcp 80,80 any any", 1, 12,
+	       "ports '80' overlap an earlier element of '80,80'");
+	expect("overlapping ranges", "p f tcp 1000-2000,1500 any any", 1, 19,
+	       "ports '1500' overlap an earlier element of '1000-2000,1500'");
 	expect("31 characters are fine, 32 are too long",
 	       "p aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa tcp 80 any any\n"
 	       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa f tcp 80 any any\n", 2, 1,
@@ -287,7 +302,7 @@ static void test_too_many(void)
 
 int main(void)
 {
-	tap_plan(60);
+	tap_plan(67);
 	test_good();
 	test_empty();
 	test_errors();

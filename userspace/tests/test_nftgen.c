@@ -18,6 +18,13 @@
 #include "nftgen.h"
 #include "tap.h"
 
+/* The comment every text ruleset carries after its header. */
+#define DIFFERENCES \
+	"# Differences from the module: no per-flow counters (one counter per rule);\n" \
+	"# a connection a conntrack helper expects (FTP data) is judged by its own\n" \
+	"# tuple, not its master's; an ICMP error related to an allowed connection\n" \
+	"# passes unmarked; a logged drop carries no reason (no-flow, no-match).\n"
+
 const char *prog = "epgate";
 
 #define MODE_OFF 0xff
@@ -27,6 +34,8 @@ struct opts {
 	uint32_t hooks;
 	uint32_t mark_value, mark_mask;
 	const char *in[4], *out[4];
+	uint32_t log_flags;
+	uint16_t log_group;
 };
 
 /* Build from a flow list text under @o; the text or JSON into @out. */
@@ -51,6 +60,8 @@ static int gen(const char *flows, const struct opts *o, bool json, char **out,
 	c.hooks = o->hooks ? o->hooks : EPGATE_HOOK_FORWARD;
 	c.mark_value = o->mark_value;
 	c.mark_mask = o->mark_mask;
+	c.log_flags = o->log_flags;
+	c.log_group = o->log_group;
 	for (i = 0; i < 4 && o->in[i]; i++)
 		snprintf(c.in[c.nin++], EPGATE_IFNAME_MAX, "%s", o->in[i]);
 	for (i = 0; i < 4 && o->out[i]; i++)
@@ -91,6 +102,7 @@ static const char text_unbound[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode enforce, hooks forward, in any, out any, 3 flows\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -123,6 +135,7 @@ static const char text_bound[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode enforce, hooks forward, in any, out any, mark 0x100/0xff00, 8 flows\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -175,6 +188,7 @@ static const char text_scope[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode monitor, hooks forward,input,output, in g0,g2, out g1, 2 flows\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -203,6 +217,7 @@ static const char text_local[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode enforce, hooks input,output, in g0, out any, mark 0x1/0xffffffff, 1 flow\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -233,6 +248,7 @@ static const char text_off[] =
 	"#!/usr/sbin/nft -f\n"
 	"# epgate policy: mode off, hooks forward, in any, out any, 0 flows\n"
 	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
 	"table inet epgate\n"
 	"delete table inet epgate\n"
 	"table inet epgate {\n"
@@ -323,9 +339,51 @@ static void test_large(void)
 	free(fl.flows);
 }
 
+/*
+ * config log kernel,nflog 5: every rule that counts a miss logs it to the
+ * group, after a rule of its own that logs to the kernel at the module's
+ * rate (a limit is a match: in the counting rule it would skip counts).
+ */
+static void test_logging(void)
+{
+	static const char flows[] = "p a tcp 443 any any\nq b tcp 80 any any monitor\n";
+	char err[256] = "", *out = NULL;
+	int ret;
+
+	ret = gen(flows, &(struct opts){ .log_flags = EPGATE_LOG_ALL,
+					 .log_group = 5 }, false, &out, err);
+	ok(!ret && strstr(out,
+	   "\t\tmeta l4proto tcp ct reply proto-src 80 limit rate 2/second burst 10 packets log prefix \"epgate would-drop \" level info\n"
+	   "\t\tmeta l4proto tcp ct reply proto-src 80 log prefix \"epgate would-drop \" group 5 counter accept\n"
+	   "\t\tmeta l4proto { tcp, udp } limit rate 2/second burst 10 packets log prefix \"epgate drop \" level info\n"
+	   "\t\tmeta l4proto { tcp, udp } log prefix \"epgate drop \" group 5 counter drop\n"),
+	   "log kernel,nflog: monitored-only and dropped misses logged, kernel lines rate-limited");
+	if (ret || !strstr(out, "group 5 counter drop"))
+		printf("#   %s\n%s", err, out ? out : "");
+	free(out);
+	out = NULL;
+	ret = gen(flows, &(struct opts){ .mode = EPGATE_MODE_MONITOR,
+					 .log_flags = EPGATE_LOG_KERNEL },
+		  false, &out, err);
+	ok(!ret && strstr(out,
+	   "\t\tmeta l4proto { tcp, udp } limit rate 2/second burst 10 packets log prefix \"epgate would-drop \" level info\n"
+	   "\t\tmeta l4proto { tcp, udp } counter\n") && !strstr(out, "group"),
+	   "log kernel, monitor mode: would-drops logged, no group");
+	free(out);
+	out = NULL;
+	ret = gen(flows, &(struct opts){ .log_flags = EPGATE_LOG_NFLOG,
+					 .log_group = 7 }, true, &out, err);
+	ok(!ret && strstr(out, "{\"log\": {\"prefix\": \"epgate drop \", \"group\": 7}}, {\"counter\": null}, {\"drop\": null}") &&
+	   !strstr(out, "limit"), "JSON: the log statement with its group");
+	if (ret || !strstr(out, "\"group\": 7"))
+		printf("#   %s\n", out ? out : err);
+	free(out);
+}
+
 int main(void)
 {
-	tap_plan(9);
+	tap_plan(12);
+	test_logging();
 	expect("unbound roles: one set of the TCP ports, a comparison for UDP",
 	       "p a tcp 443,8000-8010 any any\np b udp 53 any any\n"
 	       "p c tcp 22 any any\n", &(struct opts){ 0 }, false,
@@ -338,7 +396,7 @@ int main(void)
 	       "r g udp 9 0.0.0.0/0 any\n"
 	       "r h tcp 5 fd00:1::/64 fd00:2::/60\n"
 	       "r i tcp 6 10.1.0.0/20 any\n"
-	       "q e tcp 20000-20010,20005-20020,20021 any any monitor\n",
+	       "q e tcp 20000-20010,20011-20020,20021 any any monitor\n",
 	       &(struct opts){ .mark_value = 0x100, .mark_mask = 0xff00 },
 	       false, text_bound);
 	expect("monitor mode, every hook, interface scope with replies swapped",

@@ -360,11 +360,13 @@ static void test_ports(void)
 	expect("empty element", FLOW_G("\tports 80,,90\n"), 12, 11,
 	       "empty port in '80,,90'");
 	expect("trailing comma", FLOW_G("\tports 80,\n"), 12, 11,
-	       "empty port in '80,'");
+	       "empty port in '80,' (no spaces inside a port list)");
 	expect("a space after a comma", FLOW_G("\tports 80, 90\n"), 12, 11,
-	       "empty port in '80,'");
+	       "empty port in '80,' (no spaces inside a port list)");
 	expect("a space inside the list", FLOW_G("\tports 80 90\n"), 12, 11,
 	       "extra word '90' (no spaces inside a port list)");
+	expect("a UTF-8 BOM is named", "\xef\xbb\xbfprofile x\n", 1, 1,
+	       "the file starts with a UTF-8 byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM");
 	expect("no port list", FLOW_G("\tports\n"), 12, 7,
 	       "missing port list after 'ports'");
 	expect("a string as port list", FLOW_G("\tports \"80\"\n"), 12, 8,
@@ -415,7 +417,7 @@ static void test_too_many(void)
 	snprintf(ports + len, sizeof(ports) - len, ",65\n");
 	/* col 8 + "1,".."9," (18 bytes) + "10,".."64," (165 bytes) */
 	expect("65 port ranges", ports, 15, 191,
-	       "too many port ranges at '65' (at most 64)");
+	       "too many port ranges at '65' (at most 64 per flow)");
 }
 
 static void test_flows(void)
@@ -700,6 +702,7 @@ static void test_compile(void)
 	struct flowlist fl = { 0 };
 	struct profile p;
 	const struct flowlist_flow *f;
+	char msg[384];
 	size_t i;
 	int ret;
 
@@ -711,14 +714,14 @@ static void test_compile(void)
 	prefix(&bind[0].prefix, AF_INET, "10.0.0.0", 8);
 	prefix(&bind[1].prefix, AF_INET6, "fd00::", 8);
 
-	ret = profile_compile(&p, NULL, 0, NULL, 0, EPGATE_MODE_ENFORCE, &fl);
+	ret = profile_compile(&p, NULL, 0, NULL, 0, EPGATE_MODE_ENFORCE, &fl, NULL, 0);
 	ok(!ret && fl.n == 2 && !strcmp(fl.flows[0].name, "f") &&
 	   !strcmp(fl.flows[1].name, "h") && fl.flows[1].proto == IPPROTO_UDP &&
 	   !fl.flows[0].from.family && !fl.flows[1].to.family,
 	   "compile: default flows only, unbound roles are any");
 	fl.n = 0;
 
-	ret = profile_compile(&p, bind, 2, with_o, 1, EPGATE_MODE_MONITOR, &fl);
+	ret = profile_compile(&p, bind, 2, with_o, 1, EPGATE_MODE_MONITOR, &fl, NULL, 0);
 	ok(!ret && fl.n == 4, "compile: with o, 4 flows (%d, %zu)", ret, fl.n);
 	if (fl.n == 4) {
 		f = &fl.flows[0];
@@ -740,21 +743,39 @@ static void test_compile(void)
 		   f->to.family == AF_INET,
 		   "compile: an unbound initiator is any");
 	}
-	ret = profile_compile(&p, NULL, 0, with_x, 2, EPGATE_MODE_ENFORCE, &fl);
+	ret = profile_compile(&p, NULL, 0, with_x, 2, EPGATE_MODE_ENFORCE, &fl, NULL, 0);
 	ok(!ret && fl.n == 8 && !strcmp(fl.flows[4].profile, "t"),
 	   "compile: appends; unknown options are ignored");
 
 	fl.n = 0;
 	for (i = 0; !ret; i++)
 		ret = profile_compile(&p, NULL, 0, with_o, 1,
-				      EPGATE_MODE_ENFORCE, &fl);
+				      EPGATE_MODE_ENFORCE, &fl, NULL, 0);
 	ok(ret == -E2BIG && i == EPGATE_MAX_FLOWS / 4 + 1 &&
 	   fl.n == EPGATE_MAX_FLOWS,
 	   "compile: -E2BIG past %d flows (%zu rounds)", EPGATE_MAX_FLOWS, i);
 	fl.n = EPGATE_MAX_FLOWS - 2;
-	ret = profile_compile(&p, NULL, 0, with_o, 1, EPGATE_MODE_ENFORCE, &fl);
-	ok(ret == -E2BIG && fl.n == EPGATE_MAX_FLOWS - 2,
-	   "compile: a failed compile appends nothing");
+	ret = profile_compile(&p, NULL, 0, with_o, 1, EPGATE_MODE_ENFORCE, &fl,
+			      msg, sizeof(msg));
+	ok(ret == -E2BIG && fl.n == EPGATE_MAX_FLOWS - 2 &&
+	   !strcmp(msg, "profile t: the set would exceed 16384 flows, the module's limit"),
+	   "compile: a failed compile appends nothing, names the limit: %s", msg);
+
+	/* h goes b -> a: b on IPv6 and a on IPv4 could never match. */
+	strcpy(bind[1].role, "b");
+	fl.n = 1;
+	ret = profile_compile(&p, bind, 2, NULL, 0, EPGATE_MODE_ENFORCE, &fl,
+			      msg, sizeof(msg));
+	ok(ret == -EXDEV && fl.n == 1 &&
+	   !strcmp(msg, "flow 'h' of profile t: role 'b' is bound to IPv6, role 'a' to IPv4: it could never match (bind both to one family, or leave one unbound)"),
+	   "compile: roles of one flow bound to two families: an error naming it: %s",
+	   msg);
+	prefix(&bind[1].prefix, AF_INET, "10.9.0.0", 16);
+	fl.n = 0;
+	ret = profile_compile(&p, bind, 2, NULL, 0, EPGATE_MODE_ENFORCE, &fl,
+			      msg, sizeof(msg));
+	ok(!ret && fl.n == 2 && fl.flows[1].from.family == AF_INET &&
+	   fl.flows[1].to.family == AF_INET, "compile: the same family compiles");
 	flowlist_free(&fl);
 	profile_free(&p);
 }
@@ -832,11 +853,23 @@ static void test_path(void)
 	ok(n == 4 && !strcmp(dirs[0], d1) && !strcmp(dirs[1], d2) &&
 	   !strcmp(dirs[2], "/etc/epgate/profiles.d"),
 	   "path: empty components and repeats ignored, default after");
-	n = profile_path(buf, sizeof(buf), dirs, 1);
-	ok(n == 1 && !strcmp(dirs[0], d1), "path: at most max directories");
-	n = profile_path(buf, strlen(d1) + 1, dirs, 8);
-	ok(n == 1 && !strcmp(dirs[0], d1),
-	   "path: only the directories that fit in the buffer");
+	ok(profile_path(buf, sizeof(buf), dirs, 3) == -E2BIG,
+	   "path: more than max directories is an error, not a shorter path");
+	ok(profile_path(buf, strlen(d1) + 1, dirs, 8) == -E2BIG,
+	   "path: so is more than fits in the buffer");
+	{
+		char many[40 * 4 + 1] = "";
+
+		for (i = 0; i < 40; i++)
+			snprintf(many + strlen(many), sizeof(many) - strlen(many),
+				 "%s/d%zu", i ? ":" : "", i);
+		setenv("EPGATE_PROFILE_PATH", many, 1);
+		ret = profile_load("eset", &p, &err);
+		ok(ret == -E2BIG && !strcmp(err.msg, PROFILE_PATH_TOO_LONG),
+		   "path: 40 directories: profile_load says so: %s", err.msg);
+		ok(profile_list(&names) == -E2BIG, "path: ... and profile_list");
+		setenv("EPGATE_PROFILE_PATH", env, 1);
+	}
 
 	put(d1, "x.profile", PROFILE("x", "x of d1"));
 	put(d2, "x.profile", PROFILE("x", "x of d2"));
@@ -909,9 +942,9 @@ static void test_path(void)
 	   !p.flows, "load: a profile's error is in its file");
 
 	ret = profile_load("w", &p, &err);
-	snprintf(path, sizeof(path), "%s/w.override", d1);
-	ok(ret == -EISDIR && !strcmp(err.file, path) && !err.line && !p.flows,
-	   "load: an unreadable override is an error: %s", err.msg);
+	ok(!ret && !p.noverrides,
+	   "load: a directory named NAME.override is skipped (with a warning)");
+	profile_free(&p);
 
 	ret = profile_load("", &p, &err);
 	ok(ret == -ENOENT &&
@@ -919,10 +952,31 @@ static void test_path(void)
 	   "load: the empty name");
 
 	ret = profile_load("dir", &p, &err);
-	snprintf(path, sizeof(path), "%s/dir.profile", d1);
-	ok(ret == -EISDIR && !strcmp(err.file, path) && !err.line &&
-	   !strcmp(err.msg, strerror(EISDIR)), "load: %s: %s", err.file,
-	   err.msg);
+	ok(ret == -ENOENT && !strncmp(err.msg, "unknown profile 'dir' (", 23),
+	   "load: a directory named NAME.profile is skipped: %s", err.msg);
+
+	/* A FIFO is never opened blocking: this would hang otherwise. */
+	snprintf(path, sizeof(path), "%s/fifo.profile", d1);
+	mkfifo(path, 0600);
+	put(d2, "fifo.profile", PROFILE("fifo", "the regular one"));
+	snprintf(path, sizeof(path), "%s/fifo.override", d1);
+	mkfifo(path, 0600);
+	ret = profile_load("fifo", &p, &err);
+	ok(!ret && !strcmp(p.description, "the regular one") && !p.noverrides,
+	   "load: a FIFO named NAME.profile or .override is skipped, the next directory's file read");
+	profile_free(&p);
+	n = profile_list(&names);
+	for (i = 0, ret = 0; i < (size_t)n && (int)n > 0; i++) {
+		ret |= !strcmp(names[i], "dir");
+		free(names[i]);
+	}
+	free(names);
+	ok((int)n > 0 && !ret,
+	   "list: no hang on a FIFO, no directory listed as a profile");
+	snprintf(path, sizeof(path), "%s/fifo.profile", d1);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/fifo.override", d1);
+	unlink(path);
 
 	ret = profile_load_file("/nonexistent/a.profile", &p, &err);
 	ok(ret == -ENOENT && !strcmp(err.file, "/nonexistent/a.profile") &&
@@ -952,17 +1006,18 @@ static void test_path(void)
 
 	ret = profile_list(&names);
 	{
-		const char *want[] = { "dir", "t", "v", "x", "y" };
-		size_t w = 0;
+		const char *want[] = { "t", "v", "x", "y" };
+		size_t w = 0, dir = 0;
 
 		for (i = 0; ret > 0 && i < (size_t)ret; i++) {
 			if (i && strcmp(names[i - 1], names[i]) >= 0)
 				break;
-			if (w < 5 && !strcmp(names[i], want[w]))
+			dir += !strcmp(names[i], "dir");
+			if (w < 4 && !strcmp(names[i], want[w]))
 				w++;
 		}
-		ok(ret >= 5 && i == (size_t)ret && w == 5,
-		   "list: sorted, once each, bad names and other files left out");
+		ok(ret >= 4 && i == (size_t)ret && w == 4 && !dir,
+		   "list: sorted, once each, bad names, directories and other files left out");
 		for (i = 0; ret > 0 && i < (size_t)ret; i++)
 			free(names[i]);
 		free(names);
@@ -1042,16 +1097,15 @@ static void test_lint(void)
 		   LFLOW("b", "tcp", "2220-2235", "a -> b", "")
 		   LFLOW("c", "tcp", "2220-2236", "a -> b", "")
 		   LFLOW("d", "tcp,udp", "3000,53", "a -> b", ""), &n);
-	ok(n == 7 && !strcmp(out,
-	   "l.profile:11: warning: flows 'a' and 'b' overlap on tcp/2222, both a -> b\n"
-	   "l.profile:16: warning: flows 'a' and 'c' overlap on tcp/2222, both a -> b\n"
+	ok(n == 6 && !strcmp(out,
+	   "l.profile:11: warning: flows 'a' and 'b' overlap on tcp/2222, both a -> b (2 pairs of flows in all)\n"
 	   "l.profile:16: warning: flows 'b' and 'c' overlap on tcp/2220-2235, both a -> b\n"
 	   "l.profile:6: warning: flow 'a': tcp/2222 is also the well-known port of alternative SSH (add 'service ssh' if the vendor means it)\n"
 	   "l.profile:11: warning: flow 'b': tcp/2222 is also the well-known port of alternative SSH (add 'service ssh' if the vendor means it)\n"
 	   "l.profile:21: warning: flow 'd': tcp/53 is also the well-known port of DNS (add 'service dns' if the vendor means it)\n"
 	   "l.profile:21: warning: flow 'd': udp/53 is also the well-known port of DNS (add 'service dns' if the vendor means it)\n"),
 	   "lint: well-known ports, ranges of 16 ports but not 17 (%u)", n);
-	if (n != 7)
+	if (n != 6)
 		printf("# %s", out);
 	free(out);
 
@@ -1074,12 +1128,43 @@ static void test_lint(void)
 			 "\tservice htps\n\tservice ssh\n")
 		   LFLOW("b", "udp", "2222", "a -> b", "\tservice ssh\n"), &n);
 	ok(n == 3 && !strcmp(out,
-	   "l.profile:6: warning: flow 'a': unknown service 'htps' (not in the well-known port table of userspace/lint.c)\n"
+	   "l.profile:6: warning: flow 'a': unknown service 'htps' (not in epgate's table of well-known ports)\n"
 	   "l.profile:6: warning: flow 'a': service 'ssh' declared, but none of its well-known ports is in the flow\n"
 	   "l.profile:13: warning: flow 'b': service 'ssh' declared, but none of its well-known ports is in the flow\n"),
 	   "lint: unknown and unused services (%u)", n);
 	if (n != 3)
 		printf("# %s", out);
+	free(out);
+}
+
+/* 3,000 identical flows of 1-65535: a few lines, not 4.5 million. */
+static void test_lint_many(void)
+{
+	size_t cap = 3000 * 120 + 256, off, i;
+	char *text = malloc(cap), *out;
+	unsigned int n;
+
+	off = snprintf(text, cap, LINT_HDR);
+	for (i = 0; i < 3000; i++)
+		off += snprintf(text + off, cap - off,
+				"flow f%zu\n\tproto tcp\n\tports 1-65535\n"
+				"\tdirection a -> b\n\tdescription \"x\"\n", i);
+	out = lint(text, &n);
+	ok(n == 2 && !strcmp(out,
+	   "l.profile:11: warning: flows 'f0' and 'f1' overlap on tcp/1-65535, both a -> b (4498500 pairs of flows in all)\n"
+	   "l.profile:6: warning: flow 'f0': tcp/1-65535 opens 65535 ports, a -> b (one range of more than 4096 ports: is every one of them meant?) (3000 flows in all)\n"),
+	   "lint: 3000 identical 1-65535 flows: one overlap, one wide range, each counted (%u)",
+	   n);
+	if (n != 2)
+		printf("# %.400s", out);
+	free(out);
+	free(text);
+
+	out = lint(LINT_HDR LFLOW("a", "udp", "1000-5095", "a -> b", "")
+		   LFLOW("b", "udp", "10000-14096", "b -> a", ""), &n);
+	ok(n == 1 && !strcmp(out,
+	   "l.profile:11: warning: flow 'b': udp/10000-14096 opens 4097 ports, b -> a (one range of more than 4096 ports: is every one of them meant?)\n"),
+	   "lint: 4096 ports in a range are fine, 4097 warn (%u)", n);
 	free(out);
 }
 
@@ -1163,7 +1248,7 @@ static void test_lint_set(void)
 
 int main(void)
 {
-	tap_plan(196);
+	tap_plan(205);
 	test_good();
 	test_lexical();
 	test_strings();
@@ -1178,6 +1263,7 @@ int main(void)
 	test_perror();
 	test_path();
 	test_lint();
+	test_lint_many();
 	test_lint_set();
 	return tap_exit();
 }

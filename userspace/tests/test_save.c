@@ -13,6 +13,7 @@
 #include <linux/epgate.h>
 
 #include "save.h"
+#include "sha256.h"
 #include "tap.h"
 
 const char *prog = "epgate";
@@ -27,9 +28,11 @@ static const char good[] =
 	"\tenable eset\n"
 	"flow custom dns udp 53 fd00:1::/64 fd00::1 \n";
 
+/* The hand-written texts below have no trailer. */
 static int parse(const char *buf, struct saveconf *sc, char *err)
 {
-	return save_parse("test.conf", buf, strlen(buf), sc, err, 512);
+	return save_parse("test.conf", buf, strlen(buf), SAVE_UNCHECKED, sc,
+			  err, 512);
 }
 
 static void test_good(void)
@@ -138,6 +141,8 @@ static void test_errors(void)
 		     "test.conf:2: profile 'eset' is both enabled (line 1) and given as flows (line 2)");
 	expect_error("mode off\x01\n",
 		     "test.conf:1: invalid byte 0x01 in column 9");
+	expect_error("\xef\xbb\xbfmode off\n",
+		     "test.conf:1: the file starts with a UTF-8 byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM");
 	/* An error late in the file: nothing of the good lines is kept. */
 	expect_error("mode enforce\nenable eset\nflow c a tcp 80 any any\nconfig log loud\n",
 		     "test.conf:4: config: unknown log target 'loud' (off, kernel, nflog)");
@@ -223,8 +228,8 @@ static void test_round_trip(void)
 	   strstr(text, "\nflow custom web tcp 80,8000-8999 any any\n") &&
 	   strstr(text, "\nflow custom dns udp 53 fd00:1::/64 fd00::1/128\n"),
 	   "save: enable lines for profile files, flow lines for the rest");
-	ret = parse(text, &back, err);
-	ok(!ret, "the saved text parses");
+	ret = save_parse("test.conf", text, len, 0, &back, err, sizeof(err));
+	ok(!ret, "the saved text parses, trailer checked");
 	if (ret) {
 		printf("#   %s\n%s", err, text);
 	} else {
@@ -250,12 +255,190 @@ static void test_round_trip(void)
 	save_free(&sc);
 }
 
+/* FIPS 180-4's examples: one block, two blocks, and the empty message. */
+static void test_sha256(void)
+{
+	char hex[2 * SHA256_DIGEST_LEN + 1];
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+
+	sha256_hex("abc", 3, hex);
+	ok(!strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+	   "sha256(\"abc\")");
+	sha256_hex(two, strlen(two), hex);
+	ok(!strcmp(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+	   "sha256 of the two-block example");
+	sha256_hex("", 0, hex);
+	ok(!strcmp(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+	   "sha256 of nothing");
+}
+
+/* save_write() of the state of @good: a real save file, trailer included. */
+static char *saved_text(size_t *len, struct saveconf *sc)
+{
+	struct epgate_status st;
+	char err[512], *text = NULL;
+	FILE *f;
+
+	if (parse(good, sc, err))
+		return NULL;
+	memset(&st, 0, sizeof(st));
+	st.mode = sc->cfg.mode;
+	st.hooks = sc->cfg.hooks;
+	st.mark_value = sc->cfg.mark_value;
+	st.mark_mask = sc->cfg.mark_mask;
+	st.log_flags = sc->cfg.log_flags;
+	st.log_group = sc->cfg.log_group;
+	st.priority = sc->cfg.priority;
+	st.other = sc->cfg.other;
+	st.nin = sc->cfg.nin;
+	memcpy(st.in, sc->cfg.in, sizeof(st.in));
+	f = open_memstream(&text, len);
+	if (save_write(f, &st, &sc->fs, NULL)) {
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	fclose(f);
+	return text;
+}
+
+static bool same_flows(const struct flowset *a, const struct flowset *b);
+
+/*
+ * One variant of the saved file: it parses to exactly @want, or it is
+ * refused as truncated or modified with nothing returned.  1: parsed,
+ * 0: refused, -1: anything else (a failure).
+ */
+static int variant(const char *buf, size_t len, const struct saveconf *want)
+{
+	static const char refused[] = "test.conf: truncated or modified; ";
+	struct saveconf sc;
+	char err[512];
+	int ret;
+
+	ret = save_parse("test.conf", buf, len, 0, &sc, err, sizeof(err));
+	if (!ret) {
+		ret = same_flows(&sc.fs, &want->fs) &&
+		      !memcmp(&sc.cfg, &want->cfg, sizeof(sc.cfg)) ? 1 : -1;
+		save_free(&sc);
+		return ret;
+	}
+	if (ret == -EINVAL && !strncmp(err, refused, sizeof(refused) - 1) &&
+	    !strchr(err, '\n') && !sc.fs.nprofiles && !sc.fs.fl.n &&
+	    !sc.cfg.set)
+		return 0;
+	printf("#   unexpected: %d %s\n", ret, err);
+	return -1;
+}
+
+/*
+ * The file cut at every byte offset, and every single bit of every byte
+ * flipped: only the file as written parses, and to the policy it holds.
+ */
+static void test_damage(void)
+{
+	struct saveconf want;
+	size_t len, k, bad = 0, parsed = 0, refused = 0;
+	char *text, *copy;
+	unsigned int bit;
+	int r;
+
+	text = saved_text(&len, &want);
+	if (!ok(text != NULL, "a real save file (%zu bytes)", len))
+		return;
+	copy = malloc(len);
+	ok(strstr(text, "\n" SAVE_TRAILER) && text[len - 1] == '\n',
+	   "it ends with the trailer");
+	r = variant(text, len, &want);
+	ok(r == 1, "as written: parses to the saved policy");
+	for (k = 0; k < len; k++) {
+		memcpy(copy, text, k);
+		r = variant(copy, k, &want);
+		parsed += r == 1;
+		refused += r == 0;
+		if (r < 0 && bad++ < 5)
+			printf("#   cut at %zu\n", k);
+	}
+	ok(!bad && refused == len,
+	   "cut at each of %zu offsets: all refused (%zu), none parsed (%zu), nothing else (%zu)",
+	   len, refused, parsed, bad);
+	bad = parsed = refused = 0;
+	for (k = 0; k < len; k++) {
+		for (bit = 0; bit < 8; bit++) {
+			memcpy(copy, text, len);
+			copy[k] ^= 1 << bit;
+			r = variant(copy, len, &want);
+			parsed += r == 1;
+			refused += r == 0;
+			if (r < 0 && bad++ < 5)
+				printf("#   bit %u of byte %zu\n", bit, k);
+		}
+	}
+	ok(!bad && refused == 8 * len,
+	   "each bit of each byte flipped: all %zu refused (parsed %zu, else %zu)",
+	   refused, parsed, bad);
+	/* A line added after the trailer, and the trailer doubled. */
+	copy = realloc(copy, len + 64);
+	memcpy(copy, text, len);
+	memcpy(copy + len, "mode off\n", 9);
+	ok(variant(copy, len + 9, &want) == 0, "a line after the trailer: refused");
+	free(copy);
+	free(text);
+	save_free(&want);
+}
+
+static void expect_refused(const char *buf, unsigned int flags,
+			   const char *msg)
+{
+	struct saveconf sc;
+	char err[512];
+	int ret = save_parse("test.conf", buf, strlen(buf), flags, &sc, err,
+			     sizeof(err));
+
+	ok(ret == -EINVAL && !strcmp(err, msg), "refused: %s", err);
+	if (ret != -EINVAL || strcmp(err, msg))
+		printf("#   expected: %s\n", msg);
+	if (!ret)
+		save_free(&sc);
+}
+
+static void test_trailer_messages(void)
+{
+	struct saveconf sc;
+	char err[512];
+	int ret;
+
+	expect_refused("", 0, "test.conf: truncated or modified; the file is empty");
+	expect_refused("", SAVE_UNCHECKED,
+		       "test.conf: truncated or modified; the file is empty");
+	expect_refused("mode off\n", 0,
+		       "test.conf: truncated or modified; its last line is not the `# epgate-save v1 sha256=...` trailer that `epgate save` writes (a hand-written file needs --unchecked)");
+	expect_refused("mode off", 0,
+		       "test.conf: truncated or modified; its last line has no newline, so no `# epgate-save v1 sha256=...` trailer ends it (a hand-written file needs --unchecked)");
+	expect_refused("mode off\n# epgate-save v2 md5=00\n", 0,
+		       "test.conf: truncated or modified; its trailer is not `# epgate-save v1 sha256=<64 hex digits>`");
+	expect_refused("mode off\n# epgate-save v1 sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n", 0,
+		       "test.conf: truncated or modified; the SHA-256 of its first 9 bytes does not match its trailer");
+	/* sha256("mode off\n"), as `printf 'mode off\n' | sha256sum` says. */
+	ret = save_parse("test.conf",
+			 "mode off\n# epgate-save v1 sha256=be6bdf22bc51076508712025222e88a4359852d7185a97ad4f8da413fbd12b24\n",
+			 strlen("mode off\n# epgate-save v1 sha256=be6bdf22bc51076508712025222e88a4359852d7185a97ad4f8da413fbd12b24\n"),
+			 0, &sc, err, sizeof(err));
+	ok(!ret && sc.cfg.set == CONFIG_MODE && sc.cfg.mode == EPGATE_MODE_OFF,
+	   "a trailer written by hand (sha256sum) is accepted: %s", ret ? err : "ok");
+	if (!ret)
+		save_free(&sc);
+}
+
 int main(void)
 {
 	setenv("EPGATE_PROFILE_PATH", "../profiles", 1);
-	tap_plan(7 + 23 * 2 + 6);
+	tap_plan(7 + 24 * 2 + 6 + 3 + 6 + 7);
 	test_good();
 	test_errors();
 	test_round_trip();
+	test_sha256();
+	test_damage();
+	test_trailer_messages();
 	return tap_exit();
 }
