@@ -190,7 +190,13 @@ else
 	read -r -a kvers <<< "$(scripts/kernels.sh)"
 fi
 priv=$repo/build/deb-test
-rm -rf "$priv"
+# A run that was killed may have left the shared root mounted, with the
+# host's /dev bound inside: unmount before removing anything, and never
+# cross into another file system.
+if mountpoint -q "$priv/root"; then
+	umount -R "$priv/root" || umount -R -l "$priv/root"
+fi
+rm -rf --one-file-system "$priv"
 mkdir -p "$priv"
 
 t0=$SECONDS
@@ -280,7 +286,7 @@ for k in "${kvers[@]}"; do
 	t=$SECONDS
 	ov=$priv/ov-$k
 	sync=$priv/sync-$k
-	rm -rf "$ov" "$sync"
+	rm -rf --one-file-system "$ov" "$sync"
 	mkdir -p "$ov/upper" "$ov/work" "$sync"
 	# DKMS in a chroot builds for every kernel in /lib/modules unless the
 	# host's kernel is older than the newest of them; say so explicitly.
@@ -362,7 +368,7 @@ for k in "${kvers[@]}"; do
 	left=$(cd "$ov/upper" && find . -name '*epgate*')
 	check "$k: after purge: nothing of epgate's anywhere in the overlay" -- test -z "$left"
 	[ -z "$left" ] || diag "left: $(tr '\n' ' ' <<< "$left")"
-	rm -rf "$ov"
+	rm -rf --one-file-system "$ov"
 	diag "$k: install, VM, upgrade, remove, purge: $((SECONDS - t)) s"
 done
 trap - EXIT
