@@ -11,6 +11,9 @@
 #                        profiles, man pages, completion, systemd unit
 #                        [DESTDIR= PREFIX=/usr/local KVER=]; make uninstall
 #   make install-dkms    module sources for DKMS in /usr/src/epgate-VERSION
+#   make deb             build/deb/epgate_VERSION_ARCH.deb (tool, profiles, units)
+#                        and epgate-dkms_VERSION_all.deb (module, DKMS), lintian
+#                        clean [EPGATE_DEB_VERSION=]
 #   make check-debug     the selftests on a KASAN/lockdep/kmemleak kernel
 #                        (built once from linux-source-6.1, cached)
 #   make demo            boot a VM gateway and show epgate at work
@@ -66,6 +69,9 @@ userspace:
 deps:
 	@scripts/deps.sh
 
+deb: deps
+	@scripts/deb.sh
+
 bench-lookup: deps
 	@$(MAKE) --no-print-directory -C lib bench
 
@@ -102,6 +108,6 @@ clean:
 	$(MAKE) -C selftests progs-clean
 	rm -rf build kernel/epgate.ko
 
-.PHONY: all modules userspace deps bench-lookup bench check check-run check-debug selftests-progs vm-shell demo sparse clean
+.PHONY: all modules userspace deps deb bench-lookup bench check check-run check-debug selftests-progs vm-shell demo sparse clean
 
 include install.mk

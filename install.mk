@@ -121,7 +121,7 @@ install-dkms:
 	for h in $(DKMS_HDRS); do \
 		$(INSTALL) -m 0644 $$h $(DESTDIR)$(DKMSDIR)/$$h || exit 1; \
 	done
-	sed 's/@VERSION@/$(VERSION)/g' dkms.conf > $(DESTDIR)$(DKMSDIR)/dkms.conf
+	sed 's/#MODULE_VERSION#/$(VERSION)/g' dkms.conf > $(DESTDIR)$(DKMSDIR)/dkms.conf
 	chmod 0644 $(DESTDIR)$(DKMSDIR)/dkms.conf
 
 uninstall-dkms:

@@ -10,6 +10,9 @@
 #   4. DKMS: dkms builds for every kernel on the host, then each loads in
 #      the VM (after the selftests: while it runs, /lib/modules holds an
 #      epgate that a VM would autoload)
+#   5. Debian packages: make deb, lintian, then apt install, upgrade,
+#      remove and purge in one VM boot per kernel, in an overlay of the
+#      root file system (the host is not touched)
 # Every part leaves TAP under build/check/; the last line is the total of
 # leaf results: "N passed, N failed[, N skipped]".
 set -u
@@ -105,6 +108,10 @@ done
 echo "== DKMS (host build, VM load)"
 scripts/dkms-test.sh "$@" 2>&1 | tee "$out/dkms.tap"
 section "DKMS" "$out/dkms.tap"
+
+echo "== Debian packages (make deb, apt in a VM overlay)"
+scripts/deb-test.sh "$@" 2>&1 | tee "$out/deb.tap"
+section "Debian packages" "$out/deb.tap"
 
 summary="$total_pass passed, $total_fail failed"
 [ "$total_skip" -gt 0 ] && summary="$summary, $total_skip skipped"
