@@ -105,12 +105,110 @@ static void nflog_put(void)
 	nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
 }
 
+/*
+ * Publish @cfg in place of the namespace's configuration, under en->lock:
+ * conntrack, the NFLOG logger and the hooks' priority follow it.  0, @cfg
+ * is the namespace's and *@oldp the one it replaced (the caller frees it
+ * after a grace period, unless a pending rollback keeps it), or an error
+ * and nothing changed (the caller frees @cfg).  With @force (a rollback)
+ * nothing may stop it: a logger or a priority that cannot be had is warned
+ * about and left as it is.
+ */
+int epgate_config_swap(struct net *net, struct epgate_config *cfg,
+		       bool force, struct epgate_config **oldp,
+		       struct netlink_ext_ack *extack)
+{
+	struct epgate_net *en = epgate_pernet(net);
+	bool take_ct, drop_ct, take_log, drop_log;
+	struct epgate_config *old;
+	int ret;
+
+	lockdep_assert_held(&en->lock);
+	old = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
+
+	take_log = (cfg->log_flags & EPGATE_LOG_NFLOG) && !en->nflog_held;
+	drop_log = !(cfg->log_flags & EPGATE_LOG_NFLOG) && en->nflog_held;
+	if (take_log) {
+		ret = nflog_get();
+		if (ret && !force) {
+			NL_SET_ERR_MSG(extack,
+				       "NFLOG unavailable: nfnetlink_log did not load");
+			return ret;
+		}
+		if (ret) {
+			pr_warn("rollback: NFLOG unavailable, packets not logged\n");
+			take_log = false;
+		}
+	}
+
+	take_ct = cfg->mode != EPGATE_MODE_OFF && !en->ct_held;
+	drop_ct = cfg->mode == EPGATE_MODE_OFF && en->ct_held;
+	if (take_ct) {
+		ret = nf_ct_netns_get(net, NFPROTO_INET);
+		if (ret && !force) {
+			NL_SET_ERR_MSG(extack, "cannot enable conntrack");
+			goto err_log;
+		}
+		if (ret)
+			pr_warn("rollback: conntrack unavailable (%d)\n", ret);
+		else
+			en->ct_held = true;
+	}
+
+	/* Last of what can fail: the hooks at their new priority. */
+	if (cfg->priority != old->priority) {
+		ret = epgate_hooks_move(net, cfg->priority);
+		if (ret && !force) {
+			NL_SET_ERR_MSG(extack,
+				       "cannot register hooks at this priority");
+			goto err_ct;
+		}
+		if (ret) {
+			pr_warn("rollback: hooks stay at priority %d (%d)\n",
+				old->priority, ret);
+			cfg->priority = old->priority;
+		}
+	}
+	if (take_log)
+		en->nflog_held = true;
+
+	rcu_assign_pointer(en->cfg, cfg);
+	*oldp = old;
+
+	/* After the swap: the hook no longer asks for conntrack state. */
+	if (drop_ct) {
+		nf_ct_netns_put(net, NFPROTO_INET);
+		en->ct_held = false;
+	}
+	/*
+	 * The logger module reference: a hook still inside nf_log_packet()
+	 * with the old configuration runs under RCU, and nfnetlink_log's
+	 * unregistration waits for a grace period.
+	 */
+	if (drop_log) {
+		nflog_put();
+		en->nflog_held = false;
+	}
+	en->offload_last = epgate_offload_narrow(net);
+	en->offload_total += en->offload_last;
+	return 0;
+
+err_ct:
+	if (take_ct) {
+		nf_ct_netns_put(net, NFPROTO_INET);
+		en->ct_held = false;
+	}
+err_log:
+	if (take_log)
+		nflog_put();
+	return ret;
+}
+
 int epgate_set_config(struct net *net, struct nlattr **attrs,
 		      struct netlink_ext_ack *extack)
 {
 	struct epgate_net *en = epgate_pernet(net);
 	struct epgate_config *old, *cfg;
-	bool take_ct, drop_ct, take_log, drop_log;
 	int ret;
 
 	if (!attrs[EPGATE_A_MODE] && !attrs[EPGATE_A_HOOKS] &&
@@ -131,6 +229,9 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 		nflog_load();
 
 	mutex_lock(&en->lock);
+	ret = epgate_rollback_check(en, attrs[EPGATE_A_CONFIRM_SECS], extack);
+	if (ret)
+		goto out;
 	old = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
 	ret = -ENOMEM;
 	cfg = kmemdup(old, sizeof(*old), GFP_KERNEL_ACCOUNT);
@@ -163,7 +264,6 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 		if (ret)
 			goto err;
 	}
-
 	if (attrs[EPGATE_A_LOG_FLAGS])
 		cfg->log_flags = nla_get_u32(attrs[EPGATE_A_LOG_FLAGS]);
 	if (attrs[EPGATE_A_LOG_GROUP])
@@ -173,67 +273,15 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 	if (attrs[EPGATE_A_PRIORITY])
 		cfg->priority = nla_get_s32(attrs[EPGATE_A_PRIORITY]);
 
-	take_log = (cfg->log_flags & EPGATE_LOG_NFLOG) && !en->nflog_held;
-	drop_log = !(cfg->log_flags & EPGATE_LOG_NFLOG) && en->nflog_held;
-	if (take_log) {
-		ret = nflog_get();
-		if (ret) {
-			NL_SET_ERR_MSG(extack,
-				       "NFLOG unavailable: nfnetlink_log did not load");
-			goto err;
-		}
-	}
-
-	take_ct = cfg->mode != EPGATE_MODE_OFF && !en->ct_held;
-	drop_ct = cfg->mode == EPGATE_MODE_OFF && en->ct_held;
-	if (take_ct) {
-		ret = nf_ct_netns_get(net, NFPROTO_INET);
-		if (ret) {
-			NL_SET_ERR_MSG(extack, "cannot enable conntrack");
-			if (take_log)
-				nflog_put();
-			goto err;
-		}
-		en->ct_held = true;
-	}
-	/* Last of what can fail: the hooks at their new priority. */
-	if (cfg->priority != old->priority) {
-		ret = epgate_hooks_move(net, cfg->priority);
-		if (ret) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[EPGATE_A_PRIORITY],
-					    "cannot register hooks at this priority");
-			if (take_ct) {
-				nf_ct_netns_put(net, NFPROTO_INET);
-				en->ct_held = false;
-			}
-			if (take_log)
-				nflog_put();
-			goto err;
-		}
-	}
-	if (take_log)
-		en->nflog_held = true;
-
-	rcu_assign_pointer(en->cfg, cfg);
-	kfree_rcu(old, rcu);
-
-	/* After the swap: the hook no longer asks for conntrack state. */
-	if (drop_ct) {
-		nf_ct_netns_put(net, NFPROTO_INET);
-		en->ct_held = false;
-	}
-	/*
-	 * The logger module reference: a hook still inside nf_log_packet()
-	 * with the old configuration runs under RCU, and nfnetlink_log's
-	 * unregistration waits for a grace period.
-	 */
-	if (drop_log) {
-		nflog_put();
-		en->nflog_held = false;
-	}
-	en->offload_last = epgate_offload_narrow(net);
-	en->offload_total += en->offload_last;
-	ret = 0;
+	ret = epgate_config_swap(net, cfg, false, &old, extack);
+	if (ret)
+		goto err;
+	/* The state before this change, kept if it asks for a confirm. */
+	epgate_rollback_arm(net, attrs[EPGATE_A_CONFIRM_SECS], old,
+			    rcu_dereference_protected(en->rs,
+						      lockdep_is_held(&en->lock)));
+	if (!epgate_rollback_keeps(en, old))
+		kfree_rcu(old, rcu);
 	goto out;
 err:
 	kfree(cfg);

@@ -139,6 +139,18 @@ struct epgate_ruleset {
 	struct epgate_flow flows[];	/* indexed by epg_rule.id */
 };
 
+/*
+ * A change waiting for its confirm (rollback.c): the configuration and the
+ * ruleset before it, both objects kept whole (neither is freed while
+ * pending, even when replaced) so that a rollback republishes them.
+ */
+struct epgate_rollback {
+	struct epgate_config *cfg;	/* NULL: nothing pending */
+	struct epgate_ruleset *rs;
+	unsigned long deadline;		/* jiffies */
+	u64 count;			/* rollbacks so far */
+};
+
 /* A SET_FLOWS transaction spread over several messages (xact.c). */
 struct epgate_xact;
 
@@ -157,6 +169,9 @@ struct epgate_net {
 	u8 hook_set;			/* the registered one; lock */
 	u32 offload_last;		/* lock; read racily by status */
 	u64 offload_total;
+	struct epgate_rollback rb;	/* rollback.c; lock */
+	struct delayed_work rb_work;
+	possible_net_t net;		/* for rb_work */
 };
 
 extern unsigned int epgate_net_id __read_mostly;
@@ -196,7 +211,8 @@ void epgate_ruleset_free(struct epgate_ruleset *rs);
 int epgate_check_part(const struct epgate_set_part *part,
 		      unsigned int *nflows, struct netlink_ext_ack *extack);
 int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
-			 unsigned int nparts, struct netlink_ext_ack *extack);
+			 unsigned int nparts, const struct nlattr *confirm,
+			 struct netlink_ext_ack *extack);
 
 /* xact.c */
 int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
@@ -204,6 +220,23 @@ int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 void epgate_xact_free(struct epgate_net *en);
 int epgate_xact_init(void);
 void epgate_xact_uninit(void);
+
+/* rollback.c, under en->lock unless said otherwise */
+int epgate_rollback_check(struct epgate_net *en, const struct nlattr *secs,
+			  struct netlink_ext_ack *extack);
+void epgate_rollback_arm(struct net *net, const struct nlattr *secs,
+			 struct epgate_config *cfg, struct epgate_ruleset *rs);
+bool epgate_rollback_keeps(const struct epgate_net *en, const void *obj);
+int epgate_rollback_now(struct net *net);
+int epgate_confirm(struct net *net);
+u32 epgate_rollback_secs(const struct epgate_net *en);	/* racy read */
+void epgate_rollback_init(struct net *net);
+void epgate_rollback_stop(struct net *net);	/* no lock; pre_exit */
+void epgate_rollback_free(struct epgate_net *en);	/* .exit */
+void epgate_ruleset_free_later(struct epgate_ruleset *rs);
+int epgate_config_swap(struct net *net, struct epgate_config *cfg,
+		       bool force, struct epgate_config **oldp,
+		       struct netlink_ext_ack *extack);
 
 /* offload.c: after a change, under en->lock; the count taken out. */
 u32 epgate_offload_narrow(struct net *net);

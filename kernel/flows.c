@@ -102,6 +102,12 @@ static void ruleset_free_work(struct work_struct *work)
 					 struct epgate_ruleset, free_work));
 }
 
+void epgate_ruleset_free_later(struct epgate_ruleset *rs)
+{
+	INIT_RCU_WORK(&rs->free_work, ruleset_free_work);
+	queue_rcu_work(epgate_wq, &rs->free_work);
+}
+
 /*
  * Names become sysfs directory names: ASCII letters, digits, '_', '-', '.',
  * not starting with a dot.  (The kernel's isalnum() takes Latin-1 letters
@@ -663,7 +669,8 @@ static int attach_counters(struct epgate_ruleset *rs,
 }
 
 int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
-			 unsigned int nparts, struct netlink_ext_ack *extack)
+			 unsigned int nparts, const struct nlattr *confirm,
+			 struct netlink_ext_ack *extack)
 {
 	struct epgate_net *en = epgate_pernet(net);
 	struct epgate_ruleset *rs = NULL, *old;
@@ -704,8 +711,13 @@ int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
 	if (!ret) {
 		rcu_assign_pointer(en->rs, rs);
 		atomic64_inc(&en->generation);
-		INIT_RCU_WORK(&old->free_work, ruleset_free_work);
-		queue_rcu_work(epgate_wq, &old->free_work);
+		/* The state before this change, kept if it asks for a confirm. */
+		epgate_rollback_arm(net, confirm,
+				    rcu_dereference_protected(en->cfg,
+							      lockdep_is_held(&en->lock)),
+				    old);
+		if (!epgate_rollback_keeps(en, old))
+			epgate_ruleset_free_later(old);
 		if (net_eq(net, &init_net))
 			epgate_sysfs_sync(rs);
 		rs = NULL;

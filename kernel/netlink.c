@@ -18,6 +18,11 @@
 
 static const struct nla_policy epgate_no_attrs_policy[EPGATE_A_MAX + 1];
 
+static struct netlink_range_validation confirm_range = {
+	.min = 1,
+	.max = EPGATE_CONFIRM_MAX,
+};
+
 static const struct nla_policy iface_policy[EPGATE_IFACE_MAX + 1] = {
 	[EPGATE_IFACE_NAME] = { .type = NLA_NUL_STRING,
 				.len = EPGATE_IFNAME_MAX - 1 },
@@ -35,6 +40,7 @@ static const struct nla_policy config_policy[EPGATE_A_MAX + 1] = {
 	[EPGATE_A_PRIORITY] = NLA_POLICY_RANGE(NLA_S32, EPGATE_PRIORITY_MIN,
 					       EPGATE_PRIORITY_MAX),
 	[EPGATE_A_OTHER] = NLA_POLICY_MAX(NLA_U8, EPGATE_OTHER_MAX),
+	[EPGATE_A_CONFIRM_SECS] = NLA_POLICY_FULL_RANGE(NLA_U32, &confirm_range),
 };
 
 static const struct nla_policy range_policy[EPGATE_RANGE_MAX + 1] = {
@@ -76,6 +82,7 @@ static const struct nla_policy set_flows_policy[EPGATE_A_MAX + 1] = {
 	[EPGATE_A_PROFILES] = NLA_POLICY_NESTED_ARRAY(profile_policy),
 	[EPGATE_A_GENERATION] = { .type = NLA_U64 },
 	[EPGATE_A_XACT_FLAGS] = NLA_POLICY_MASK(NLA_U32, EPGATE_XACT_ALL),
+	[EPGATE_A_CONFIRM_SECS] = NLA_POLICY_FULL_RANGE(NLA_U32, &confirm_range),
 };
 
 static struct genl_family epgate_genl_family;
@@ -151,6 +158,10 @@ static int fill_status(struct sk_buff *msg, struct epgate_net *en)
 			READ_ONCE(en->offload_last)) ||
 	    nla_put_u64_64bit(msg, EPGATE_A_OFFLOAD_TOTAL,
 			      READ_ONCE(en->offload_total), EPGATE_A_PAD) ||
+	    nla_put_u32(msg, EPGATE_A_ROLLBACK_SECS,
+			epgate_rollback_secs(en)) ||
+	    nla_put_u64_64bit(msg, EPGATE_A_ROLLBACKS, READ_ONCE(en->rb.count),
+			      EPGATE_A_PAD) ||
 	    put_counters(msg, en))
 		goto out;
 	ret = 0;
@@ -200,6 +211,21 @@ static int epgate_reset_counters_doit(struct sk_buff *skb,
 	epgate_reset_counters(en);
 	mutex_unlock(&en->lock);
 	return 0;
+}
+
+static int epgate_confirm_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct epgate_net *en = epgate_pernet(net);
+	int ret;
+
+	mutex_lock(&en->lock);
+	ret = info->genlhdr->cmd == EPGATE_CMD_CONFIRM ? epgate_confirm(net) :
+							 epgate_rollback_now(net);
+	mutex_unlock(&en->lock);
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no change awaits its confirm");
+	return ret;
 }
 
 static int put_prefix(struct sk_buff *skb, int type,
@@ -379,6 +405,20 @@ static const struct genl_ops epgate_genl_ops[] = {
 	{
 		.cmd = EPGATE_CMD_GET_PROFILES,
 		.dumpit = epgate_get_profiles_dump,
+		.policy = epgate_no_attrs_policy,
+		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EPGATE_CMD_CONFIRM,
+		.doit = epgate_confirm_doit,
+		.policy = epgate_no_attrs_policy,
+		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EPGATE_CMD_ROLLBACK,
+		.doit = epgate_confirm_doit,
 		.policy = epgate_no_attrs_policy,
 		.maxattr = EPGATE_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,

@@ -44,6 +44,8 @@ static int __net_init epgate_net_init(struct net *net)
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(en->stats, cpu)->syncp);
 
+	epgate_rollback_init(net);
+
 	/* Last: from here on packets reach the state above. */
 	ret = epgate_hooks_register(net, EPGATE_PRIORITY_DEFAULT);
 	if (ret)
@@ -56,6 +58,8 @@ err:
 
 static void __net_exit epgate_net_pre_exit(struct net *net)
 {
+	/* A rollback would move hooks: stop it first. */
+	epgate_rollback_stop(net);
 	epgate_hooks_unregister(net);
 }
 
@@ -66,6 +70,7 @@ static void __net_exit epgate_net_exit(struct net *net)
 	epgate_config_release_ct(net);
 	mutex_lock(&en->lock);
 	epgate_xact_free(en);
+	epgate_rollback_free(en);
 	mutex_unlock(&en->lock);
 	free_state(en);
 }

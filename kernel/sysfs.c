@@ -94,14 +94,24 @@ static ssize_t table_bytes_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%zu\n", bytes);
 }
 
+/* Unconfirmed changes the kernel rolled back (rollback.c). */
+static ssize_t rollbacks_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (unsigned long long)READ_ONCE(init_en()->rb.count));
+}
+
 static struct kobj_attribute mode_attr = __ATTR_RO(mode);
 static struct kobj_attribute generation_attr = __ATTR_RO(generation);
 static struct kobj_attribute table_bytes_attr = __ATTR_RO(table_bytes);
+static struct kobj_attribute rollbacks_attr = __ATTR_RO(rollbacks);
 
 static struct attribute *epgate_attrs[] = {
 	&mode_attr.attr,
 	&generation_attr.attr,
 	&table_bytes_attr.attr,
+	&rollbacks_attr.attr,
 	NULL,
 };
 

@@ -101,7 +101,7 @@ static int stage(struct epgate_net *en, u32 portid,
 }
 
 static int commit(struct net *net, struct epgate_net *en,
-		  const struct epgate_set_part *last,
+		  const struct epgate_set_part *last, const struct nlattr *confirm,
 		  struct netlink_ext_ack *extack)
 {
 	struct epgate_xact *x = en->xact;
@@ -110,7 +110,7 @@ static int commit(struct net *net, struct epgate_net *en,
 	int ret;
 
 	if (!n)
-		return epgate_replace_flows(net, last, 1, extack);
+		return epgate_replace_flows(net, last, 1, confirm, extack);
 
 	parts = kcalloc(n + 1, sizeof(*parts), GFP_KERNEL);
 	if (!parts)
@@ -120,7 +120,7 @@ static int commit(struct net *net, struct epgate_net *en,
 		parts[i].profiles = x->profiles[i];
 	}
 	parts[n] = *last;
-	ret = epgate_replace_flows(net, parts, n + 1, extack);
+	ret = epgate_replace_flows(net, parts, n + 1, confirm, extack);
 	kfree(parts);
 	return ret;
 }
@@ -165,7 +165,11 @@ int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 			goto unlock;	/* staged, wait for the rest */
 		goto out;
 	}
-	ret = commit(net, en, &part, extack);
+	/* A pending change takes only changes that join it. */
+	ret = epgate_rollback_check(en, attrs[EPGATE_A_CONFIRM_SECS], extack);
+	if (!ret)
+		ret = commit(net, en, &part, attrs[EPGATE_A_CONFIRM_SECS],
+			     extack);
 out:
 	/* Committed or failed: either way the transaction is over. */
 	epgate_xact_free(en);

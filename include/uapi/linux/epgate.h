@@ -34,6 +34,10 @@
  *     EPGATE_A_OFFLOAD_LAST  NLA_U32         offloaded connections the last
  *                                            change took out of a flowtable
  *     EPGATE_A_OFFLOAD_TOTAL NLA_U64         the same, summed over changes
+ *     EPGATE_A_ROLLBACK_SECS NLA_U32         seconds before a pending change
+ *                                            is rolled back; 0: none pending
+ *     EPGATE_A_ROLLBACKS     NLA_U64         rollbacks so far (deadline or
+ *                                            ROLLBACK)
  *   all of the caller's network namespace.
  *
  * EPGATE_CMD_SET_CONFIG                                  (CAP_NET_ADMIN)
@@ -156,6 +160,25 @@
  *   set on its messages (genl_dump_check_consistent() over the
  *   generation); the tool retries.  Large sets are naturally multi-part.
  *
+ * Confirm or roll back (SET_CONFIG, and the last message of SET_FLOWS):
+ *     EPGATE_A_CONFIRM_SECS  NLA_U32         1..EPGATE_CONFIRM_MAX
+ *   The change is applied, and the state before it (configuration and
+ *   flow set, whole) is kept: unless EPGATE_CMD_CONFIRM arrives within
+ *   CONFIRM_SECS, the kernel restores it by itself, whatever happened to
+ *   the writer (an SSH session that dropped, a killed tool).  While a
+ *   change is pending, further changes must carry CONFIRM_SECS too: they
+ *   join it (the deadline becomes theirs; a rollback restores the state
+ *   before the first); a change without it is refused with -EALREADY.
+ *   A rollback is counted (EPGATE_A_ROLLBACKS, sysfs rollbacks) and logged.
+ *   Counters are kept across it, like any change's.
+ *
+ * EPGATE_CMD_CONFIRM                                     (CAP_NET_ADMIN)
+ *   No attributes.  Keeps the pending change; -ENOENT if none.
+ *
+ * EPGATE_CMD_ROLLBACK                                    (CAP_NET_ADMIN)
+ *   No attributes.  Restores the state before the pending change now;
+ *   -ENOENT if none.
+ *
  * EPGATE_CMD_RESET_COUNTERS                              (CAP_NET_ADMIN)
  *   No attributes.  Sets every counter of the namespace to zero: the
  *   global ones, every flow's and every profile's.  Packets counted while
@@ -224,6 +247,9 @@ enum epgate_other {
 };
 #define EPGATE_OTHER_MAX (__EPGATE_OTHER_MAX - 1)
 
+/* EPGATE_A_CONFIRM_SECS: the longest a change may wait for its confirm. */
+#define EPGATE_CONFIRM_MAX	86400
+
 /* Limits, enforced by the netlink policy and the table builder. */
 #define EPGATE_NAME_MAX		32	/* profile and flow names, with NUL */
 #define EPGATE_IFNAME_MAX	16	/* IFNAMSIZ, with NUL */
@@ -251,6 +277,8 @@ enum epgate_cmd {
 	EPGATE_CMD_GET_FLOWS,
 	EPGATE_CMD_GET_PROFILES,
 	EPGATE_CMD_RESET_COUNTERS,
+	EPGATE_CMD_CONFIRM,
+	EPGATE_CMD_ROLLBACK,
 	__EPGATE_CMD_MAX
 };
 #define EPGATE_CMD_MAX (__EPGATE_CMD_MAX - 1)
@@ -281,6 +309,9 @@ enum epgate_attr {
 	EPGATE_A_OTHER,		/* NLA_U8, enum epgate_other */
 	EPGATE_A_OFFLOAD_LAST,	/* NLA_U32, status only */
 	EPGATE_A_OFFLOAD_TOTAL,	/* NLA_U64, status only */
+	EPGATE_A_CONFIRM_SECS,	/* NLA_U32, 1..EPGATE_CONFIRM_MAX */
+	EPGATE_A_ROLLBACK_SECS,	/* NLA_U32, status only */
+	EPGATE_A_ROLLBACKS,	/* NLA_U64, status only */
 	__EPGATE_A_MAX
 };
 #define EPGATE_A_MAX (__EPGATE_A_MAX - 1)
