@@ -98,7 +98,7 @@ check "complete -p: _epgate completes epgate" -- \
 
 profiles="escan eset kaspersky symantec trendmicro zz-site"
 check "commands" -- offers "epgate " \
-	"--version config disable enable export help load lookup metrics mode profile restore save stats status version"
+	"--version config confirm disable enable export help load lookup metrics mode profile restore rollback save stats status version"
 check "a command from its start" -- offers "epgate st" "stats status"
 check "mode" -- offers "epgate mode " "enforce monitor off"
 check "mode takes one word" -- offers "epgate mode off " ""

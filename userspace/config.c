@@ -493,12 +493,13 @@ int config_send(const struct epgate_config *cfg, const char *cmd)
 	memset(buf, 0, sizeof(buf));
 	nlh = epgate_genl_msg(&g, buf, EPGATE_CMD_SET_CONFIG, 0);
 	config_put(nlh, cfg);
+	epgate_genl_put_confirm(nlh);
 	ret = epgate_genl_talk(&g, nlh, NULL, NULL);
 	if (ret)
 		fprintf(stderr, "%s: %s: %s\n", prog, cmd,
 			epgate_genl_strerror(&g, ret));
 	else
-		status_report_offload(&g, cmd);
+		status_report_change(&g, cmd);
 	epgate_genl_close(&g);
 	return ret;
 }

@@ -338,7 +338,7 @@ static int run(struct request *rq)
 		else
 			report(rq, &fs);
 		if (!ret)
-			status_report_offload(&g, rq->cmd);
+			status_report_change(&g, rq->cmd);
 		flowset_free(&fs);
 		break;
 	}

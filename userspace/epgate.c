@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/epgate.h>
 
+#include "genl.h"
 #include "subcommands.h"
 
 const char *prog;
@@ -50,7 +52,69 @@ static const struct {
 	  "restore [--unchecked] [FILE|-]" },
 	{ "version", version_main, "Print the version of the tool",
 	  "version" },
+	{ "confirm", confirm_main, "Keep the change that awaits its confirm (--confirm)",
+	  "confirm" },
+	{ "rollback", rollback_main, "Restore the state before the change that awaits its confirm, now",
+	  "rollback" },
 };
+
+/* The commands that change the policy: they take --confirm SECONDS. */
+static const char * const confirmable[] = {
+	"mode", "config", "load", "enable", "disable", "restore",
+};
+
+/*
+ * Take --confirm SECONDS (or --confirm=SECONDS) out of a changing
+ * command's words, anywhere among them, into epgate_confirm_secs.
+ */
+static int take_confirm(const char *cmd, int *argc, const char *argv[])
+{
+	size_t i;
+	int k, n;
+
+	for (i = 0; i < sizeof(confirmable) / sizeof(confirmable[0]); i++) {
+		if (!strcmp(cmd, confirmable[i]))
+			break;
+	}
+	if (i == sizeof(confirmable) / sizeof(confirmable[0]))
+		return 0;
+	for (k = 1; k < *argc; k++) {
+		const char *val;
+		char *end;
+		unsigned long v;
+
+		if (!strcmp(argv[k], "--confirm")) {
+			if (k + 1 == *argc) {
+				fprintf(stderr, "%s: %s: --confirm needs a number of seconds\n",
+					prog, cmd);
+				return -1;
+			}
+			val = argv[k + 1];
+			n = 2;
+		} else if (!strncmp(argv[k], "--confirm=", 10)) {
+			val = argv[k] + 10;
+			n = 1;
+		} else {
+			continue;
+		}
+		if (epgate_confirm_secs) {
+			fprintf(stderr, "%s: %s: --confirm given twice\n", prog, cmd);
+			return -1;
+		}
+		v = strtoul(val, &end, 10);
+		if (*val < '0' || *val > '9' || *end || !v ||
+		    v > EPGATE_CONFIRM_MAX) {
+			fprintf(stderr, "%s: %s: bad --confirm '%s' (seconds, 1 to %d)\n",
+				prog, cmd, val, EPGATE_CONFIRM_MAX);
+			return -1;
+		}
+		epgate_confirm_secs = v;
+		memmove(&argv[k], &argv[k + n], (*argc - k - n + 1) * sizeof(*argv));
+		*argc -= n;
+		k--;
+	}
+	return 0;
+}
 
 #define NCMDS (sizeof(subcommands) / sizeof(subcommands[0]))
 
@@ -169,6 +233,10 @@ int main(int argc, const char *argv[])
 		args = normalize(&argc, argv + 1);
 		if (!args) {
 			fprintf(stderr, "%s: out of memory\n", prog);
+			return 1;
+		}
+		if (take_confirm(args[0], &argc, args)) {
+			free(args);
 			return 1;
 		}
 		ret = subcommands[i].main(argc, args);

@@ -395,27 +395,18 @@ static int gather(const struct request *rq, struct flowset *fs,
  */
 static void lint_policy(const struct request *rq, const struct flowset *fs)
 {
-	const struct profile *set[EPGATE_MAX_PROFILES];
-	struct profile *ps;
-	struct profile_error err;
-	size_t n = 0, i, want;
+	const char *names[EPGATE_MAX_PROFILES];
+	size_t i, n;
 
-	want = rq->from == FROM_PROFILES ? rq->nnames : fs->nprofiles;
-	ps = calloc(want ? want : 1, sizeof(*ps));
-	if (!ps)
+	if (rq->from == FROM_PROFILES) {
+		profile_lint_names(rq->names, rq->nnames, stderr);
 		return;
-	for (i = 0; i < want && n < EPGATE_MAX_PROFILES; i++) {
-		if (profile_load(rq->from == FROM_PROFILES ? rq->names[i] :
-				 fs->profiles[i].name, &ps[n], &err))
-			continue;	/* loaded with `epgate load`: no file */
-		profile_lint(&ps[n], stderr);
-		set[n] = &ps[n];
-		n++;
 	}
-	profile_lint_set(set, n, stderr);
+	n = fs->nprofiles < EPGATE_MAX_PROFILES ? fs->nprofiles :
+						  EPGATE_MAX_PROFILES;
 	for (i = 0; i < n; i++)
-		profile_free(&ps[i]);
-	free(ps);
+		names[i] = fs->profiles[i].name;
+	profile_lint_names(names, n, stderr);
 }
 
 int export_main(int argc, const char *argv[])

@@ -26,7 +26,6 @@
 #define FIELDS_MAX 8
 
 /* Quoted tokens are cut here so that an error stays one readable line. */
-#define QUOTE_MAX 40
 
 struct tok {
 	const char *s;
@@ -49,7 +48,7 @@ struct parser {
 	 */
 	uint32_t *by_name;
 	uint32_t *by_profile;
-	char quote[3][QUOTE_MAX * 4 + 8];
+	char quote[3][FLOWCHECK_QUOTE_BUF];
 };
 
 /*
@@ -59,23 +58,7 @@ struct parser {
  */
 static const char *q(struct parser *p, int slot, const char *s, size_t len)
 {
-	char *out = p->quote[slot];
-	size_t i, o = 0;
-
-	for (i = 0; i < len && i < QUOTE_MAX; i++) {
-		unsigned char c = s[i];
-
-		if (c >= 0x20 && c < 0x7f)
-			out[o++] = c;
-		else
-			o += sprintf(out + o, "\\x%02x", c);
-	}
-	if (i < len) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
+	return flowcheck_quote(p->quote[slot], s, len);
 }
 
 static const char *qt(struct parser *p, int slot, const struct tok *t)

@@ -561,6 +561,8 @@ static int write_once(struct epgate_genl *g, const struct flowset *fs,
 		if (end < fs->fl.n)
 			mnl_attr_put_u32(nlh, EPGATE_A_XACT_FLAGS,
 					 EPGATE_XACT_MORE);
+		else
+			epgate_genl_put_confirm(nlh);	/* the commit */
 		if (end > first) {
 			flows = mnl_attr_nest_start(nlh, EPGATE_A_FLOWS);
 			for (i = first; i < end; i++)

@@ -343,3 +343,12 @@ const char *epgate_genl_strerror(const struct epgate_genl *g, int err)
 		snprintf(line, sizeof(line), "%s", strerror(-err));
 	return line;
 }
+
+unsigned int epgate_confirm_secs;
+
+void epgate_genl_put_confirm(struct nlmsghdr *nlh)
+{
+	if (epgate_confirm_secs)
+		mnl_attr_put_u32(nlh, EPGATE_A_CONFIRM_SECS,
+				 epgate_confirm_secs);
+}

@@ -53,4 +53,16 @@ int epgate_genl_run(struct epgate_genl *g, const void *buf, size_t len,
 /* One-line explanation for an error of epgate_genl_open()/talk(). */
 const char *epgate_genl_strerror(const struct epgate_genl *g, int err);
 
+/*
+ * --confirm SECONDS of the command line (0: none): every request that
+ * changes the policy carries it (EPGATE_A_CONFIRM_SECS) through
+ * epgate_genl_put_confirm(); the kernel then rolls the change back by
+ * itself unless `epgate confirm` comes in time.
+ */
+extern unsigned int epgate_confirm_secs;
+void epgate_genl_put_confirm(struct nlmsghdr *nlh);
+
+/* Bytes epgate_genl_put_confirm() may add to a request. */
+#define EPGATE_CONFIRM_ATTR_SIZE	8
+
 #endif

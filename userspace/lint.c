@@ -566,3 +566,29 @@ unsigned int profile_lint_set(const struct profile *const *ps, size_t n,
 	}
 	return flush(&fs);
 }
+
+void profile_lint_names(const char *const *names, size_t n, FILE *f)
+{
+	const struct profile **set;
+	struct profile_error err;
+	struct profile *ps;
+	size_t i, k = 0;
+
+	ps = calloc(n ? n : 1, sizeof(*ps));
+	set = calloc(n ? n : 1, sizeof(*set));
+	if (!ps || !set)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (profile_load(names[i], &ps[k], &err))
+			continue;	/* no profile file */
+		profile_lint(&ps[k], f);
+		set[k] = &ps[k];
+		k++;
+	}
+	profile_lint_set(set, k, f);
+	for (i = 0; i < k; i++)
+		profile_free(&ps[i]);
+out:
+	free(set);
+	free(ps);
+}

@@ -100,7 +100,7 @@ static int prepare(const char *path, struct load_file *lf)
 	size = flowmsg_flows_size(&lf->fl);
 	if (size > FLOWMSG_NEST_MAX)
 		return 0;	/* a multi-message transaction: flowset_write() */
-	lf->buf = calloc(1, flowmsg_size(&lf->fl));
+	lf->buf = calloc(1, flowmsg_size(&lf->fl) + EPGATE_CONFIRM_ATTR_SIZE);
 	if (!lf->buf) {
 		fprintf(stderr, "%s: load: %s\n", prog, strerror(ENOMEM));
 		return -ENOMEM;
@@ -185,6 +185,7 @@ int load_main(int argc, const char *argv[])
 			continue;
 		nlh = epgate_genl_msg(&g, files[i].buf, EPGATE_CMD_SET_FLOWS, 0);
 		flowmsg_put(nlh, &files[i].fl);		/* fits: sized above */
+		epgate_genl_put_confirm(nlh);
 	}
 	for (r = 0; r < repeat && !ret; r++) {
 		for (i = 0; i < nfiles && !ret; i++) {
@@ -208,7 +209,7 @@ int load_main(int argc, const char *argv[])
 		fprintf(stderr, "%s: load: %s\n", prog,
 			epgate_genl_strerror(&g, ret));
 	else
-		status_report_offload(&g, "load");
+		status_report_change(&g, "load");
 	epgate_genl_close(&g);
 out:
 	for (i = 0; i < LOAD_FILES_MAX; i++) {

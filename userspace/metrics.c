@@ -209,9 +209,28 @@ static void flows(FILE *f, const struct metrics *m)
 						      sizeof(pbuf)), NULL);
 }
 
-/* Later sources (resolver staleness, a pending rollback) go at the end. */
+/*
+ * A change made with --confirm and not confirmed yet, and how the kernel
+ * undid the others; offloaded connections changes took out of flowtables.
+ */
+static void changes(FILE *f, const struct metrics *m)
+{
+	prom_family(f, "epgate_rollback_pending_seconds", "gauge",
+		    "Seconds before the kernel rolls back the change that awaits its confirm; 0: none.");
+	prom_sample(f, "epgate_rollback_pending_seconds", m->st.rollback_secs,
+		    NULL);
+	prom_family(f, "epgate_rollbacks_total", "counter",
+		    "Unconfirmed changes rolled back (deadline or epgate rollback).");
+	prom_sample(f, "epgate_rollbacks_total", m->st.rollbacks, NULL);
+	prom_family(f, "epgate_offload_teardowns_total", "counter",
+		    "Offloaded connections that changes no longer allowed, taken out of flowtables.");
+	prom_sample(f, "epgate_offload_teardowns_total", m->st.offload_total,
+		    NULL);
+}
+
+/* Later sources (resolver staleness) go at the end. */
 static void (*const sections[])(FILE *f, const struct metrics *m) = {
-	info, mode, table, globals, profiles, flows,
+	info, mode, table, globals, profiles, flows, changes,
 };
 
 void metrics_print(FILE *f, const void *arg)

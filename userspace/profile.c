@@ -32,7 +32,6 @@
 #define TOKS_MAX 6
 
 /* Quoted words are cut here so that an error stays one readable line. */
-#define QUOTE_MAX 40
 
 /* Far bigger than any profile: anything larger is a mistake. */
 #define PROFILE_FILE_MAX (1U << 20)
@@ -112,7 +111,7 @@ struct parser {
 	struct profile *p;
 	struct profile_error *err;
 	unsigned int line;
-	char quote[3][QUOTE_MAX * 4 + 8];
+	char quote[3][FLOWCHECK_QUOTE_BUF];
 
 	/* Profiles: where each once-only statement was first seen. */
 	unsigned int stmt_line[STMT_COUNT];
@@ -138,23 +137,7 @@ struct parser {
  */
 static const char *q(struct parser *p, int slot, const char *s, size_t len)
 {
-	char *out = p->quote[slot];
-	size_t i, o = 0;
-
-	for (i = 0; i < len && i < QUOTE_MAX; i++) {
-		unsigned char c = s[i];
-
-		if (c >= 0x20 && c < 0x7f)
-			out[o++] = c;
-		else
-			o += sprintf(out + o, "\\x%02x", c);
-	}
-	if (i < len) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return out;
+	return flowcheck_quote(p->quote[slot], s, len);
 }
 
 /* A token as written, a string with its quotes. */

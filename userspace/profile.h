@@ -193,4 +193,11 @@ unsigned int profile_lint(const struct profile *p, FILE *f);
 unsigned int profile_lint_set(const struct profile *const *ps, size_t n,
 			      FILE *f);
 
+/*
+ * Both lints for the named profiles that have a profile file on the search
+ * path (a name without one, e.g. flows of `epgate load`, is skipped): what
+ * `profile check` and `enable` say of them, alone and together.
+ */
+void profile_lint_names(const char *const *names, size_t n, FILE *f);
+
 #endif

@@ -981,25 +981,14 @@ int save_load_file(const char *path, unsigned int flags, struct saveconf *sc,
  */
 static void lint_profiles(const struct saveconf *sc)
 {
-	const struct profile *set[EPGATE_MAX_PROFILES];
-	struct profile *ps;
-	struct profile_error err;
-	size_t n = 0, i;
+	const char *names[EPGATE_MAX_PROFILES];
+	size_t i, n;
 
-	ps = calloc(sc->fs.nprofiles ? sc->fs.nprofiles : 1, sizeof(*ps));
-	if (!ps)
-		return;
-	for (i = 0; i < sc->fs.nprofiles; i++) {
-		if (profile_load(sc->fs.profiles[i].name, &ps[n], &err))
-			continue;	/* given as flows: no profile file */
-		profile_lint(&ps[n], stderr);
-		set[n] = &ps[n];
-		n++;
-	}
-	profile_lint_set(set, n, stderr);
+	n = sc->fs.nprofiles < EPGATE_MAX_PROFILES ? sc->fs.nprofiles :
+						     EPGATE_MAX_PROFILES;
 	for (i = 0; i < n; i++)
-		profile_free(&ps[i]);
-	free(ps);
+		names[i] = sc->fs.profiles[i].name;
+	profile_lint_names(names, n, stderr);
 }
 
 int restore_main(int argc, const char *argv[])
@@ -1038,7 +1027,7 @@ int restore_main(int argc, const char *argv[])
 		fprintf(stderr, "%s: restore: %s\n", prog,
 			epgate_genl_strerror(&g, ret));
 	else
-		status_report_offload(&g, "restore");
+		status_report_change(&g, "restore");
 	epgate_genl_close(&g);
 	if (!ret && sc.cfg.set)
 		ret = config_send(&sc.cfg, "restore");

@@ -186,6 +186,16 @@ static int status_attr_cb(const struct nlattr *attr, void *data)
 		if (ret == MNL_CB_OK)
 			st->offload_total = mnl_attr_get_u64(attr);
 		break;
+	case EPGATE_A_ROLLBACK_SECS:
+		ret = validate(attr, MNL_TYPE_U32);
+		if (ret == MNL_CB_OK)
+			st->rollback_secs = mnl_attr_get_u32(attr);
+		break;
+	case EPGATE_A_ROLLBACKS:
+		ret = validate(attr, MNL_TYPE_U64);
+		if (ret == MNL_CB_OK)
+			st->rollbacks = mnl_attr_get_u64(attr);
+		break;
 	case EPGATE_A_IFACES_IN:
 		ret = parse_ifaces(attr, st->in, &st->nin);
 		break;
@@ -251,6 +261,8 @@ const char *status_missing(const struct epgate_status *st)
 		{ EPGATE_A_OTHER, "EPGATE_A_OTHER" },
 		{ EPGATE_A_OFFLOAD_LAST, "EPGATE_A_OFFLOAD_LAST" },
 		{ EPGATE_A_OFFLOAD_TOTAL, "EPGATE_A_OFFLOAD_TOTAL" },
+		{ EPGATE_A_ROLLBACK_SECS, "EPGATE_A_ROLLBACK_SECS" },
+		{ EPGATE_A_ROLLBACKS, "EPGATE_A_ROLLBACKS" },
 	};
 	static const char * const ctr_attr[] = {
 		[EPGATE_CTR_ALLOWED] = "EPGATE_CTR_ALLOWED",
@@ -360,6 +372,12 @@ void status_print(const struct epgate_status *st, FILE *f)
 		(unsigned long long)st->generation);
 	fprintf(f, "offload: %u taken out of flowtables by the last change, %llu in all\n",
 		st->offload_last, (unsigned long long)st->offload_total);
+	if (st->rollback_secs)
+		fprintf(f, "confirm: pending, rolled back in %u s unless 'epgate confirm' (%llu rollbacks so far)\n",
+			st->rollback_secs, (unsigned long long)st->rollbacks);
+	else
+		fprintf(f, "confirm: nothing pending (%llu rollbacks so far)\n",
+			(unsigned long long)st->rollbacks);
 	fprintf(f, "packets: allowed %llu, dropped %llu, would_drop %llu, malformed %llu\n",
 		(unsigned long long)st->counters[EPGATE_CTR_ALLOWED],
 		(unsigned long long)st->counters[EPGATE_CTR_DROPPED],
@@ -421,6 +439,11 @@ void status_print_json(const struct epgate_status *st, FILE *f)
 	json_object_begin(&j, "offload");
 	json_u64(&j, "last", st->offload_last);
 	json_u64(&j, "total", st->offload_total);
+	json_object_end(&j);
+	json_object_begin(&j, "rollback");
+	json_bool(&j, "pending", st->rollback_secs != 0);
+	json_u64(&j, "seconds_left", st->rollback_secs);
+	json_u64(&j, "count", st->rollbacks);
 	json_object_end(&j);
 	json_object_begin(&j, "mark");
 	json_u64(&j, "value", st->mark_value);
@@ -526,14 +549,19 @@ int status_fetch(struct epgate_genl *g, struct epgate_status *st)
 	return missing ? -EBADMSG : 0;
 }
 
-void status_report_offload(struct epgate_genl *g, const char *cmd)
+void status_report_change(struct epgate_genl *g, const char *cmd)
 {
 	struct epgate_status st;
 
-	if (status_fetch(g, &st) || !st.offload_last)
+	if (status_fetch(g, &st))
 		return;
-	printf("%s: %s: %u offloaded connection%s no longer allowed: flowtable offload torn down, the forward hook judges them again\n",
-	       prog, cmd, st.offload_last, st.offload_last == 1 ? "" : "s");
+	if (st.offload_last)
+		printf("%s: %s: %u offloaded connection%s no longer allowed: flowtable offload torn down, the forward hook judges them again\n",
+		       prog, cmd, st.offload_last,
+		       st.offload_last == 1 ? "" : "s");
+	if (st.rollback_secs)
+		printf("%s: %s: rolled back in %u s unless 'epgate confirm'\n",
+		       prog, cmd, st.rollback_secs);
 }
 
 int status_connect(struct epgate_genl *g, const char *cmd)

@@ -23,6 +23,8 @@ struct epgate_status {
 	uint8_t other;			/* enum epgate_other */
 	uint32_t offload_last;		/* taken out of flowtables by the */
 	uint64_t offload_total;		/* last change; by all changes */
+	uint32_t rollback_secs;		/* 0: no change awaits its confirm */
+	uint64_t rollbacks;		/* rollbacks so far */
 	unsigned int nin, nout;		/* 0: any interface */
 	char in[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
 	char out[EPGATE_MAX_IFACES][EPGATE_IFNAME_MAX];
@@ -67,9 +69,10 @@ const char *mode_name(unsigned int mode);
 const char *other_name(unsigned int other);
 
 /*
- * After a change: say how many offloaded connections it took out of the
- * flowtables (the module's EPGATE_A_OFFLOAD_LAST), on stdout, when any.
+ * After a change, on stdout: how many offloaded connections it took out of
+ * the flowtables (EPGATE_A_OFFLOAD_LAST), when any, and when a rollback
+ * is pending, in how many seconds.
  */
-void status_report_offload(struct epgate_genl *g, const char *cmd);
+void status_report_change(struct epgate_genl *g, const char *cmd);
 
 #endif

@@ -24,5 +24,7 @@ int export_main(int argc, const char *argv[]);
 int save_main(int argc, const char *argv[]);
 int restore_main(int argc, const char *argv[]);
 int metrics_main(int argc, const char *argv[]);
+int confirm_main(int argc, const char *argv[]);
+int rollback_main(int argc, const char *argv[]);
 
 #endif

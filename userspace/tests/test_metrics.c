@@ -220,6 +220,9 @@ static struct metrics known(void)
 	m.st.counters[EPGATE_CTR_DROPPED] = 7;
 	m.st.counters[EPGATE_CTR_WOULD_DROP] = 8;
 	m.st.counters[EPGATE_CTR_MALFORMED] = 2;
+	m.st.rollback_secs = 25;
+	m.st.rollbacks = 3;
+	m.st.offload_total = 4;
 	memset(profiles, 0, sizeof(profiles));
 	snprintf(profiles[0].name, sizeof(profiles[0].name), "kaspersky");
 	profiles[0].mode = EPGATE_MODE_ENFORCE;
@@ -282,7 +285,11 @@ static void test_metrics(void)
 	why = check_exposition(out, &fams);
 	ok(!why, "the exposition follows the format's rules%s%s",
 	   why ? ": bad line: " : "", why ? why : "");
-	ok(fams == 16, "16 families (%d)", fams);
+	ok(fams == 19, "19 families (%d)", fams);
+	ok(has_line(out, "epgate_rollback_pending_seconds 25") &&
+	   has_line(out, "epgate_rollbacks_total 3") &&
+	   has_line(out, "epgate_offload_teardowns_total 4"),
+	   "a pending rollback, rollbacks and offload teardowns");
 	ok(has_line(out, "epgate_module_loaded 1") &&
 	   has_line(out, "epgate_info{version=\"0.1.0 \\\"x\\\\y\\\"\",abi=\"7\",tool_version=\"" EPGATE_VERSION "\"} 1"),
 	   "loaded; info carries the module's version escaped, the ABI and the tool's version");
@@ -322,7 +329,7 @@ static void test_metrics(void)
 	m.s.n = 0;
 	CAPTURE(out, metrics_print(f, &m));
 	why = check_exposition(out, &fams);
-	ok(!why && fams == 16 && !strstr(out, "profile=\""),
+	ok(!why && fams == 19 && !strstr(out, "profile=\""),
 	   "no profile enabled: same families, no per-profile sample");
 	free(out);
 }
@@ -417,7 +424,7 @@ static void test_textfile(void)
 
 int main(void)
 {
-	tap_plan(26);
+	tap_plan(27);
 	test_names();
 	test_escaping();
 	test_samples();

@@ -80,6 +80,8 @@ static struct nlmsghdr *full_reply(char *buf, int with_out)
 	mnl_attr_put_u8(nlh, EPGATE_A_OTHER, EPGATE_OTHER_DROP);
 	mnl_attr_put_u32(nlh, EPGATE_A_OFFLOAD_LAST, 3);
 	mnl_attr_put_u64(nlh, EPGATE_A_OFFLOAD_TOTAL, 1ULL << 33);
+	mnl_attr_put_u32(nlh, EPGATE_A_ROLLBACK_SECS, 25);
+	mnl_attr_put_u64(nlh, EPGATE_A_ROLLBACKS, 2);
 	ctr = mnl_attr_nest_start(nlh, EPGATE_A_COUNTERS);
 	mnl_attr_put_u64(nlh, EPGATE_CTR_ALLOWED, 1000000);
 	mnl_attr_put_u64(nlh, EPGATE_CTR_DROPPED, 5);
@@ -138,6 +140,7 @@ static void test_full(void)
 	   st.generation == 7 && st.table_bytes == 8952 && st.nflows == 12 &&
 	   st.priority == -10 && st.other == EPGATE_OTHER_DROP &&
 	   st.offload_last == 3 && st.offload_total == 1ULL << 33 &&
+	   st.rollback_secs == 25 && st.rollbacks == 2 &&
 	   st.counters[EPGATE_CTR_ALLOWED] == 1000000 &&
 	   st.counters[EPGATE_CTR_DROPPED] == 5 &&
 	   st.counters[EPGATE_CTR_WOULD_DROP] == 0 &&
@@ -157,6 +160,7 @@ static void test_full(void)
 		    "flows:   12\n"
 		    "table:   8952 bytes, generation 7\n"
 		    "offload: 3 taken out of flowtables by the last change, 8589934592 in all\n"
+		    "confirm: pending, rolled back in 25 s unless 'epgate confirm' (2 rollbacks so far)\n"
 		    "packets: allowed 1000000, dropped 5, would_drop 0, malformed 2\n"),
 		"human output, the key column 9 wide"))
 		diag(out);
@@ -169,6 +173,7 @@ static void test_full(void)
 		    "\"scope\": {\"in\": [\"eth0\", \"br-lan\"], \"out\": []}, "
 		    "\"priority\": -10, \"other\": \"drop\", "
 		    "\"offload\": {\"last\": 3, \"total\": 8589934592}, "
+		    "\"rollback\": {\"pending\": true, \"seconds_left\": 25, \"count\": 2}, "
 		    "\"mark\": {\"value\": 256, \"mask\": 65280}, "
 		    "\"log\": {\"kernel\": false, \"nflog\": false, \"group\": 0}, "
 		    "\"generation\": 7, \"table_bytes\": 8952, \"flows\": 12, "
