@@ -149,9 +149,12 @@ state() {
 }
 
 equal_sysfs() {
-	local pd fd p f mode n=13 nf=0 np=0 pf
+	local pd fd p f mode n=16 nf=0 np=0 pf
 	bad=0
 	is epgate_module_loaded 1
+	same epgate_rollbacks_total $SYSFS/rollbacks
+	is epgate_rollback_pending_seconds "$($EPGATE status -j | jq -r .rollback.seconds_left)"
+	is epgate_offload_teardowns_total "$($EPGATE status -j | jq -r .offload.total)"
 	same 'epgate_packets_total{verdict="allowed"}' $SYSFS/counters/allowed
 	same 'epgate_packets_total{verdict="dropped"}' $SYSFS/counters/dropped
 	same 'epgate_packets_total{verdict="would_drop"}' $SYSFS/counters/would_drop
@@ -182,7 +185,8 @@ equal_sysfs() {
 	is epgate_flows $nf
 	is epgate_profiles $np
 	# module_loaded, info, 3 modes, generation, table, flows, profiles,
-	# 3 verdicts, malformed; per profile 2 modes, flows, 3 counters.
+	# 3 verdicts, malformed, rollbacks, the pending rollback, offload
+	# teardowns; per profile 2 modes, flows, 3 counters.
 	[ "$nseries" = "$n" ] || { diag "$nseries series, sysfs has $n"; bad=1; }
 	[ "$bad" = 0 ]
 }
