@@ -32,7 +32,7 @@ E=$EPGATE
 check "gateway topology is up (gateway = initial namespace)" -- \
 	eval 'topo_use_init_gw && topo_setup'
 check "the module loads" -- epgate_load
-for p in 13000 8530; do
+for p in 13000 8014; do
 	echo_server "$SERVER" tcp $p || skip_all "echo service tcp/$p"
 done
 
@@ -47,9 +47,9 @@ flow_packets() { # PROFILE FLOW
 base() {
 	$E enable kaspersky > /dev/null 2>&1 && $E mode enforce &&
 	probe "$CLIENT" tcp $SERVER_IP4 13000 &&
-	fails probe "$CLIENT" tcp $SERVER_IP4 8530
+	fails probe "$CLIENT" tcp $SERVER_IP4 8014
 }
-check "enforce, kaspersky: tcp/13000 passes, tcp/8530 (symantec) is dropped" -- base
+check "enforce, kaspersky: tcp/13000 passes, tcp/8014 (symantec agents) is dropped" -- base
 
 # enable symantec --confirm 3, no confirm: after the deadline, as before.
 unconfirmed() {
@@ -58,12 +58,12 @@ unconfirmed() {
 	out=$($E enable symantec --confirm 3 2>&1) || { diag "$out"; return 1; }
 	grep -q "rolled back in [0-9]* s unless 'epgate confirm'" <<< "$out" ||
 		{ diag "$out"; return 1; }
-	pending && probe "$CLIENT" tcp $SERVER_IP4 8530 || return 1
+	pending && probe "$CLIENT" tcp $SERVER_IP4 8014 || return 1
 	p0=$(flow_packets kaspersky agent-server)
 	busywait 15000 idle || { diag "still pending"; return 1; }
 	[ "$(rollbacks)" = $((r0 + 1)) ] &&
 	[ "$(st '[.profiles[].name] | join(",")')" = kaspersky ] &&
-	fails probe "$CLIENT" tcp $SERVER_IP4 8530 &&
+	fails probe "$CLIENT" tcp $SERVER_IP4 8014 &&
 	probe "$CLIENT" tcp $SERVER_IP4 13000 &&
 	[ "$(flow_packets kaspersky agent-server)" -gt "$p0" ] &&
 	dmesg | grep -q "epgate: rolled back the unconfirmed change"
@@ -79,9 +79,9 @@ killed() {
 	busywait 10000 pending || return 1
 	kill -9 $pid
 	wait $pid 2> /dev/null
-	probe "$CLIENT" tcp $SERVER_IP4 8530 || return 1
+	probe "$CLIENT" tcp $SERVER_IP4 8014 || return 1
 	busywait 15000 idle && [ "$(rollbacks)" = $((r0 + 1)) ] &&
-	fails probe "$CLIENT" tcp $SERVER_IP4 8530
+	fails probe "$CLIENT" tcp $SERVER_IP4 8014
 }
 check "the same with the tool's shell killed by SIGKILL right after the change" -- killed
 
@@ -94,7 +94,7 @@ confirmed() {
 	# Nothing is pending, so nothing can happen; past the deadline anyway.
 	t_end=$(( $(now_ms) + 3000 * EPGATE_SLOW ))
 	busywait 10000 eval '[ "$(now_ms)" -ge $t_end ]'
-	[ "$(rollbacks)" = "$r0" ] && probe "$CLIENT" tcp $SERVER_IP4 8530
+	[ "$(rollbacks)" = "$r0" ] && probe "$CLIENT" tcp $SERVER_IP4 8014
 }
 check "confirm in time keeps the change past its deadline" -- confirmed
 check "disable symantec" -- eval '$E disable symantec > /dev/null 2>&1'
@@ -105,11 +105,11 @@ rollback_now() {
 	r0=$(rollbacks)
 	$E mode monitor --confirm 600 > /dev/null && $E config priority 20 --confirm 600 > /dev/null &&
 	[ "$(st .mode)" = monitor ] && [ "$(st .priority)" = 20 ] &&
-	probe "$CLIENT" tcp $SERVER_IP4 8530 || return 1
+	probe "$CLIENT" tcp $SERVER_IP4 8014 || return 1
 	$E rollback > /dev/null &&
 	[ "$(st .mode)" = enforce ] && [ "$(st .priority)" = -10 ] && idle &&
 	[ "$(rollbacks)" = $((r0 + 1)) ] &&
-	fails probe "$CLIENT" tcp $SERVER_IP4 8530
+	fails probe "$CLIENT" tcp $SERVER_IP4 8014
 }
 check "mode monitor, then priority 20, both --confirm 600; rollback: enforce at -10 again" -- rollback_now
 
