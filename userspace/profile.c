@@ -107,6 +107,19 @@ static const char * const stmt_names[] = {
 	[STMT_FLOW] = "flow",
 };
 
+/*
+ * One name of a flow in the parser's index (open addressing, linear
+ * probing, doubled at half load): the name itself is the flow's, read back
+ * through the flow's index, so an entry is 8 bytes.
+ */
+enum { NAME_DECLARED, NAME_COMPILED };
+
+struct name_slot {
+	uint32_t flow;		/* index + 1 into the profile's flows; 0: free */
+	uint8_t kind;		/* NAME_DECLARED or NAME_COMPILED */
+	uint8_t sub;		/* which compiled name (tcp,udp has two) */
+};
+
 struct parser {
 	struct profile *p;
 	struct profile_error *err;
@@ -122,6 +135,9 @@ struct parser {
 	struct ref *refs;
 	size_t nrefs, refs_alloc;
 	size_t roles_alloc, options_alloc, flows_alloc;
+	/* Flow names, declared and compiled, for duplicates in O(1). */
+	struct name_slot *names;
+	size_t names_slots, names_used;
 
 	/* Override files: the override statement, and each flow's line. */
 	unsigned int override_line;
@@ -473,6 +489,82 @@ static unsigned int compiled_names(const struct profile_flow *f,
 	return 2;
 }
 
+static uint32_t name_hash(unsigned int kind, const char *s)
+{
+	uint32_t h = 2166136261u ^ kind;	/* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static const char *slot_name(const struct profile *pr,
+			     const struct name_slot *e,
+			     char buf[2][EPGATE_NAME_MAX + 4])
+{
+	const struct profile_flow *f = &pr->flows[e->flow - 1];
+
+	if (e->kind == NAME_DECLARED)
+		return f->name;
+	compiled_names(f, buf);
+	return buf[e->sub];
+}
+
+/* The flow whose @kind name is @name, or -1. */
+static long name_find(const struct parser *p, unsigned int kind,
+		      const char *name)
+{
+	char buf[2][EPGATE_NAME_MAX + 4];
+	size_t mask = p->names_slots - 1, i;
+
+	if (!p->names_slots)
+		return -1;
+	for (i = name_hash(kind, name) & mask; p->names[i].flow;
+	     i = (i + 1) & mask) {
+		if (p->names[i].kind == kind &&
+		    !strcmp(slot_name(p->p, &p->names[i], buf), name))
+			return (long)p->names[i].flow - 1;
+	}
+	return -1;
+}
+
+static void name_put(struct name_slot *slots, size_t nslots,
+		     const struct profile *pr, struct name_slot e)
+{
+	char buf[2][EPGATE_NAME_MAX + 4];
+	size_t i = name_hash(e.kind, slot_name(pr, &e, buf)) & (nslots - 1);
+
+	while (slots[i].flow)
+		i = (i + 1) & (nslots - 1);
+	slots[i] = e;
+}
+
+static int name_add(struct parser *p, unsigned int kind, unsigned int sub,
+		    size_t flow)
+{
+	struct name_slot e = { .flow = flow + 1, .kind = kind, .sub = sub };
+
+	if ((p->names_used + 1) * 2 > p->names_slots) {
+		size_t n = p->names_slots ? p->names_slots * 2 : 64, i;
+		struct name_slot *s = calloc(n, sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		for (i = 0; i < p->names_slots; i++) {
+			if (p->names[i].flow)
+				name_put(s, n, p->p, p->names[i]);
+		}
+		free(p->names);
+		p->names = s;
+		p->names_slots = n;
+	}
+	name_put(p->names, p->names_slots, p->p, e);
+	p->names_used++;
+	return 0;
+}
+
 /*
  * The end of a flow block: required attributes, and a compiled name
  * clashing with one of an earlier flow (`a` as tcp,udp and `a-tcp`).
@@ -482,10 +574,11 @@ static int end_flow(struct parser *p)
 	static const enum attr required[] = {
 		ATTR_PROTO, ATTR_PORTS, ATTR_DIRECTION, ATTR_DESCRIPTION,
 	};
-	char mine[2][EPGATE_NAME_MAX + 4], theirs[2][EPGATE_NAME_MAX + 4];
+	char mine[2][EPGATE_NAME_MAX + 4];
 	struct profile *pr = p->p;
 	struct profile_flow *f;
-	unsigned int n, m, a, b;
+	unsigned int n, a;
+	long other;
 	size_t i;
 
 	if (!p->in_flow)
@@ -500,20 +593,19 @@ static int end_flow(struct parser *p)
 			    attr_names[required[i]], f->name);
 	}
 	n = compiled_names(f, mine);
-	for (i = 0; i + 1 < pr->nflows; i++) {
-		m = compiled_names(&pr->flows[i], theirs);
-		for (a = 0; a < n; a++) {
-			for (b = 0; b < m; b++) {
-				if (strcmp(mine[a], theirs[b]))
-					continue;
-				p->line = f->line;
-				return fail(p, p->flow_col,
-					    "flow '%s' compiles to '%s', as does flow '%s' (line %u)",
-					    f->name, mine[a],
-					    pr->flows[i].name,
-					    pr->flows[i].line);
-			}
-		}
+	for (a = 0; a < n; a++) {
+		other = name_find(p, NAME_COMPILED, mine[a]);
+		if (other < 0)
+			continue;
+		p->line = f->line;
+		return fail(p, p->flow_col,
+			    "flow '%s' compiles to '%s', as does flow '%s' (line %u)",
+			    f->name, mine[a], pr->flows[other].name,
+			    pr->flows[other].line);
+	}
+	for (a = 0; a < n; a++) {
+		if (name_add(p, NAME_COMPILED, a, pr->nflows - 1))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -660,7 +752,7 @@ static int parse_flow(struct parser *p, const struct line *l)
 	struct profile *pr = p->p;
 	struct profile_flow *f;
 	char name[EPGATE_NAME_MAX];
-	size_t i;
+	long dup;
 	int ret;
 
 	ret = parse_name(p, l, 1, "flow", name);
@@ -668,12 +760,11 @@ static int parse_flow(struct parser *p, const struct line *l)
 		ret = no_more(p, l, 2);
 	if (ret)
 		return ret;
-	for (i = 0; i < pr->nflows; i++) {
-		if (!strcmp(pr->flows[i].name, name))
-			return fail(p, l->toks[1].col,
-				    "duplicate flow '%s' (first at line %u)",
-				    name, pr->flows[i].line);
-	}
+	dup = name_find(p, NAME_DECLARED, name);
+	if (dup >= 0)
+		return fail(p, l->toks[1].col,
+			    "duplicate flow '%s' (first at line %u)",
+			    name, pr->flows[dup].line);
 	if (pr->nflows == EPGATE_MAX_FLOWS)
 		return fail(p, l->toks[0].col, "more than %d flows",
 			    EPGATE_MAX_FLOWS);
@@ -686,6 +777,8 @@ static int parse_flow(struct parser *p, const struct line *l)
 	memcpy(f->name, name, sizeof(name));
 	f->from = f->to = f->option = -1;
 	f->line = p->line;
+	if (name_add(p, NAME_DECLARED, 0, pr->nflows - 1))
+		return -ENOMEM;
 	p->in_flow = true;
 	p->flow_col = l->toks[1].col;
 	memset(p->attr_line, 0, sizeof(p->attr_line));
@@ -939,6 +1032,7 @@ int profile_parse(const char *file, const char *buf, size_t len,
 	if (!ret)
 		ret = finish(&ps);
 	free(ps.refs);
+	free(ps.names);
 	if (ret) {
 		if (ret == -ENOMEM) {
 			err->line = ps.line;
