@@ -44,33 +44,6 @@
 #include "epgate.h"
 #include "hooks.h"
 
-int epgate_from_conntrack(const struct nf_conn *ct, struct epgate_pkt *pkt)
-{
-	const struct nf_conntrack_tuple *t, *r;
-
-	if (ct->master)
-		ct = ct->master;
-	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	switch (t->dst.protonum) {
-	case IPPROTO_TCP:
-		pkt->proto = EPG_PROTO_TCP;
-		break;
-	case IPPROTO_UDP:
-		pkt->proto = EPG_PROTO_UDP;
-		break;
-	default:
-		return PKT_OUTSIDE;
-	}
-	pkt->family = t->src.l3num == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-	/* The initiator before SNAT, the responder after DNAT. */
-	pkt->sport = ntohs(t->src.u.all);
-	pkt->saddr = t->src.u3.ip6;
-	pkt->dport = ntohs(r->src.u.all);
-	pkt->daddr = r->src.u3.ip6;
-	return PKT_OK;
-}
-
 /* No conntrack entry: the packet's own headers. */
 static int from_headers(struct sk_buff *skb, u8 pf, struct epgate_pkt *pkt)
 {
