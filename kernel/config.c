@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * EPGATE_CMD_SET_CONFIG: mode, hooks, interface scope, mark, logging, hook
- * priority and what enforce does with other protocols.
+ * priority and what enforce does with other protocols.  The same settings
+ * may ride on the message that commits a SET_FLOWS transaction (flows.c):
+ * built and prepared here, published there with the flows.
  *
  * The configuration is copied, changed and swapped in whole, so the hook
  * never sees half of an update.  Conntrack is taken for the namespace while
@@ -9,6 +11,7 @@
  * and conntrack only attaches to packets in namespaces that asked for it.
  */
 
+#include <linux/err.h>
 #include <linux/kmod.h>
 #include <linux/slab.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -106,28 +109,24 @@ static void nflog_put(void)
 }
 
 /*
- * Publish @cfg in place of the namespace's configuration, under en->lock:
- * conntrack, the NFLOG logger and the hooks' priority follow it.  0, @cfg
- * is the namespace's and *@oldp the one it replaced (the caller frees it
- * after a grace period, unless a pending rollback keeps it), or an error
- * and nothing changed (the caller frees @cfg).  With @force (a rollback)
+ * Take what @cfg needs before it is published, under en->lock: the NFLOG
+ * logger, conntrack, and the hooks at its priority (registered beside the
+ * old ones).  0, or an error and nothing taken.  With @force (a rollback)
  * nothing may stop it: a logger or a priority that cannot be had is warned
  * about and left as it is.
  */
-int epgate_config_swap(struct net *net, struct epgate_config *cfg,
-		       bool force, struct epgate_config **oldp,
-		       struct netlink_ext_ack *extack)
+int epgate_config_prepare(struct net *net, struct epgate_config *cfg,
+			  bool force, struct netlink_ext_ack *extack)
 {
 	struct epgate_net *en = epgate_pernet(net);
-	bool take_ct, drop_ct, take_log, drop_log;
-	struct epgate_config *old;
+	const struct epgate_config *old;
+	bool take_ct, take_log;
 	int ret;
 
 	lockdep_assert_held(&en->lock);
 	old = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
 
 	take_log = (cfg->log_flags & EPGATE_LOG_NFLOG) && !en->nflog_held;
-	drop_log = !(cfg->log_flags & EPGATE_LOG_NFLOG) && en->nflog_held;
 	if (take_log) {
 		ret = nflog_get();
 		if (ret && !force) {
@@ -142,7 +141,6 @@ int epgate_config_swap(struct net *net, struct epgate_config *cfg,
 	}
 
 	take_ct = cfg->mode != EPGATE_MODE_OFF && !en->ct_held;
-	drop_ct = cfg->mode == EPGATE_MODE_OFF && en->ct_held;
 	if (take_ct) {
 		ret = nf_ct_netns_get(net, NFPROTO_INET);
 		if (ret && !force) {
@@ -171,26 +169,6 @@ int epgate_config_swap(struct net *net, struct epgate_config *cfg,
 	}
 	if (take_log)
 		en->nflog_held = true;
-
-	rcu_assign_pointer(en->cfg, cfg);
-	*oldp = old;
-
-	/* After the swap: the hook no longer asks for conntrack state. */
-	if (drop_ct) {
-		nf_ct_netns_put(net, NFPROTO_INET);
-		en->ct_held = false;
-	}
-	/*
-	 * The logger module reference: a hook still inside nf_log_packet()
-	 * with the old configuration runs under RCU, and nfnetlink_log's
-	 * unregistration waits for a grace period.
-	 */
-	if (drop_log) {
-		nflog_put();
-		en->nflog_held = false;
-	}
-	en->offload_last = epgate_offload_narrow(net);
-	en->offload_total += en->offload_last;
 	return 0;
 
 err_ct:
@@ -204,39 +182,93 @@ err_log:
 	return ret;
 }
 
-int epgate_set_config(struct net *net, struct nlattr **attrs,
-		      struct netlink_ext_ack *extack)
+/*
+ * Publish @cfg, prepared, in place of the namespace's configuration and
+ * give back what it no longer needs.  *@oldp is the one it replaced: the
+ * caller frees it after a grace period, unless a pending rollback keeps it.
+ * The caller judges offloaded connections afterwards.
+ */
+void epgate_config_publish(struct net *net, struct epgate_config *cfg,
+			   struct epgate_config **oldp)
 {
 	struct epgate_net *en = epgate_pernet(net);
-	struct epgate_config *old, *cfg;
+
+	lockdep_assert_held(&en->lock);
+	*oldp = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
+	rcu_assign_pointer(en->cfg, cfg);
+
+	/* After the swap: the hook no longer asks for conntrack state. */
+	if (cfg->mode == EPGATE_MODE_OFF && en->ct_held) {
+		nf_ct_netns_put(net, NFPROTO_INET);
+		en->ct_held = false;
+	}
+	/*
+	 * The logger module reference: a hook still inside nf_log_packet()
+	 * with the old configuration runs under RCU, and nfnetlink_log's
+	 * unregistration waits for a grace period.
+	 */
+	if (!(cfg->log_flags & EPGATE_LOG_NFLOG) && en->nflog_held) {
+		nflog_put();
+		en->nflog_held = false;
+	}
+}
+
+/* Both of the above, then the offloaded connections judged again. */
+int epgate_config_swap(struct net *net, struct epgate_config *cfg,
+		       bool force, struct epgate_config **oldp,
+		       struct netlink_ext_ack *extack)
+{
+	struct epgate_net *en = epgate_pernet(net);
 	int ret;
 
-	if (!attrs[EPGATE_A_MODE] && !attrs[EPGATE_A_HOOKS] &&
-	    !attrs[EPGATE_A_MARK_VALUE] && !attrs[EPGATE_A_MARK_MASK] &&
-	    !attrs[EPGATE_A_IFACES_IN] && !attrs[EPGATE_A_IFACES_OUT] &&
-	    !attrs[EPGATE_A_LOG_FLAGS] && !attrs[EPGATE_A_LOG_GROUP] &&
-	    !attrs[EPGATE_A_PRIORITY] && !attrs[EPGATE_A_OTHER]) {
-		NL_SET_ERR_MSG(extack, "nothing to configure");
-		return -EINVAL;
-	}
-	if (!attrs[EPGATE_A_MARK_VALUE] != !attrs[EPGATE_A_MARK_MASK]) {
-		NL_SET_ERR_MSG(extack, "mark value and mask go together");
-		return -EINVAL;
-	}
+	ret = epgate_config_prepare(net, cfg, force, extack);
+	if (ret)
+		return ret;
+	epgate_config_publish(net, cfg, oldp);
+	en->offload_last = epgate_offload_narrow(net);
+	en->offload_total += en->offload_last;
+	return 0;
+}
 
+bool epgate_config_requested(struct nlattr **attrs)
+{
+	return attrs[EPGATE_A_MODE] || attrs[EPGATE_A_HOOKS] ||
+	       attrs[EPGATE_A_MARK_VALUE] || attrs[EPGATE_A_MARK_MASK] ||
+	       attrs[EPGATE_A_IFACES_IN] || attrs[EPGATE_A_IFACES_OUT] ||
+	       attrs[EPGATE_A_LOG_FLAGS] || attrs[EPGATE_A_LOG_GROUP] ||
+	       attrs[EPGATE_A_PRIORITY] || attrs[EPGATE_A_OTHER];
+}
+
+/* Before en->lock: the logger module a request may need. */
+void epgate_config_preload(struct nlattr **attrs)
+{
 	if (attrs[EPGATE_A_LOG_FLAGS] &&
 	    (nla_get_u32(attrs[EPGATE_A_LOG_FLAGS]) & EPGATE_LOG_NFLOG))
 		nflog_load();
+}
 
-	mutex_lock(&en->lock);
-	ret = epgate_rollback_check(en, attrs[EPGATE_A_CONFIRM_SECS], extack);
-	if (ret)
-		goto out;
-	old = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
-	ret = -ENOMEM;
-	cfg = kmemdup(old, sizeof(*old), GFP_KERNEL_ACCOUNT);
+/*
+ * The namespace's configuration with the settings @attrs carry applied,
+ * as a new object (nothing published), or an ERR_PTR with extack set.
+ */
+struct epgate_config *epgate_config_build(struct net *net,
+					  struct nlattr **attrs,
+					  struct netlink_ext_ack *extack)
+{
+	struct epgate_net *en = epgate_pernet(net);
+	struct epgate_config *cfg;
+	int ret;
+
+	lockdep_assert_held(&en->lock);
+	if (!attrs[EPGATE_A_MARK_VALUE] != !attrs[EPGATE_A_MARK_MASK]) {
+		NL_SET_ERR_MSG(extack, "mark value and mask go together");
+		return ERR_PTR(-EINVAL);
+	}
+	cfg = kmemdup(rcu_dereference_protected(en->cfg,
+						lockdep_is_held(&en->lock)),
+		      sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
-		goto out;
+		return ERR_PTR(-ENOMEM);
 
 	if (attrs[EPGATE_A_MODE])
 		cfg->mode = nla_get_u8(attrs[EPGATE_A_MODE]);
@@ -272,19 +304,45 @@ int epgate_set_config(struct net *net, struct nlattr **attrs,
 		cfg->other = nla_get_u8(attrs[EPGATE_A_OTHER]);
 	if (attrs[EPGATE_A_PRIORITY])
 		cfg->priority = nla_get_s32(attrs[EPGATE_A_PRIORITY]);
+	return cfg;
+err:
+	kfree(cfg);
+	return ERR_PTR(ret);
+}
 
-	ret = epgate_config_swap(net, cfg, false, &old, extack);
+int epgate_set_config(struct net *net, struct nlattr **attrs,
+		      struct netlink_ext_ack *extack)
+{
+	struct epgate_net *en = epgate_pernet(net);
+	struct epgate_config *old, *cfg;
+	int ret;
+
+	if (!epgate_config_requested(attrs)) {
+		NL_SET_ERR_MSG(extack, "nothing to configure");
+		return -EINVAL;
+	}
+	epgate_config_preload(attrs);
+
+	mutex_lock(&en->lock);
+	ret = epgate_rollback_check(en, attrs[EPGATE_A_CONFIRM_SECS], extack);
 	if (ret)
-		goto err;
+		goto out;
+	cfg = epgate_config_build(net, attrs, extack);
+	if (IS_ERR(cfg)) {
+		ret = PTR_ERR(cfg);
+		goto out;
+	}
+	ret = epgate_config_swap(net, cfg, false, &old, extack);
+	if (ret) {
+		kfree(cfg);
+		goto out;
+	}
 	/* The state before this change, kept if it asks for a confirm. */
 	epgate_rollback_arm(net, attrs[EPGATE_A_CONFIRM_SECS], old,
 			    rcu_dereference_protected(en->rs,
 						      lockdep_is_held(&en->lock)));
 	if (!epgate_rollback_keeps(en, old))
 		kfree_rcu(old, rcu);
-	goto out;
-err:
-	kfree(cfg);
 out:
 	mutex_unlock(&en->lock);
 	return ret;

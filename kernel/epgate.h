@@ -211,7 +211,7 @@ void epgate_ruleset_free(struct epgate_ruleset *rs);
 int epgate_check_part(const struct epgate_set_part *part,
 		      unsigned int *nflows, struct netlink_ext_ack *extack);
 int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
-			 unsigned int nparts, const struct nlattr *confirm,
+			 unsigned int nparts, struct nlattr **attrs,
 			 struct netlink_ext_ack *extack);
 
 /* xact.c */
@@ -234,10 +234,6 @@ void epgate_rollback_init(struct net *net);
 void epgate_rollback_stop(struct net *net);	/* no lock; pre_exit */
 void epgate_rollback_free(struct epgate_net *en);	/* .exit */
 void epgate_ruleset_free_later(struct epgate_ruleset *rs);
-int epgate_config_swap(struct net *net, struct epgate_config *cfg,
-		       bool force, struct epgate_config **oldp,
-		       struct netlink_ext_ack *extack);
-
 /* offload.c: after a change, under en->lock; the count taken out. */
 u32 epgate_offload_narrow(struct net *net);
 
@@ -248,6 +244,20 @@ extern struct workqueue_struct *epgate_wq;
 struct epgate_config *epgate_config_default(void);
 int epgate_set_config(struct net *net, struct nlattr **attrs,
 		      struct netlink_ext_ack *extack);
+/* The settings of SET_CONFIG, also carried by SET_FLOWS' commit. */
+bool epgate_config_requested(struct nlattr **attrs);
+void epgate_config_preload(struct nlattr **attrs);	/* before en->lock */
+/* The rest under en->lock. */
+struct epgate_config *epgate_config_build(struct net *net,
+					  struct nlattr **attrs,
+					  struct netlink_ext_ack *extack);
+int epgate_config_prepare(struct net *net, struct epgate_config *cfg,
+			  bool force, struct netlink_ext_ack *extack);
+void epgate_config_publish(struct net *net, struct epgate_config *cfg,
+			   struct epgate_config **oldp);
+int epgate_config_swap(struct net *net, struct epgate_config *cfg,
+		       bool force, struct epgate_config **oldp,
+		       struct netlink_ext_ack *extack);
 void epgate_config_release_ct(struct net *net);
 
 /* sysfs.c: mirror the init_net ruleset's profiles and flows; en->lock. */

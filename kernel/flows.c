@@ -11,10 +11,14 @@
  *      active ruleset already has, else a new one;
  *   4. publish with rcu_assign_pointer() and release the old ruleset after
  *      a grace period.
+ * The commit may carry SET_CONFIG's settings too (`epgate apply`): the new
+ * configuration is built with step 1 and prepared (logger, conntrack,
+ * hooks) after step 3, then published right after the flows.
  * The caller holds en->lock throughout.  Any error before step 4 leaves the
- * active ruleset untouched.
+ * active ruleset and configuration untouched.
  */
 
+#include <linux/err.h>
 #include <linux/jhash.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -669,19 +673,28 @@ static int attach_counters(struct epgate_ruleset *rs,
 }
 
 int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
-			 unsigned int nparts, const struct nlattr *confirm,
+			 unsigned int nparts, struct nlattr **attrs,
 			 struct netlink_ext_ack *extack)
 {
 	struct epgate_net *en = epgate_pernet(net);
+	struct epgate_config *cfg = NULL, *old_cfg;
 	struct epgate_ruleset *rs = NULL, *old;
 	struct flow_set *set;
-	char *err;
+	char *err = NULL;
 	int ret;
 
 	lockdep_assert_held(&en->lock);
 	set = parse_set(parts, nparts, &ret, extack);
 	if (!set)
 		return ret;
+	if (epgate_config_requested(attrs)) {
+		cfg = epgate_config_build(net, attrs, extack);
+		if (IS_ERR(cfg)) {
+			ret = PTR_ERR(cfg);
+			cfg = NULL;
+			goto out;
+		}
+	}
 
 	ret = -ENOMEM;
 	err = kzalloc(128, GFP_KERNEL);
@@ -708,23 +721,36 @@ int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
 	ret = fill_ruleset(rs, set);
 	if (!ret)
 		ret = attach_counters(rs, set, old);
-	if (!ret) {
-		rcu_assign_pointer(en->rs, rs);
-		atomic64_inc(&en->generation);
-		/* The state before this change, kept if it asks for a confirm. */
-		epgate_rollback_arm(net, confirm,
-				    rcu_dereference_protected(en->cfg,
-							      lockdep_is_held(&en->lock)),
-				    old);
-		if (!epgate_rollback_keeps(en, old))
-			epgate_ruleset_free_later(old);
-		if (net_eq(net, &init_net))
-			epgate_sysfs_sync(rs);
-		rs = NULL;
-		en->offload_last = epgate_offload_narrow(net);
-		en->offload_total += en->offload_last;
-	}
+	/* The configuration's resources: the last thing that can fail. */
+	if (!ret && cfg)
+		ret = epgate_config_prepare(net, cfg, false, extack);
+	if (ret)
+		goto out;
+
+	/*
+	 * Published back to back under the lock, the flows first, as a
+	 * rollback does: a packet between the two sees the new flows under
+	 * the old configuration.
+	 */
+	rcu_assign_pointer(en->rs, rs);
+	atomic64_inc(&en->generation);
+	old_cfg = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
+	if (cfg)
+		epgate_config_publish(net, cfg, &old_cfg);
+	/* The state before this change, kept if it asks for a confirm. */
+	epgate_rollback_arm(net, attrs[EPGATE_A_CONFIRM_SECS], old_cfg, old);
+	if (cfg && !epgate_rollback_keeps(en, old_cfg))
+		kfree_rcu(old_cfg, rcu);
+	if (!epgate_rollback_keeps(en, old))
+		epgate_ruleset_free_later(old);
+	if (net_eq(net, &init_net))
+		epgate_sysfs_sync(rs);
+	rs = NULL;
+	cfg = NULL;
+	en->offload_last = epgate_offload_narrow(net);
+	en->offload_total += en->offload_last;
 out:
+	kfree(cfg);
 	epgate_ruleset_free(rs);
 	kfree(err);
 	flow_set_free(set);

@@ -101,7 +101,7 @@ static int stage(struct epgate_net *en, u32 portid,
 }
 
 static int commit(struct net *net, struct epgate_net *en,
-		  const struct epgate_set_part *last, const struct nlattr *confirm,
+		  const struct epgate_set_part *last, struct nlattr **attrs,
 		  struct netlink_ext_ack *extack)
 {
 	struct epgate_xact *x = en->xact;
@@ -110,7 +110,7 @@ static int commit(struct net *net, struct epgate_net *en,
 	int ret;
 
 	if (!n)
-		return epgate_replace_flows(net, last, 1, confirm, extack);
+		return epgate_replace_flows(net, last, 1, attrs, extack);
 
 	parts = kcalloc(n + 1, sizeof(*parts), GFP_KERNEL);
 	if (!parts)
@@ -120,7 +120,7 @@ static int commit(struct net *net, struct epgate_net *en,
 		parts[i].profiles = x->profiles[i];
 	}
 	parts[n] = *last;
-	ret = epgate_replace_flows(net, parts, n + 1, confirm, extack);
+	ret = epgate_replace_flows(net, parts, n + 1, attrs, extack);
 	kfree(parts);
 	return ret;
 }
@@ -141,6 +141,8 @@ int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 
 	if (attrs[EPGATE_A_XACT_FLAGS])
 		flags = nla_get_u32(attrs[EPGATE_A_XACT_FLAGS]);
+	if (!(flags & EPGATE_XACT_MORE))
+		epgate_config_preload(attrs);
 
 	mutex_lock(&en->lock);
 	if (en->xact && en->xact->portid != portid) {
@@ -158,6 +160,13 @@ int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 		goto out;
 	}
 	if (flags & EPGATE_XACT_MORE) {
+		ret = -EINVAL;
+		if (epgate_config_requested(attrs) ||
+		    attrs[EPGATE_A_CONFIRM_SECS]) {
+			NL_SET_ERR_MSG(extack,
+				       "configuration and confirm go in the transaction's last message");
+			goto out;
+		}
 		ret = epgate_check_part(&part, &nflows, extack);
 		if (!ret)
 			ret = stage(en, portid, &part, nflows, extack);
@@ -168,8 +177,7 @@ int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 	/* A pending change takes only changes that join it. */
 	ret = epgate_rollback_check(en, attrs[EPGATE_A_CONFIRM_SECS], extack);
 	if (!ret)
-		ret = commit(net, en, &part, attrs[EPGATE_A_CONFIRM_SECS],
-			     extack);
+		ret = commit(net, en, &part, attrs, extack);
 out:
 	/* Committed or failed: either way the transaction is over. */
 	epgate_xact_free(en);

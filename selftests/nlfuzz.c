@@ -1181,10 +1181,11 @@ static void build_set(struct msg *m, const struct setgen *g, bool more)
 	if (g->d == F_UNKNOWN)
 		a_u32(m, EPGATE_A_MAX + 1 + rnd(0x3fff - EPGATE_A_MAX), 0);
 	if (g->d == F_NOT_TAKEN) {
-		static const uint16_t t[] = { EPGATE_A_MODE, EPGATE_A_HOOKS,
-			EPGATE_A_VERSION, EPGATE_A_ABI_VERSION,
-			EPGATE_A_MARK_VALUE, EPGATE_A_TABLE_BYTES,
-			EPGATE_A_NFLOWS, EPGATE_A_PAD, EPGATE_A_LOG_FLAGS };
+		/* SET_CONFIG's settings are taken since `apply`. */
+		static const uint16_t t[] = { EPGATE_A_VERSION,
+			EPGATE_A_ABI_VERSION, EPGATE_A_TABLE_BYTES,
+			EPGATE_A_NFLOWS, EPGATE_A_PAD, EPGATE_A_OFFLOAD_LAST,
+			EPGATE_A_ROLLBACK_SECS, EPGATE_A_ROLLBACKS };
 
 		a_u32(m, t[rnd(ARRAY_SIZE(t))], 0);
 	}
@@ -1777,6 +1778,66 @@ static bool test_transactions(struct nl *a, struct msg *m)
 	return ok;
 }
 
+/*
+ * SET_CONFIG's settings on SET_FLOWS: only on the commit, and a commit
+ * whose settings are refused commits nothing (the final snapshot checks
+ * that the flows are as they were).
+ */
+static bool test_combined(struct nl *a, struct msg *m)
+{
+	struct setgen g = { .d = D_MAX, .nflows = 2 };
+	uint64_t gen = generation(a);
+	struct reply r;
+	bool ok = true;
+
+	build_set(m, &g, true);
+	a_u8(m, EPGATE_A_MODE, cur_mode);
+	r = talk(a, m);
+	account(&r);
+	EXPECT(r.err == EINVAL, "mode on a part with MORE: %s (want EINVAL)",
+	       strerror(r.err));
+	build_set(m, &g, true);
+	a_u32(m, EPGATE_A_CONFIRM_SECS, 60);
+	r = talk(a, m);
+	account(&r);
+	EXPECT(r.err == EINVAL, "confirm on a part with MORE: %s (want EINVAL)",
+	       strerror(r.err));
+
+	/* Valid flows, a mode, and a mark value without its mask. */
+	build_set(m, &g, false);
+	a_u8(m, EPGATE_A_MODE, cur_mode);
+	a_u32(m, EPGATE_A_MARK_VALUE, 1);
+	r = talk(a, m);
+	account(&r);
+	EXPECT(r.err == EINVAL, "commit with a mark value alone: %s (want EINVAL)",
+	       strerror(r.err));
+	/* Valid flows, a mark value outside its mask. */
+	build_set(m, &g, false);
+	a_u32(m, EPGATE_A_HOOKS, 1);
+	a_u32(m, EPGATE_A_MARK_VALUE, 3);
+	a_u32(m, EPGATE_A_MARK_MASK, 1);
+	r = talk(a, m);
+	account(&r);
+	EXPECT(r.err == EINVAL, "commit with mark bits outside the mask: %s (want EINVAL)",
+	       strerror(r.err));
+	/* An interface entry without a name. */
+	build_set(m, &g, false);
+	{
+		size_t l = nest(m, EPGATE_A_IFACES_IN, true);
+		size_t e = nest(m, 1, true);
+
+		a_end(m, e);
+		a_end(m, l);
+	}
+	r = talk(a, m);
+	account(&r);
+	EXPECT(r.err == EINVAL, "commit with a nameless interface: %s (want EINVAL)",
+	       strerror(r.err));
+	EXPECT(generation(a) == gen, "generation moved: %llu -> %llu",
+	       (unsigned long long)gen, (unsigned long long)generation(a));
+	return ok;
+}
+
 /* A minimal valid flow: about 48 bytes. */
 static void tiny_flow(struct msg *m, unsigned int i, unsigned int id)
 {
@@ -2146,6 +2207,8 @@ int main(int argc, char **argv)
 	/* Transactions. */
 	ok = test_transactions(&n, m);
 	tap(ok, "transactions: EBUSY for another socket; discarded on error, close and SIGKILL; ESTALE on a stale generation");
+	ok = test_combined(&n, m);
+	tap(ok, "SET_FLOWS with SET_CONFIG's settings: refused on a part, and a refused setting commits nothing");
 	ok = test_limits(&n, m);
 	tap(ok, "transaction limits: EPGATE_MAX_FLOWS + 1 flows, 257 parts, 4 MiB staged: E2BIG");
 

@@ -147,6 +147,12 @@
  *   discards the whole transaction; nothing staged is ever visible to
  *   packets.  Totals: EPGATE_MAX_FLOWS flows, EPGATE_XACT_MAX_BYTES of
  *   staged attributes.
+ *   The committing message may also carry any of SET_CONFIG's settings
+ *   (EPGATE_A_MODE ... EPGATE_A_OTHER, same types and checks): the flow
+ *   set and the configuration then change in one transaction, under one
+ *   lock, both or neither (`epgate apply`).  They are published back to
+ *   back, the flows first.  On a message with EPGATE_XACT_MORE they, and
+ *   EPGATE_A_CONFIRM_SECS, are refused with -EINVAL.
  *   Without EPGATE_A_FLOWS the set becomes empty.  Duplicate (profile,
  *   name) pairs are rejected.  A profile in MONITOR changes one thing:
  *   a packet to a port that only monitored profiles use, matching none of
