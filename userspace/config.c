@@ -475,7 +475,7 @@ void config_put(struct nlmsghdr *nlh, const struct epgate_config *cfg)
 		put_ifaces(nlh, EPGATE_A_IFACES_OUT, cfg->out, cfg->nout);
 }
 
-int config_send(const struct epgate_config *cfg, const char *cmd)
+int config_send_on(struct epgate_genl *g, const struct epgate_config *cfg)
 {
 	/*
 	 * At most 2 x 8 names of 16 bytes in nests, and four numbers.  Zeroed
@@ -483,18 +483,24 @@ int config_send(const struct epgate_config *cfg, const char *cmd)
 	 * should go to the kernel.
 	 */
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct epgate_genl g;
 	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = epgate_genl_msg(g, buf, EPGATE_CMD_SET_CONFIG, 0);
+	config_put(nlh, cfg);
+	epgate_genl_put_confirm(nlh);
+	return epgate_genl_talk(g, nlh, NULL, NULL);
+}
+
+int config_send(const struct epgate_config *cfg, const char *cmd)
+{
+	struct epgate_genl g;
 	int ret;
 
 	ret = status_connect(&g, cmd);
 	if (ret)
 		return ret;
-	memset(buf, 0, sizeof(buf));
-	nlh = epgate_genl_msg(&g, buf, EPGATE_CMD_SET_CONFIG, 0);
-	config_put(nlh, cfg);
-	epgate_genl_put_confirm(nlh);
-	ret = epgate_genl_talk(&g, nlh, NULL, NULL);
+	ret = config_send_on(&g, cfg);
 	if (ret)
 		fprintf(stderr, "%s: %s: %s\n", prog, cmd,
 			epgate_genl_strerror(&g, ret));

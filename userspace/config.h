@@ -53,6 +53,10 @@ int config_parse_other(const char *word, uint8_t *other);
 /* Append the attributes of @cfg to a SET_CONFIG request. */
 void config_put(struct nlmsghdr *nlh, const struct epgate_config *cfg);
 
+/* One SET_CONFIG of @cfg on an open socket, silent: 0 or -errno. */
+struct epgate_genl;
+int config_send_on(struct epgate_genl *g, const struct epgate_config *cfg);
+
 /* Send @cfg as one SET_CONFIG; prints the error line.  0 or -errno. */
 int config_send(const struct epgate_config *cfg, const char *cmd);
 

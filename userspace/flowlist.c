@@ -476,3 +476,15 @@ void flowlist_free(struct flowlist *fl)
 	fl->n = 0;
 	fl->alloc = 0;
 }
+
+/* Equal in every field but the line they came from. */
+bool flowlist_same_flow(const struct flowlist_flow *a,
+			const struct flowlist_flow *b)
+{
+	return !strcmp(a->profile, b->profile) && !strcmp(a->name, b->name) &&
+	       a->proto == b->proto && a->mode == b->mode &&
+	       a->nranges == b->nranges &&
+	       !memcmp(a->ranges, b->ranges, a->nranges * sizeof(a->ranges[0])) &&
+	       !memcmp(&a->from, &b->from, sizeof(a->from)) &&
+	       !memcmp(&a->to, &b->to, sizeof(a->to));
+}

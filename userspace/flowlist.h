@@ -13,6 +13,7 @@
 #define EPGATE_FLOWLIST_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/epgate.h>
 
@@ -65,6 +66,10 @@ struct flowlist_error {
 int flowlist_parse(const char *buf, size_t len, struct flowlist *fl,
 		   struct flowlist_error *err);
 void flowlist_free(struct flowlist *fl);
+
+/* The same flow: identity, protocol, ports, roles and mode. */
+bool flowlist_same_flow(const struct flowlist_flow *a,
+			const struct flowlist_flow *b);
 
 /*
  * One prefix as the flow list writes it: `any`, ADDR or ADDR/LEN, host bits

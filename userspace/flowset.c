@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 
+#include "config.h"
 #include "flowmsg.h"
 #include "flowset.h"
 #include "status.h"
@@ -513,15 +514,21 @@ bool flowset_retry(int err, unsigned int attempt)
 }
 
 static int write_once(struct epgate_genl *g, const struct flowset *fs,
-		      bool check_generation);
+		      const struct epgate_config *cfg, bool check_generation);
 
 int flowset_write_retry(struct epgate_genl *g, const struct flowset *fs)
+{
+	return flowset_write_config(g, fs, NULL);
+}
+
+int flowset_write_config(struct epgate_genl *g, const struct flowset *fs,
+			 const struct epgate_config *cfg)
 {
 	unsigned int attempt = 0;
 	int ret;
 
 	do
-		ret = write_once(g, fs, false);
+		ret = write_once(g, fs, cfg, false);
 	while (ret && flowset_retry(ret, attempt++));
 	return ret;
 }
@@ -529,11 +536,11 @@ int flowset_write_retry(struct epgate_genl *g, const struct flowset *fs)
 int flowset_write(struct epgate_genl *g, const struct flowset *fs,
 		  bool check_generation)
 {
-	return write_once(g, fs, check_generation);
+	return write_once(g, fs, NULL, check_generation);
 }
 
 static int write_once(struct epgate_genl *g, const struct flowset *fs,
-		      bool check_generation)
+		      const struct epgate_config *cfg, bool check_generation)
 {
 	size_t first = 0, end, i;
 	struct nlattr *flows;
@@ -561,8 +568,12 @@ static int write_once(struct epgate_genl *g, const struct flowset *fs,
 		if (end < fs->fl.n)
 			mnl_attr_put_u32(nlh, EPGATE_A_XACT_FLAGS,
 					 EPGATE_XACT_MORE);
-		else
-			epgate_genl_put_confirm(nlh);	/* the commit */
+		else {
+			/* The commit: the configuration rides on it. */
+			epgate_genl_put_confirm(nlh);
+			if (cfg && cfg->set)
+				config_put(nlh, cfg);
+		}
 		if (end > first) {
 			flows = mnl_attr_nest_start(nlh, EPGATE_A_FLOWS);
 			for (i = first; i < end; i++)

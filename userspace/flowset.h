@@ -62,6 +62,14 @@ bool flowset_retry(int err, unsigned int attempt);
 /* flowset_write() of a whole replacement (no generation check), retried. */
 int flowset_write_retry(struct epgate_genl *g, const struct flowset *fs);
 
+/*
+ * The same with the settings of @cfg (NULL or nothing set: none) on the
+ * commit: flows and configuration change in one kernel transaction.
+ */
+struct epgate_config;
+int flowset_write_config(struct epgate_genl *g, const struct flowset *fs,
+			 const struct epgate_config *cfg);
+
 /* Messages flowset_write() would send for @fs (for tests and messages). */
 size_t flowset_messages(const struct flowset *fs);
 

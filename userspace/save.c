@@ -625,7 +625,7 @@ static void write_prefix(FILE *f, const struct flowlist_prefix *p)
 	fprintf(f, "%s/%u", buf, p->len);
 }
 
-static void write_flow(FILE *f, const struct flowlist_flow *fl)
+void save_write_flow(FILE *f, const struct flowlist_flow *fl)
 {
 	unsigned int i;
 
@@ -645,17 +645,6 @@ static void write_flow(FILE *f, const struct flowlist_flow *fl)
 	if (fl->mode == EPGATE_MODE_MONITOR)
 		fputs(" monitor", f);
 	fputc('\n', f);
-}
-
-static bool same_flow(const struct flowlist_flow *a,
-		      const struct flowlist_flow *b)
-{
-	return !strcmp(a->profile, b->profile) && !strcmp(a->name, b->name) &&
-	       a->proto == b->proto && a->mode == b->mode &&
-	       a->nranges == b->nranges &&
-	       !memcmp(a->ranges, b->ranges, a->nranges * sizeof(a->ranges[0])) &&
-	       !memcmp(&a->from, &b->from, sizeof(a->from)) &&
-	       !memcmp(&a->to, &b->to, sizeof(a->to));
 }
 
 /*
@@ -707,7 +696,7 @@ static int enable_matches(const struct flowset *fs,
 	for (i = 0, k = 0; i < fs->fl.n; i++) {
 		if (strcmp(fs->fl.flows[i].profile, p->name))
 			continue;
-		if (k == fl.n || !same_flow(&fs->fl.flows[i], &fl.flows[k]))
+		if (k == fl.n || !flowlist_same_flow(&fs->fl.flows[i], &fl.flows[k]))
 			break;
 		k++;
 	}
@@ -735,43 +724,80 @@ static void write_ifaces(FILE *f, const char (*names)[EPGATE_IFNAME_MAX],
 		fprintf(f, "%s%s", i ? "," : "", names[i]);
 }
 
+void save_write_setting(FILE *f, const struct epgate_status *st,
+			unsigned int setting)
+{
+	static const char * const hooks[] = { "forward", "input", "output" };
+	const char *sep = "";
+	unsigned int i;
+
+	switch (setting) {
+	case CONFIG_MODE:
+		fprintf(f, "mode %s", mode_name(st->mode));
+		break;
+	case CONFIG_HOOKS:
+		fputs("hooks ", f);
+		for (i = 0; i < 3; i++) {
+			if (st->hooks & 1u << i) {
+				fprintf(f, "%s%s", sep, hooks[i]);
+				sep = ",";
+			}
+		}
+		break;
+	case CONFIG_IN:
+		fputs("in ", f);
+		write_ifaces(f, st->in, st->nin);
+		break;
+	case CONFIG_OUT:
+		fputs("out ", f);
+		write_ifaces(f, st->out, st->nout);
+		break;
+	case CONFIG_MARK:
+		if (st->mark_mask)
+			fprintf(f, "mark 0x%x/0x%x", st->mark_value,
+				st->mark_mask);
+		else
+			fputs("mark none", f);
+		break;
+	case CONFIG_LOG:
+		fputs("log ", f);
+		if (!(st->log_flags & EPGATE_LOG_ALL))
+			fputs("off", f);
+		else if (st->log_flags & EPGATE_LOG_NFLOG)
+			fprintf(f, "%snflog %u",
+				st->log_flags & EPGATE_LOG_KERNEL ? "kernel," : "",
+				st->log_group);
+		else
+			fputs("kernel", f);
+		break;
+	case CONFIG_PRIORITY:
+		fprintf(f, "priority %d", st->priority);
+		break;
+	case CONFIG_OTHER:
+		fprintf(f, "other %s", other_name(st->other));
+		break;
+	}
+}
+
 static int write_body(FILE *f, const struct epgate_status *st,
 		      const struct flowset *fs, FILE *warn)
 {
-	static const char * const hooks[] = { "forward", "input", "output" };
-	const char *sep = "", *why;
+	static const unsigned int settings[] = {
+		CONFIG_HOOKS, CONFIG_IN, CONFIG_OUT, CONFIG_MARK, CONFIG_LOG,
+		CONFIG_PRIORITY, CONFIG_OTHER,
+	};
+	const char *why;
 	unsigned int i;
 	size_t k;
 	int ret;
 
 	fputs(header, f);
-	fprintf(f, "\nmode %s\n", mode_name(st->mode));
-	fputs("config hooks ", f);
-	for (i = 0; i < 3; i++) {
-		if (st->hooks & 1u << i) {
-			fprintf(f, "%s%s", sep, hooks[i]);
-			sep = ",";
-		}
+	fprintf(f, "\nmode %s\nconfig", mode_name(st->mode));
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		fputc(' ', f);
+		save_write_setting(f, st, settings[i]);
 	}
-	fputs(" in ", f);
-	write_ifaces(f, st->in, st->nin);
-	fputs(" out ", f);
-	write_ifaces(f, st->out, st->nout);
-	if (st->mark_mask)
-		fprintf(f, " mark 0x%x/0x%x", st->mark_value, st->mark_mask);
-	else
-		fputs(" mark none", f);
-	fputs(" log ", f);
-	if (!(st->log_flags & EPGATE_LOG_ALL))
-		fputs("off", f);
-	else if (st->log_flags & EPGATE_LOG_NFLOG)
-		fprintf(f, "%snflog %u",
-			st->log_flags & EPGATE_LOG_KERNEL ? "kernel," : "",
-			st->log_group);
-	else
-		fputs("kernel", f);
-	fprintf(f, " priority %d other %s\n", st->priority,
-		other_name(st->other));
+	fputc('\n', f);
 
 	for (k = 0; k < fs->nprofiles; k++) {
 		const struct flowset_profile *p = &fs->profiles[k];
@@ -799,7 +825,7 @@ static int write_body(FILE *f, const struct epgate_status *st,
 			"no profile file (loaded with `epgate load`)");
 		for (i2 = 0; i2 < fs->fl.n; i2++) {
 			if (!strcmp(fs->fl.flows[i2].profile, p->name))
-				write_flow(f, &fs->fl.flows[i2]);
+				save_write_flow(f, &fs->fl.flows[i2]);
 		}
 	}
 	return 0;
@@ -979,7 +1005,7 @@ int save_load_file(const char *path, unsigned int flags, struct saveconf *sc,
  * `enable` make beyond the parser's: the lint of its profiles that have a
  * profile file, alone and together, on stderr.
  */
-static void lint_profiles(const struct saveconf *sc)
+void save_lint_profiles(const struct saveconf *sc)
 {
 	const char *names[EPGATE_MAX_PROFILES];
 	size_t i, n;
@@ -1017,7 +1043,7 @@ int restore_main(int argc, const char *argv[])
 	if (save_load_file(path, flags, &sc, "restore"))
 		return 1;
 	if (flags & SAVE_UNCHECKED)
-		lint_profiles(&sc);
+		save_lint_profiles(&sc);
 	if (status_connect(&g, "restore")) {
 		save_free(&sc);
 		return 1;

@@ -91,4 +91,14 @@ int save_write(FILE *f, const struct epgate_status *st,
 int save_load_file(const char *path, unsigned int flags, struct saveconf *sc,
 		   const char *cmd);
 
+/* One setting (a CONFIG_* bit) of @st in the words of a `config` line. */
+void save_write_setting(FILE *f, const struct epgate_status *st,
+			unsigned int setting);
+
+/* One `flow` line for @fl. */
+void save_write_flow(FILE *f, const struct flowlist_flow *fl);
+
+/* The lint `enable` makes, for the profiles of a hand-written file. */
+void save_lint_profiles(const struct saveconf *sc);
+
 #endif
