@@ -98,7 +98,7 @@ check "complete -p: _epgate completes epgate" -- \
 
 profiles="escan eset kaspersky symantec trendmicro zz-site"
 check "commands" -- offers "epgate " \
-	"--version config confirm disable enable export help load lookup metrics mode profile restore rollback save stats status version"
+	"--version apply config confirm disable enable export help load lookup metrics mode profile restore rollback save stats status version"
 check "a command from its start" -- offers "epgate st" "stats status"
 check "mode" -- offers "epgate mode " "enforce monitor off"
 check "mode takes one word" -- offers "epgate mode off " ""
@@ -161,6 +161,8 @@ check "export nft --from-file: file names" -- files_at "epgate export nft --from
 check "save: file names" -- files_at "epgate save "
 check "restore -: standard input, --unchecked" -- offers "epgate restore -" "- --unchecked"
 check "restore --unchecked: file names" -- files_at "epgate restore --unchecked "
+check "apply: options" -- offers "epgate apply -" "- --check --unchecked -j"
+check "apply --check: file names" -- files_at "epgate apply --check "
 check "help: commands" -- offers "epgate help l" "load lookup"
 check "help: commands, metrics among them" -- offers "epgate help m" "metrics mode"
 

@@ -50,6 +50,8 @@ static const struct {
 	  "save [FILE|-]" },
 	{ "restore", restore_main, "Apply a file written by save, all at once",
 	  "restore [--unchecked] [FILE|-]" },
+	{ "apply", apply_main, "Reach the state a file describes, in one transaction; --check shows the difference",
+	  "apply [--check] [-j] [--unchecked] FILE|-" },
 	{ "version", version_main, "Print the version of the tool",
 	  "version" },
 	{ "confirm", confirm_main, "Keep the change that awaits its confirm (--confirm)",
@@ -60,7 +62,7 @@ static const struct {
 
 /* The commands that change the policy: they take --confirm SECONDS. */
 static const char * const confirmable[] = {
-	"mode", "config", "load", "enable", "disable", "restore",
+	"mode", "config", "load", "enable", "disable", "restore", "apply",
 };
 
 /*

@@ -23,6 +23,7 @@ int profile_main(int argc, const char *argv[]);
 int export_main(int argc, const char *argv[]);
 int save_main(int argc, const char *argv[]);
 int restore_main(int argc, const char *argv[]);
+int apply_main(int argc, const char *argv[]);
 int metrics_main(int argc, const char *argv[]);
 int confirm_main(int argc, const char *argv[]);
 int rollback_main(int argc, const char *argv[]);
