@@ -29,12 +29,10 @@
 #include <net/netns/generic.h>
 #include <linux/epgate.h>
 #include <epgate/table.h>
+#include <epgate/verdict.h>	/* EPGATE_RF_MONITOR */
 
 /* IPv4 and IPv6 at FORWARD, LOCAL_IN and LOCAL_OUT. */
 #define EPGATE_NHOOKS		6
-
-/* Flags of a table rule (struct epg_rule.flags). */
-#define EPGATE_RF_MONITOR	0x01	/* the flow's profile is in monitor */
 
 struct epgate_config {
 	struct rcu_head rcu;

@@ -58,24 +58,6 @@ static __always_inline int epgate_from_conntrack(const struct nf_conn *ct,
 	return PKT_OK;
 }
 
-
-/*
- * No flow matched: does enforce drop?  Not when every rule of the port is
- * a monitored profile's (their bindings excluded the packet; a monitored
- * profile only counts what it would drop).  n = 0: no flow uses the port.
- */
-static inline bool epgate_rules_monitored(const struct epg_rule *rules,
-					  unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if (!(rules[i].flags & EPGATE_RF_MONITOR))
-			return false;
-	}
-	return n;
-}
-
 int epgate_hooks_register(struct net *net, int priority);
 int epgate_hooks_move(struct net *net, int priority);
 void epgate_hooks_unregister(struct net *net);

@@ -12,6 +12,12 @@
 #  - epgate rollback restores at once; a mode and priority change is rolled
 #    back too; changes while one is pending must join it, others are
 #    refused; confirm with nothing pending fails;
+#  - the lock-out guard, over a real TCP session from the client to the
+#    gateway's port 22 named in SSH_CONNECTION: a change that would drop
+#    it is refused with one line and changes nothing; --confirm 3 lets it
+#    through (its data is dropped) and the rollback brings it back;
+#    --force lets it through; a flow for it, or an interface scope that
+#    leaves it out, is no refusal;
 #  - a namespace deleted, and the module removed, with a rollback pending.
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
@@ -138,6 +144,106 @@ check "--confirm 0 and --confirm 86401 are refused" -- \
 check "unprivileged confirm and rollback: EPERM" -- eval '
 	! setpriv --reuid=65534 --regid=65534 --clear-groups $E confirm 2> /dev/null &&
 	! setpriv --reuid=65534 --regid=65534 --clear-groups $E rollback 2> /dev/null'
+
+# The lock-out guard.  The gateway's own SSH session stands as a TCP
+# session from the client to a listener on the gateway's port 22, held
+# open by a coprocess; its addresses go in SSH_CONNECTION, as sshd sets it.
+SSH_SESSION="$CLIENT_IP4 50514 10.0.1.1 22"
+CUT="cut your SSH session (tcp $CLIENT_IP4:50514 -> 10.0.1.1:22): no enabled flow allows tcp/22 from $CLIENT_IP4 to 10.0.1.1"
+sysmode() { cat "$SYSFS/mode"; }
+dropped() { cat "$SYSFS/counters/dropped"; }
+over_ssh() { SSH_CONNECTION=$SSH_SESSION "$@"; }
+
+# A token through the session and back within 1 s; tokens sent earlier
+# that come late (retransmitted after a drop) are skipped.
+session_echo() {
+	local token="epgate-ssh-$RANDOM$RANDOM" line
+	echo "$token" >&"${SSHC[1]}" || return 1
+	while read -r -t "$EPGATE_SLOW" line <&"${SSHC[0]}"; do
+		[ "$line" = "$token" ] && return 0
+	done
+	return 1
+}
+
+# refused CMD...: over the session, CMD fails with one line that names the
+# session, and the session still carries data.
+refused_over_ssh() {
+	local out
+	out=$(over_ssh "$@" 2>&1) && { diag "$out"; return 1; }
+	diag "$out"
+	[ "$(grep -c . <<< "$out")" = 1 ] &&
+	grep -qF "epgate: $2: refused: this change would $CUT; add one, or retry with --confirm SECONDS" <<< "$out" &&
+	session_echo
+}
+
+guard_setup() {
+	echo_server "$GW" tcp 22 || return 1
+	coproc SSHC { exec ip netns exec "$CLIENT" socat - TCP:10.0.1.1:22,sourceport=50514,reuseaddr 2> /dev/null; }
+	topo_bg_pids+=("$SSHC_PID")
+	busywait 5000 session_echo
+}
+check "a session $CLIENT_IP4:50514 -> 10.0.1.1:22 (the gateway) carries data" -- guard_setup
+
+guard_config() {
+	refused_over_ssh $E config hooks forward,input &&
+	[ "$(st '.hooks | join(",")')" = forward ] && [ "$(st .mode)" = enforce ]
+}
+check "enforce: config hooks forward,input over the session is refused, hooks unchanged" -- guard_config
+
+guard_mode() {
+	$E mode monitor > /dev/null &&
+	over_ssh $E config hooks forward,input > /dev/null &&
+	refused_over_ssh $E mode enforce &&
+	[ "$(sysmode)" = monitor ] && [ "$(st .mode)" = monitor ] && idle
+}
+check "monitor, hooks forward,input (nothing drops: allowed); mode enforce over the session: refused, still monitor" -- guard_mode
+
+guard_confirm() {
+	local r0 d0 out
+	r0=$(rollbacks)
+	d0=$(dropped)
+	out=$(over_ssh $E mode enforce --confirm 3 2>&1 > /dev/null) || { diag "$out"; return 1; }
+	diag "$out"
+	grep -qF "epgate: mode: warning: this change cuts your SSH session" <<< "$out" &&
+	[ "$(sysmode)" = enforce ] && pending &&
+	fails session_echo && [ "$(dropped)" -gt "$d0" ] || return 1
+	busywait 15000 idle && [ "$(rollbacks)" = $((r0 + 1)) ] &&
+	[ "$(sysmode)" = monitor ] && busywait 15000 session_echo
+}
+check "mode enforce --confirm 3: a warning, on, the session's packets dropped; at the deadline monitor is back and so is the session" -- guard_confirm
+
+printf 'admin ssh tcp 22 %s any\n' "$CLIENT_IP4" > "$tmp/ssh.flows"
+printf 'admin ssh tcp 22 10.0.1.99 any\n' > "$tmp/other.flows"
+guard_flow() {
+	local out
+	over_ssh $E load "$tmp/ssh.flows" &&
+	out=$(over_ssh $E mode enforce 2>&1) && [ -z "$out" ] &&
+	[ "$(sysmode)" = enforce ] && session_echo || { diag "$out"; return 1; }
+	refused_over_ssh $E load "$tmp/other.flows" &&
+	refused_over_ssh $E disable admin &&
+	[ "$(st '[.profiles[].name] | join(",")')" = admin ]
+}
+check "a flow for tcp/22 from the client: mode enforce goes through, silently; load of a flow for another client, and disable, are refused" -- guard_flow
+
+guard_force() {
+	local out
+	out=$(over_ssh $E disable admin --force 2>&1 > /dev/null) || { diag "$out"; return 1; }
+	diag "$out"
+	grep -qF -- "--force: this change cuts your SSH session" <<< "$out" &&
+	[ "$(st '.profiles | length')" = 0 ] && fails session_echo &&
+	$E mode monitor > /dev/null && busywait 15000 session_echo
+}
+check "disable admin --force: on, and the session is cut (until mode monitor)" -- guard_force
+
+guard_iface() {
+	over_ssh $E config in g1 > /dev/null &&
+	over_ssh $E mode enforce > /dev/null && session_echo &&
+	refused_over_ssh $E config in g0 &&
+	[ "$(st '.scope.in | join(",")')" = g1 ]
+}
+check "in g1 (the server side): the session on g0 is out of scope, enforce goes through; config in g0 is refused" -- guard_iface
+check "back to monitor, hooks forward, any interface" -- \
+	eval '$E mode monitor > /dev/null && $E config hooks forward in any > /dev/null'
 
 # Teardown with a rollback pending.
 netns_gone() {

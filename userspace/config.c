@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "genl.h"
+#include "guard.h"
 #include "status.h"
 #include "subcommands.h"
 
@@ -531,5 +532,7 @@ int config_main(int argc, const char *argv[])
 			usage();
 		return 1;
 	}
+	if (guard_change(NULL, "config", &cfg, NULL))
+		return 1;
 	return config_send(&cfg, "config") ? 1 : 0;
 }

@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 
 #include "flowset.h"
+#include "guard.h"
 #include "profile.h"
 #include "status.h"
 #include "subcommands.h"
@@ -327,6 +328,11 @@ static int run(struct request *rq)
 		}
 		if (!tries && !strcmp(rq->cmd, "enable"))
 			lint_together(rq, &fs);
+		ret = guard_change(&g, rq->cmd, NULL, &fs.fl);
+		if (ret) {
+			flowset_free(&fs);
+			break;
+		}
 		ret = flowset_write(&g, &fs, true);
 		if (flowset_retry(ret, tries)) {
 			flowset_free(&fs);

@@ -11,6 +11,7 @@
 #include <linux/epgate.h>
 
 #include "genl.h"
+#include "guard.h"
 #include "subcommands.h"
 
 const char *prog;
@@ -60,16 +61,37 @@ static const struct {
 	  "rollback" },
 };
 
-/* The commands that change the policy: they take --confirm SECONDS. */
+/* The commands that change the policy: they take --confirm and --force. */
 static const char * const confirmable[] = {
 	"mode", "config", "load", "enable", "disable", "restore", "apply",
 };
 
+/* The value of --confirm into epgate_confirm_secs. */
+static int set_confirm(const char *cmd, const char *val)
+{
+	unsigned long v;
+	char *end;
+
+	if (epgate_confirm_secs) {
+		fprintf(stderr, "%s: %s: --confirm given twice\n", prog, cmd);
+		return -1;
+	}
+	v = strtoul(val, &end, 10);
+	if (*val < '0' || *val > '9' || *end || !v || v > EPGATE_CONFIRM_MAX) {
+		fprintf(stderr, "%s: %s: bad --confirm '%s' (seconds, 1 to %d)\n",
+			prog, cmd, val, EPGATE_CONFIRM_MAX);
+		return -1;
+	}
+	epgate_confirm_secs = v;
+	return 0;
+}
+
 /*
- * Take --confirm SECONDS (or --confirm=SECONDS) out of a changing
- * command's words, anywhere among them, into epgate_confirm_secs.
+ * Take --confirm SECONDS (or --confirm=SECONDS) and --force out of a
+ * changing command's words, anywhere among them, into epgate_confirm_secs
+ * and epgate_force (the lock-out guard's ways past, guard.h).
  */
-static int take_confirm(const char *cmd, int *argc, const char *argv[])
+static int take_change_options(const char *cmd, int *argc, const char *argv[])
 {
 	size_t i;
 	int k, n;
@@ -81,36 +103,30 @@ static int take_confirm(const char *cmd, int *argc, const char *argv[])
 	if (i == sizeof(confirmable) / sizeof(confirmable[0]))
 		return 0;
 	for (k = 1; k < *argc; k++) {
-		const char *val;
-		char *end;
-		unsigned long v;
-
-		if (!strcmp(argv[k], "--confirm")) {
+		if (!strcmp(argv[k], "--force")) {
+			if (epgate_force) {
+				fprintf(stderr, "%s: %s: --force given twice\n",
+					prog, cmd);
+				return -1;
+			}
+			epgate_force = true;
+			n = 1;
+		} else if (!strcmp(argv[k], "--confirm")) {
 			if (k + 1 == *argc) {
 				fprintf(stderr, "%s: %s: --confirm needs a number of seconds\n",
 					prog, cmd);
 				return -1;
 			}
-			val = argv[k + 1];
+			if (set_confirm(cmd, argv[k + 1]))
+				return -1;
 			n = 2;
 		} else if (!strncmp(argv[k], "--confirm=", 10)) {
-			val = argv[k] + 10;
+			if (set_confirm(cmd, argv[k] + 10))
+				return -1;
 			n = 1;
 		} else {
 			continue;
 		}
-		if (epgate_confirm_secs) {
-			fprintf(stderr, "%s: %s: --confirm given twice\n", prog, cmd);
-			return -1;
-		}
-		v = strtoul(val, &end, 10);
-		if (*val < '0' || *val > '9' || *end || !v ||
-		    v > EPGATE_CONFIRM_MAX) {
-			fprintf(stderr, "%s: %s: bad --confirm '%s' (seconds, 1 to %d)\n",
-				prog, cmd, val, EPGATE_CONFIRM_MAX);
-			return -1;
-		}
-		epgate_confirm_secs = v;
 		memmove(&argv[k], &argv[k + n], (*argc - k - n + 1) * sizeof(*argv));
 		*argc -= n;
 		k--;
@@ -237,7 +253,7 @@ int main(int argc, const char *argv[])
 			fprintf(stderr, "%s: out of memory\n", prog);
 			return 1;
 		}
-		if (take_confirm(args[0], &argc, args)) {
+		if (take_change_options(args[0], &argc, args)) {
 			free(args);
 			return 1;
 		}

@@ -20,6 +20,7 @@
 #include "flowmsg.h"
 #include "flowset.h"
 #include "genl.h"
+#include "guard.h"
 #include "status.h"
 #include "subcommands.h"
 
@@ -180,6 +181,12 @@ int load_main(int argc, const char *argv[])
 	ret = status_connect(&g, "load");
 	if (ret)
 		goto out;
+	/* The set that stays is the last file's: that is the one to judge. */
+	ret = guard_change(&g, "load", NULL, &files[nfiles - 1].fl);
+	if (ret) {
+		epgate_genl_close(&g);
+		goto out;
+	}
 	for (i = 0; i < nfiles; i++) {
 		if (!files[i].buf)
 			continue;

@@ -4,7 +4,8 @@
  *
  * Which enabled flows allow a destination port, answered by the module's
  * own lookup code: the set is read back from the module and compiled with
- * lib/table.c, the file epgate.ko compiles, then looked up as the hook does.
+ * lib/table.c, the file epgate.ko compiles (flowtable.c), then looked up
+ * as the hook does.
  * With addresses the answer is the hook's verdict for a new connection
  * from ADDR to ADDR; without, the flows that cover the port for some
  * addresses.
@@ -20,6 +21,7 @@
 #include <epgate/table.h>
 
 #include "flowset.h"
+#include "flowtable.h"
 #include "json.h"
 #include "status.h"
 #include "subcommands.h"
@@ -122,55 +124,6 @@ static int parse_args(struct query *q, int argc, const char *argv[])
 		return -EINVAL;
 	}
 	return 0;
-}
-
-static void to_epg_prefix(const struct flowlist_prefix *in,
-			  struct epg_prefix *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = in->family;
-	out->len = in->len;
-	memcpy(out->addr, in->addr, sizeof(in->addr));
-}
-
-/* The kernel's table for @fl: the same builder, the same layout. */
-static int build(const struct flowlist *fl, struct epg_table **t,
-		 char *err, size_t errlen)
-{
-	struct epg_flow_spec *specs;
-	struct epg_range *ranges;
-	size_t i, j, nr = 0;
-	int ret;
-
-	specs = calloc(fl->n ? fl->n : 1, sizeof(*specs));
-	for (i = 0; i < fl->n; i++)
-		nr += fl->flows[i].nranges;
-	ranges = calloc(nr ? nr : 1, sizeof(*ranges));
-	if (!specs || !ranges) {
-		free(specs);
-		free(ranges);
-		return -ENOMEM;
-	}
-	nr = 0;
-	for (i = 0; i < fl->n; i++) {
-		const struct flowlist_flow *f = &fl->flows[i];
-
-		specs[i].id = i;
-		specs[i].proto = f->proto == IPPROTO_TCP ? EPG_PROTO_TCP :
-							   EPG_PROTO_UDP;
-		specs[i].nranges = f->nranges;
-		specs[i].ranges = &ranges[nr];
-		for (j = 0; j < f->nranges; j++, nr++) {
-			ranges[nr].lo = f->ranges[j].lo;
-			ranges[nr].hi = f->ranges[j].hi;
-		}
-		to_epg_prefix(&f->from, &specs[i].from);
-		to_epg_prefix(&f->to, &specs[i].to);
-	}
-	ret = epg_table_build(specs, fl->n, t, err, errlen);
-	free(specs);
-	free(ranges);
-	return ret;
 }
 
 static const char *prefix_str(const struct flowlist_prefix *p, char *buf,
@@ -310,7 +263,7 @@ int lookup_main(int argc, const char *argv[])
 			prog, epgate_genl_strerror(&g, ret));
 		return 1;
 	}
-	ret = build(&fs.fl, &t, err, sizeof(err));
+	ret = flowtable_build(&fs.fl, &t, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: lookup: %s\n", prog,
 			ret == -ENOMEM ? strerror(ENOMEM) : err);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * epgate mode off|monitor|enforce: a SET_CONFIG with EPGATE_A_MODE alone,
- * so scope, mark and flows stay as they are.
+ * so scope, mark and flows stay as they are.  Refused when it would cut
+ * the SSH session it came in by (guard.h).
  */
 
 #include <stdio.h>
 
 #include "config.h"
+#include "guard.h"
 #include "subcommands.h"
 
 int mode_main(int argc, const char *argv[])
@@ -26,5 +28,7 @@ int mode_main(int argc, const char *argv[])
 			prog, argv[1]);
 		return 1;
 	}
+	if (guard_change(NULL, "mode", &cfg, NULL))
+		return 1;
 	return config_send(&cfg, "mode") ? 1 : 0;
 }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "flowcheck.h"
+#include "guard.h"
 #include "profile.h"
 #include "save.h"
 #include "sha256.h"
@@ -1045,6 +1046,15 @@ int restore_main(int argc, const char *argv[])
 	if (flags & SAVE_UNCHECKED)
 		save_lint_profiles(&sc);
 	if (status_connect(&g, "restore")) {
+		save_free(&sc);
+		return 1;
+	}
+	/*
+	 * The state the file leaves, judged before the flows go: they are
+	 * written first, the mode and configuration after.
+	 */
+	if (guard_change(&g, "restore", &sc.cfg, &sc.fs.fl)) {
+		epgate_genl_close(&g);
 		save_free(&sc);
 		return 1;
 	}
