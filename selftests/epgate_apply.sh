@@ -164,4 +164,19 @@ order() {
 }
 check "the same flows in another order: one change, 'flow order'" -- order
 
+# The lock-out guard judges apply's whole desired state: a file that would
+# drop the SSH session named in SSH_CONNECTION is refused, --check is not.
+guarded() {
+	local out rc g0
+	printf 'mode enforce\nconfig hooks forward,input\nenable kaspersky\n' > "$tmp/g.conf"
+	g0=$(gen)
+	out=$(SSH_CONNECTION="$CLIENT_IP4 50514 10.0.1.1 22" $E apply --unchecked "$tmp/g.conf" 2>&1); rc=$?
+	diag "$out"
+	[ $rc = 1 ] && grep -q "epgate: apply: refused: this change would cut your SSH session (tcp $CLIENT_IP4:50514 -> 10.0.1.1:22)" <<< "$out" &&
+	[ "$(gen)" = "$g0" ] && [ "$(st '.hooks | join(",")')" = forward ] || return 1
+	SSH_CONNECTION="$CLIENT_IP4 50514 10.0.1.1 22" $E apply --check --unchecked "$tmp/g.conf" > /dev/null; rc=$?
+	[ $rc = 2 ] && [ "$(gen)" = "$g0" ]
+}
+check "apply over an SSH session it would cut: refused, nothing changed; --check is not refused" -- guarded
+
 tap_end

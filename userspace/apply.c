@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "flowset.h"
+#include "guard.h"
 #include "json.h"
 #include "save.h"
 #include "status.h"
@@ -491,6 +492,11 @@ int apply_main(int argc, const char *argv[])
 		goto out_diff;
 	}
 	if (d.changes && !check) {
+		/* The lock-out guard: it prints its own line. */
+		if (guard_change(&g, "apply", &sc.cfg, &sc.fs.fl)) {
+			ret = -EPERM;
+			goto out_diff;
+		}
 		ret = reach(&g, &d, &sc);
 		if (ret)
 			fprintf(stderr, "%s: apply: %s\n", prog,
