@@ -70,7 +70,7 @@ struct diff {
 	size_t changes;
 };
 
-static void setting_words(const struct epgate_status *st, unsigned int bit,
+static void setting_words(const struct epgate_config *cfg, unsigned int bit,
 			  char *buf, size_t len)
 {
 	FILE *m = fmemopen(buf, len, "w");
@@ -78,41 +78,11 @@ static void setting_words(const struct epgate_status *st, unsigned int bit,
 	buf[0] = '\0';
 	if (!m)
 		return;
-	save_write_setting(m, st, bit);
+	save_write_setting(m, cfg, bit);
 	fclose(m);
 	/* "mode enforce" -> "enforce": the name is printed apart. */
 	if (strchr(buf, ' '))
 		memmove(buf, strchr(buf, ' ') + 1, strlen(strchr(buf, ' ')));
-}
-
-/* The module's state with the settings of @c applied. */
-static void merge(struct epgate_status *d, const struct epgate_config *c)
-{
-	if (c->set & CONFIG_MODE)
-		d->mode = c->mode;
-	if (c->set & CONFIG_HOOKS)
-		d->hooks = c->hooks;
-	if (c->set & CONFIG_IN) {
-		d->nin = c->nin;
-		memcpy(d->in, c->in, sizeof(d->in));
-	}
-	if (c->set & CONFIG_OUT) {
-		d->nout = c->nout;
-		memcpy(d->out, c->out, sizeof(d->out));
-	}
-	if (c->set & CONFIG_MARK) {
-		d->mark_value = c->mark_value;
-		d->mark_mask = c->mark_mask;
-	}
-	if (c->set & CONFIG_LOG) {
-		d->log_flags = c->log_flags;
-		if (c->log_flags & EPGATE_LOG_NFLOG)
-			d->log_group = c->log_group;
-	}
-	if (c->set & CONFIG_PRIORITY)
-		d->priority = c->priority;
-	if (c->set & CONFIG_OTHER)
-		d->other = c->other;
 }
 
 static const struct flowset_profile *find_profile(const struct flowset *fs,
@@ -147,15 +117,18 @@ static int compute(struct diff *d, const struct epgate_status *st,
 		   const struct flowset *now, const struct saveconf *sc)
 {
 	const struct flowset *want = &sc->fs;
-	struct epgate_status wanted = *st;
+	struct epgate_config cur, wanted;
 	size_t i, n;
 
 	memset(d, 0, sizeof(*d));
-	merge(&wanted, &sc->cfg);
+	config_from_status(&cur, st);
+	wanted = cur;
+	config_merge(&wanted, &sc->cfg);
 	for (i = 0; i < NSETTINGS; i++) {
 		if (!(sc->cfg.set & settings[i].bit))
 			continue;
-		setting_words(st, settings[i].bit, d->now[i], sizeof(d->now[i]));
+		setting_words(&cur, settings[i].bit, d->now[i],
+			      sizeof(d->now[i]));
 		setting_words(&wanted, settings[i].bit, d->want[i],
 			      sizeof(d->want[i]));
 		if (strcmp(d->now[i], d->want[i])) {

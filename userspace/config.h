@@ -50,6 +50,15 @@ int config_parse_mode(const char *word, uint8_t *mode);
 /* accept|drop into an enum epgate_other; -EINVAL if neither. */
 int config_parse_other(const char *word, uint8_t *other);
 
+/* Every setting of a GET_STATUS reply, all of them set. */
+struct epgate_status;
+void config_from_status(struct epgate_config *cfg,
+			const struct epgate_status *st);
+
+/* The settings @change has set, over those of @cfg. */
+void config_merge(struct epgate_config *cfg,
+		  const struct epgate_config *change);
+
 /* Append the attributes of @cfg to a SET_CONFIG request. */
 void config_put(struct nlmsghdr *nlh, const struct epgate_config *cfg);
 

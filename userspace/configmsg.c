@@ -1,14 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The attributes of a configuration in a request: SET_CONFIG's, and the
- * same settings on the commit of a SET_FLOWS transaction (`epgate apply`).
- * Message building only, so that flowset.c needs nothing else of config.c.
+ * A configuration as data: read from a GET_STATUS reply, changed by the
+ * settings of a request, and put in a request (SET_CONFIG's attributes,
+ * and the same on the commit of a SET_FLOWS transaction for `apply`).
+ * Nothing here talks to the module, so that flowset.c, guard.c and save.c
+ * need nothing else of config.c.
  */
 
+#include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/epgate.h>
 
 #include "config.h"
+#include "status.h"
+
+#define CONFIG_ALL	(CONFIG_MODE | CONFIG_HOOKS | CONFIG_IN | CONFIG_OUT | \
+			 CONFIG_MARK | CONFIG_LOG | CONFIG_PRIORITY | CONFIG_OTHER)
+
+void config_from_status(struct epgate_config *cfg,
+			const struct epgate_status *st)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->set = CONFIG_ALL;
+	cfg->mode = st->mode;
+	cfg->hooks = st->hooks;
+	cfg->mark_value = st->mark_value;
+	cfg->mark_mask = st->mark_mask;
+	cfg->log_flags = st->log_flags;
+	cfg->log_group = st->log_group;
+	cfg->priority = st->priority;
+	cfg->other = st->other;
+	cfg->nin = st->nin;
+	memcpy(cfg->in, st->in, sizeof(cfg->in));
+	cfg->nout = st->nout;
+	memcpy(cfg->out, st->out, sizeof(cfg->out));
+}
+
+void config_merge(struct epgate_config *cfg, const struct epgate_config *change)
+{
+	if (change->set & CONFIG_MODE)
+		cfg->mode = change->mode;
+	if (change->set & CONFIG_HOOKS)
+		cfg->hooks = change->hooks;
+	if (change->set & CONFIG_IN) {
+		cfg->nin = change->nin;
+		memcpy(cfg->in, change->in, sizeof(cfg->in));
+	}
+	if (change->set & CONFIG_OUT) {
+		cfg->nout = change->nout;
+		memcpy(cfg->out, change->out, sizeof(cfg->out));
+	}
+	if (change->set & CONFIG_MARK) {
+		cfg->mark_value = change->mark_value;
+		cfg->mark_mask = change->mark_mask;
+	}
+	if (change->set & CONFIG_LOG) {
+		cfg->log_flags = change->log_flags;
+		/* `log kernel` keeps the group, as the module does. */
+		if (change->log_flags & EPGATE_LOG_NFLOG)
+			cfg->log_group = change->log_group;
+	}
+	if (change->set & CONFIG_PRIORITY)
+		cfg->priority = change->priority;
+	if (change->set & CONFIG_OTHER)
+		cfg->other = change->other;
+	cfg->set |= change->set;
+}
 
 static void put_ifaces(struct nlmsghdr *nlh, uint16_t type,
 		       const char (*names)[EPGATE_IFNAME_MAX], unsigned int n)

@@ -266,7 +266,7 @@ out:
 	return ret;
 }
 
-static void config_from_status(struct nftgen_config *c,
+static void nftcfg_from_status(struct nftgen_config *c,
 			       const struct epgate_status *st)
 {
 	c->mode = st->mode;
@@ -367,7 +367,7 @@ static int gather(const struct request *rq, struct flowset *fs,
 		epgate_genl_close(&g);
 		if (ret)
 			return ret;
-		config_from_status(cfg, &st);
+		nftcfg_from_status(cfg, &st);
 		break;
 	case FROM_PROFILES:
 		ret = compile_profiles(rq, &fs->fl);

@@ -345,33 +345,6 @@ int guard_check(const char *cmd, const struct epgate_config *cfg,
 	return check_session(cmd, &ss, cfg, fl);
 }
 
-/* The module's configuration @st with the settings of @change on top. */
-static void merge(struct epgate_config *cfg, const struct epgate_status *st,
-		  const struct epgate_config *change)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->mode = st->mode;
-	cfg->hooks = st->hooks;
-	cfg->nin = st->nin;
-	memcpy(cfg->in, st->in, sizeof(cfg->in));
-	cfg->nout = st->nout;
-	memcpy(cfg->out, st->out, sizeof(cfg->out));
-	if (!change)
-		return;
-	if (change->set & CONFIG_MODE)
-		cfg->mode = change->mode;
-	if (change->set & CONFIG_HOOKS)
-		cfg->hooks = change->hooks;
-	if (change->set & CONFIG_IN) {
-		cfg->nin = change->nin;
-		memcpy(cfg->in, change->in, sizeof(cfg->in));
-	}
-	if (change->set & CONFIG_OUT) {
-		cfg->nout = change->nout;
-		memcpy(cfg->out, change->out, sizeof(cfg->out));
-	}
-}
-
 int guard_change(struct epgate_genl *g, const char *cmd,
 		 const struct epgate_config *change, const struct flowlist *fl)
 {
@@ -395,7 +368,9 @@ int guard_change(struct epgate_genl *g, const char *cmd,
 	ret = status_fetch(g, &st);
 	if (ret)
 		goto fail;
-	merge(&cfg, &st, change);
+	config_from_status(&cfg, &st);
+	if (change)
+		config_merge(&cfg, change);
 	ret = 0;
 	if (!may_cut(&cfg) || !env_session(cmd, &ss))
 		goto out;

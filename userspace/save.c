@@ -725,7 +725,7 @@ static void write_ifaces(FILE *f, const char (*names)[EPGATE_IFNAME_MAX],
 		fprintf(f, "%s%s", i ? "," : "", names[i]);
 }
 
-void save_write_setting(FILE *f, const struct epgate_status *st,
+void save_write_setting(FILE *f, const struct epgate_config *cfg,
 			unsigned int setting)
 {
 	static const char * const hooks[] = { "forward", "input", "output" };
@@ -734,12 +734,12 @@ void save_write_setting(FILE *f, const struct epgate_status *st,
 
 	switch (setting) {
 	case CONFIG_MODE:
-		fprintf(f, "mode %s", mode_name(st->mode));
+		fprintf(f, "mode %s", mode_name(cfg->mode));
 		break;
 	case CONFIG_HOOKS:
 		fputs("hooks ", f);
 		for (i = 0; i < 3; i++) {
-			if (st->hooks & 1u << i) {
+			if (cfg->hooks & 1u << i) {
 				fprintf(f, "%s%s", sep, hooks[i]);
 				sep = ",";
 			}
@@ -747,35 +747,35 @@ void save_write_setting(FILE *f, const struct epgate_status *st,
 		break;
 	case CONFIG_IN:
 		fputs("in ", f);
-		write_ifaces(f, st->in, st->nin);
+		write_ifaces(f, cfg->in, cfg->nin);
 		break;
 	case CONFIG_OUT:
 		fputs("out ", f);
-		write_ifaces(f, st->out, st->nout);
+		write_ifaces(f, cfg->out, cfg->nout);
 		break;
 	case CONFIG_MARK:
-		if (st->mark_mask)
-			fprintf(f, "mark 0x%x/0x%x", st->mark_value,
-				st->mark_mask);
+		if (cfg->mark_mask)
+			fprintf(f, "mark 0x%x/0x%x", cfg->mark_value,
+				cfg->mark_mask);
 		else
 			fputs("mark none", f);
 		break;
 	case CONFIG_LOG:
 		fputs("log ", f);
-		if (!(st->log_flags & EPGATE_LOG_ALL))
+		if (!(cfg->log_flags & EPGATE_LOG_ALL))
 			fputs("off", f);
-		else if (st->log_flags & EPGATE_LOG_NFLOG)
+		else if (cfg->log_flags & EPGATE_LOG_NFLOG)
 			fprintf(f, "%snflog %u",
-				st->log_flags & EPGATE_LOG_KERNEL ? "kernel," : "",
-				st->log_group);
+				cfg->log_flags & EPGATE_LOG_KERNEL ? "kernel," : "",
+				cfg->log_group);
 		else
 			fputs("kernel", f);
 		break;
 	case CONFIG_PRIORITY:
-		fprintf(f, "priority %d", st->priority);
+		fprintf(f, "priority %d", cfg->priority);
 		break;
 	case CONFIG_OTHER:
-		fprintf(f, "other %s", other_name(st->other));
+		fprintf(f, "other %s", other_name(cfg->other));
 		break;
 	}
 }
@@ -787,16 +787,18 @@ static int write_body(FILE *f, const struct epgate_status *st,
 		CONFIG_HOOKS, CONFIG_IN, CONFIG_OUT, CONFIG_MARK, CONFIG_LOG,
 		CONFIG_PRIORITY, CONFIG_OTHER,
 	};
+	struct epgate_config cfg;
 	const char *why;
 	unsigned int i;
 	size_t k;
 	int ret;
 
+	config_from_status(&cfg, st);
 	fputs(header, f);
 	fprintf(f, "\nmode %s\nconfig", mode_name(st->mode));
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		fputc(' ', f);
-		save_write_setting(f, st, settings[i]);
+		save_write_setting(f, &cfg, settings[i]);
 	}
 	fputc('\n', f);
 

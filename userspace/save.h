@@ -91,8 +91,8 @@ int save_write(FILE *f, const struct epgate_status *st,
 int save_load_file(const char *path, unsigned int flags, struct saveconf *sc,
 		   const char *cmd);
 
-/* One setting (a CONFIG_* bit) of @st in the words of a `config` line. */
-void save_write_setting(FILE *f, const struct epgate_status *st,
+/* One setting (a CONFIG_* bit) of @cfg in the words of a `config` line. */
+void save_write_setting(FILE *f, const struct epgate_config *cfg,
 			unsigned int setting);
 
 /* One `flow` line for @fl. */
