@@ -25,6 +25,7 @@ gnuplot-nox ipset
 iproute2 socat tcpdump nftables iptables conntrack jq python3 procps util-linux
 vsftpd curl iputils-ping
 prometheus
+ansible-core
 "
 
 if [ "${1:-}" = debug ]; then
