@@ -6,6 +6,8 @@
  *   NEWTABLE (create if absent), DELTABLE, NEWTABLE,
  *   NEWSET + NEWSETELEM... per set, NEWCHAIN per chain, NEWRULE per rule
  *
+ * With --confirm SECONDS the table goes in under its pending name, gated,
+ * and the old table gets its own gate, in the same batch (nftpending.h).
  * nf_tables commits a batch as one transaction: a packet sees the old
  * table or the new one, and an error anywhere aborts everything.  The
  * expressions are the ones nft 1.0 generates for the text of
@@ -32,6 +34,7 @@
 
 #include "nftbatch.h"
 #include "nftgen.h"
+#include "nftpending.h"
 
 /* nft's datatype numbers (set key types). */
 #define TYPE_INET_PROTOCOL	12
@@ -590,8 +593,12 @@ static size_t batch_size(const struct nftgen *g)
 	return n;
 }
 
-/* The sets, chains and rules of @g into x->table, which is empty. */
-static void add_ruleset(struct nftbatch *x, const struct nftgen *g)
+/*
+ * The sets, chains and rules of @g into x->table, which is empty; with
+ * @secs, gated by the set `confirm` (nftpending.h).
+ */
+static void add_ruleset(struct nftbatch *x, const struct nftgen *g,
+			unsigned int secs)
 {
 	uint32_t *set_ids;
 	size_t i, k;
@@ -601,11 +608,17 @@ static void add_ruleset(struct nftbatch *x, const struct nftgen *g)
 		x->err = -ENOMEM;
 		return;
 	}
+	if (secs)
+		nftpending_confirm_set(x, secs);
 	for (i = 0; i < g->nsets && !x->err; i++)
 		set_ids[i] = port_set(x, &g->sets[i]);
 	for (i = 0; i < NFTGEN_NCHAINS && !x->err; i++) {
 		if (g->chains[i].used)
 			chain_msg(x, &g->chains[i]);
+	}
+	for (i = 0; secs && i < NFTGEN_NCHAINS && !x->err; i++) {
+		if (g->chains[i].used && g->chains[i].hook)
+			nftpending_confirm_gate(x, g->chains[i].name);
 	}
 	for (i = 0; i < NFTGEN_NCHAINS && !x->err; i++) {
 		const struct nftgen_chain *ch = &g->chains[i];
@@ -616,29 +629,70 @@ static void add_ruleset(struct nftbatch *x, const struct nftgen *g)
 	free(set_ids);
 }
 
-int nftgen_apply(const struct nftgen *g, char *err, size_t errlen)
+/*
+ * Without @secs: drop a pending twin (spent: a live one refuses the
+ * change, as the module does) and replace the table.  With @secs: the
+ * old table's gate first (nftpending.h: closed at the deadline), then
+ * the pending table.
+ */
+static void add_change(struct nftbatch *x, const struct nftgen *g,
+		       const struct nftpending_state *st, unsigned int secs)
+{
+	if (secs) {
+		if (st->has_table) {
+			x->table = st->table;
+			nftpending_suspend(x, st, secs);
+		}
+		x->table = st->pending;
+		nftbatch_replace_table(x, NFTPENDING_MARK);
+		add_ruleset(x, g, secs);
+		return;
+	}
+	if (st->has_pending) {
+		x->table = st->pending;
+		nftbatch_drop_table(x);
+	}
+	x->table = st->table;
+	nftbatch_replace_table(x, NULL);
+	add_ruleset(x, g, 0);
+}
+
+int nftgen_apply(const struct nftgen *g, unsigned int secs,
+		 struct nftpending_state *st, char *err, size_t errlen)
 {
 	struct nftbatch x;
+	uint16_t family;
 	int ret;
 
+	memset(st, 0, sizeof(*st));
 	if (strcmp(g->cfg.family, "inet") && strcmp(g->cfg.family, "ip") &&
 	    strcmp(g->cfg.family, "ip6")) {
 		snprintf(err, errlen, "family '%s': inet, ip or ip6",
 			 g->cfg.family);
 		return -EINVAL;
 	}
-	ret = nftbatch_start(&x, batch_size(g),
-			     !strcmp(g->cfg.family, "inet") ? NFPROTO_INET :
-			     !strcmp(g->cfg.family, "ip") ? NFPROTO_IPV4 :
-							    NFPROTO_IPV6);
+	family = !strcmp(g->cfg.family, "inet") ? NFPROTO_INET :
+		 !strcmp(g->cfg.family, "ip") ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	ret = nftpending_read(family, g->cfg.table, st);
+	if (ret) {
+		snprintf(err, errlen, "cannot read the tables: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	if (st->live && !secs) {
+		snprintf(err, errlen, "a change of table %s %s awaits its confirm: confirm or roll back first, or join it with --confirm SECONDS",
+			 g->cfg.family, g->cfg.table);
+		return -EALREADY;
+	}
+	ret = nftbatch_start(&x, batch_size(g) + 4096 * (st->nchains +
+							 st->ngates),
+			     family);
 	if (ret) {
 		snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
 	}
 	x.priority = g->cfg.priority;
-	x.table = g->cfg.table;
-	nftbatch_replace_table(&x, NULL);
-	add_ruleset(&x, g);
+	add_change(&x, g, st, secs);
 	ret = nftbatch_send(&x, err, errlen);
 	nftbatch_free(&x);
 	return ret;

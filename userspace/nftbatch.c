@@ -223,6 +223,7 @@ int nftbatch_dump(uint16_t type, uint16_t family,
 	nl = open_nl(0);
 	if (!nl)
 		return -errno;
+	memset(buf, 0, sizeof(buf));	/* no stack byte in the padding */
 	nlh = nftnl_nlmsg_build_hdr(buf, type, family, NLM_F_DUMP, seq);
 	if (build)
 		build(nlh, arg);
