@@ -148,7 +148,7 @@ check "config: settings again after a value" -- offers "epgate config mark none 
 check "enable: a profile after --monitor is a profile" -- \
 	includes "epgate enable eset --monitor kaspersky --with " push web-console
 check "export nft" -- offers "epgate export " "nft"
-check "export nft: options" -- includes "epgate export nft -" -j --apply --table \
+check "export nft: options" -- includes "epgate export nft -" -j --apply --confirm --table \
 	--from-profiles --from-file --unchecked --mode --hooks --in --out --mark
 check "export nft --from-profiles: names, then their roles" -- \
 	includes "epgate export nft --from-profiles kaspersky " server= eset

@@ -12,7 +12,9 @@
 # to a port no flow allows).  Every verdict must be the same.  Also: the
 # exported text and JSON load with `nft -c`, and the table --apply
 # installs through libnftnl lists exactly as the one `nft -f` makes of
-# the text.
+# the text.  Last, still without the module, --apply --confirm: the
+# kernel takes a change back at its deadline (also with the CLI killed),
+# confirm keeps it under the real name, rollback takes it back at once.
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
 source ./topology.sh
@@ -186,6 +188,101 @@ check "export nft --apply of a policy with mode off: an empty table" -- bash -c 
 	! ip netns exec $GW nft list table inet epgate | grep -q chain"
 check "export nft without the module and without --from-*: one line naming the fallbacks" -- bash -c "
 	[ \"\$(ip netns exec $GW $EPGATE export nft 2>&1 >/dev/null)\" = 'epgate: kernel module not loaded (try: modprobe epgate; without it: export nft --from-file FILE or --from-profiles NAME...)' ]"
+
+# --confirm: policy A (kaspersky: 13000 passes, 2222 dropped) and B (eset:
+# the other way round), told apart by real connections.
+S=$SERVER_IP4
+# 2222 first: a pass ends at once, a drop waits out its timeout.
+A="tcp $S 2222 drop tcp $S 13000 pass "
+B="tcp $S 2222 pass tcp $S 13000 drop "
+NONE="tcp $S 2222 pass tcp $S 13000 pass "
+verdicts() {
+	ip netns exec "$CLIENT" python3 netprobe.py probe -t 0.7 \
+		tcp:$S:2222 tcp:$S:13000 | tr '\n' ' '
+}
+verdicts_are() { [ "$(verdicts)" = "$1" ]; }
+apply_a() { gw export nft --from-profiles kaspersky server=$S --apply "$@"; }
+apply_b() { gw export nft --from-profiles eset server=$S --apply "$@"; }
+tables() { gwnft list tables | tr '\n' ' '; }
+no_gate() {
+	[ "$(tables)" = "table inet epgate " ] &&
+		! gwnft list table inet epgate | grep -Eq 'confirm|suspend|epgate:'
+}
+# The deadline itself: a polled clock, nothing else to wait for.
+past() { [ "$(now_ms)" -ge "$1" ]; }
+
+# The deadline: 3 s, stretched on a slow kernel.
+D=$((3 * EPGATE_SLOW))
+quiet apply_a
+check "--confirm: table A enforcing" -- verdicts_are "$A"
+t0=$(now_ms)
+apply_b --confirm $D > "$tmp/confirm.out" 2> /dev/null
+check "--confirm: a change without --confirm meanwhile is refused" -- \
+	fails quiet apply_a
+check "--confirm: the pending table is listed" -- \
+	test "$(tables)" = "table inet epgate table inet epgate-pending "
+check "--confirm: B's verdicts at once" -- verdicts_are "$B"
+check "export nft --apply --confirm: one line with the deadline" -- \
+	grep -qx "epgate: export: rolled back in $D s unless 'epgate confirm'" "$tmp/confirm.out"
+check "--confirm: no confirm: A's verdicts are back after the deadline" -- \
+	busywait 8000 verdicts_are "$A"
+diag "A back $(( $(now_ms) - t0 )) ms after the change"
+check "--confirm: not before the deadline" -- test $(( $(now_ms) - t0 )) -ge $((D * 1000))
+check "confirm after the deadline fails with one line, and cleans up" -- bash -c "
+	[ \"\$(ip netns exec $GW $EPGATE confirm 2>&1 >/dev/null)\" = 'epgate: confirm: table inet epgate: too late, the deadline passed: the change is rolled back already' ] &&
+	! ip netns exec $GW $EPGATE confirm > /dev/null 2>&1"
+check "--confirm: nothing left of the change" -- no_gate
+
+t0=$(now_ms)
+apply_b --confirm $D > /dev/null 2>&1 &
+cli=$!
+has_pending() { gwnft list tables | grep -q epgate-pending; }
+check "--confirm, CLI killed: the pending table comes" -- \
+	busywait 5000 has_pending
+kill -KILL $cli 2> /dev/null
+wait $cli 2> /dev/null
+v=$(verdicts)
+diag "CLI killed $(( $(now_ms) - t0 )) ms after it started: $v"
+check "--confirm, CLI killed: B's verdicts" -- test "$v" = "$B"
+check "--confirm, CLI killed: A's verdicts are back after the deadline" -- \
+	busywait 8000 verdicts_are "$A"
+
+check "--confirm then confirm in time" -- bash -c "
+	$(declare -f gw apply_b); GW=$GW EPGATE=$EPGATE S=$S
+	apply_b --confirm $D > /dev/null 2>&1 &&
+	ip netns exec $GW $EPGATE confirm | grep -qx 'epgate: table inet epgate: the pending change is kept'"
+t0=$(now_ms)
+check "confirm: the table has its real name, no gate left" -- no_gate
+busywait $((D * 2000)) past $((t0 + D * 1000))
+check "confirm: B's verdicts hold past the deadline" -- verdicts_are "$B"
+check "confirm: the table lists as a plain --apply of B makes it" -- bash -c "
+	$(declare -f gw apply_b); GW=$GW EPGATE=$EPGATE S=$S
+	ip netns exec $GW nft list table inet epgate | grep -v 'counter packets' > $tmp/list.confirmed &&
+	apply_b > /dev/null 2>&1 &&
+	ip netns exec $GW nft list table inet epgate | grep -v 'counter packets' | diff -u $tmp/list.confirmed -"
+
+quiet apply_a
+check "--confirm then rollback at once" -- bash -c "
+	$(declare -f gw apply_b); GW=$GW EPGATE=$EPGATE S=$S
+	apply_b --confirm $D > /dev/null 2>&1 &&
+	ip netns exec $GW $EPGATE rollback | grep -qx 'epgate: table inet epgate: rolled back to the table before the pending change'"
+check "rollback: A's verdicts, no gate left" -- bash -c "
+	$(declare -f verdicts verdicts_are tables no_gate gwnft); GW=$GW CLIENT=$CLIENT S=$S
+	verdicts_are '$A' && no_gate"
+
+gwnft delete table inet epgate
+check "--confirm with no table before: B's verdicts" -- bash -c "
+	$(declare -f gw apply_b verdicts verdicts_are); GW=$GW EPGATE=$EPGATE S=$S CLIENT=$CLIENT
+	apply_b --confirm $D > /dev/null 2>&1 && verdicts_are '$B'"
+check "--confirm with no table before: after the deadline no table judges" -- \
+	busywait 8000 verdicts_are "$NONE"
+check "the next export --apply cleans up the spent change" -- bash -c "
+	$(declare -f gw gwnft apply_a tables); GW=$GW EPGATE=$EPGATE S=$S
+	apply_a > /dev/null 2>&1 && [ \"\$(tables)\" = 'table inet epgate ' ]"
+
+check "--confirm without --apply: refused, one line" -- bash -c "
+	[ \"\$(ip netns exec $GW $EPGATE export nft --from-profiles eset --confirm $D 2>&1 >/dev/null)\" = 'epgate: export: --confirm goes with --apply' ]"
+
 gwnft delete table inet epgate
 
 tap_end

@@ -5,6 +5,7 @@
  */
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static const struct {
 	{ "lookup", lookup_main, "Which enabled flows allow a protocol and port",
 	  "lookup tcp|udp PORT [from ADDR] [to ADDR] [-j]" },
 	{ "export", export_main, "The enabled policy as an nftables ruleset (text, JSON, or applied)",
-	  "export nft [-j | --apply] [--table NAME] [--from-profiles NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor] | --from-file FILE]" },
+	  "export nft [-j | --apply [--confirm SECONDS]] [--table NAME] [--from-profiles NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor] | --from-file FILE]" },
 	{ "save", save_main, "Write mode, config and enabled profiles to a file",
 	  "save [FILE|-]" },
 	{ "restore", restore_main, "Apply a file written by save, all at once",
@@ -61,9 +62,18 @@ static const struct {
 	  "rollback" },
 };
 
-/* The commands that change the policy: they take --confirm and --force. */
-static const char * const confirmable[] = {
-	"mode", "config", "load", "enable", "disable", "restore", "apply",
+/*
+ * The commands that change the policy: they take --confirm and --force.
+ * export takes --confirm only (with --apply: the module's lock-out guard
+ * does not judge an nftables table).
+ */
+static const struct {
+	const char *name;
+	bool force;
+} confirmable[] = {
+	{ "mode", true }, { "config", true }, { "load", true },
+	{ "enable", true }, { "disable", true }, { "restore", true },
+	{ "apply", true }, { "export", false },
 };
 
 /* The value of --confirm into epgate_confirm_secs. */
@@ -97,13 +107,13 @@ static int take_change_options(const char *cmd, int *argc, const char *argv[])
 	int k, n;
 
 	for (i = 0; i < sizeof(confirmable) / sizeof(confirmable[0]); i++) {
-		if (!strcmp(cmd, confirmable[i]))
+		if (!strcmp(cmd, confirmable[i].name))
 			break;
 	}
 	if (i == sizeof(confirmable) / sizeof(confirmable[0]))
 		return 0;
 	for (k = 1; k < *argc; k++) {
-		if (!strcmp(argv[k], "--force")) {
+		if (!strcmp(argv[k], "--force") && confirmable[i].force) {
 			if (epgate_force) {
 				fprintf(stderr, "%s: %s: --force given twice\n",
 					prog, cmd);

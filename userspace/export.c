@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * epgate export nft [-j | --apply] [--table NAME]
+ * epgate export nft [-j | --apply [--confirm SECONDS]] [--table NAME]
  *                   [--from-profiles NAME... [ROLE=PREFIX...]
  *                        [--with OPTION[,OPTION...]]... [--monitor]
  *                    | --from-file FILE [--unchecked]]
@@ -9,7 +9,9 @@
  *
  * The enabled policy as an nftables ruleset (nftgen.h): `nft -f` text by
  * default, nftables JSON with -j, or installed at once through libnftnl
- * with --apply.  The policy is the module's (its whole flow set and its
+ * with --apply; --confirm SECONDS makes that a change the kernel takes
+ * back by itself unless `epgate confirm` comes in time (nftpending.h),
+ * as every change of the module can be.  The policy is the module's (its whole flow set and its
  * GET_STATUS configuration) unless --from-profiles compiles the named
  * profiles or --from-file reads a file of `epgate save`: the fallback for
  * a host that cannot load out-of-tree modules.  There, the mode is enforce
@@ -25,7 +27,9 @@
 
 #include "config.h"
 #include "flowset.h"
+#include "genl.h"
 #include "nftgen.h"
+#include "nftpending.h"
 #include "profile.h"
 #include "save.h"
 #include "status.h"
@@ -57,7 +61,7 @@ struct request {
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: %s export nft [-j | --apply] [--table NAME]\n"
+		"Usage: %s export nft [-j | --apply [--confirm SECONDS]] [--table NAME]\n"
 		"         [--from-profiles NAME... [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n"
 		"          | --from-file FILE [--unchecked]]\n"
 		"         [--mode off|monitor|enforce] [--hooks HOOK[,HOOK...]] [--in IF[,IF...]|any]\n"
@@ -191,6 +195,12 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 	}
 	if (rq->json && rq->apply) {
 		fprintf(stderr, "%s: export: -j and --apply exclude each other\n",
+			prog);
+		return -EINVAL;
+	}
+	/* epgate.c took --confirm SECONDS out of the words already. */
+	if (epgate_confirm_secs && !rq->apply) {
+		fprintf(stderr, "%s: export: --confirm goes with --apply\n",
 			prog);
 		return -EINVAL;
 	}
@@ -414,6 +424,7 @@ int export_main(int argc, const char *argv[])
 	struct request rq;
 	struct nftgen_config cfg;
 	struct flowset fs;
+	struct nftpending_state st;
 	struct nftgen g;
 	char **copies, err[256], hooks[32];
 	size_t nrules = 0, i;
@@ -435,17 +446,25 @@ int export_main(int argc, const char *argv[])
 		goto out;
 	}
 	if (rq.apply) {
-		ret = nftgen_apply(&g, err, sizeof(err));
+		ret = nftgen_apply(&g, epgate_confirm_secs, &st, err,
+				   sizeof(err));
 		if (ret) {
 			fprintf(stderr, "%s: export: %s\n", prog, err);
 		} else {
+			if (epgate_confirm_secs && st.live)
+				printf("%s: export: joins the change of table %s %s that awaits its confirm\n",
+				       prog, cfg.family, cfg.table);
 			for (i = 0; i < NFTGEN_NCHAINS; i++)
 				nrules += g.chains[i].n;
 			printf("table %s %s: %zu flows, %zu sets, %zu rules, mode %s, hooks %s\n",
 			       cfg.family, cfg.table, g.nflows, g.nsets, nrules,
 			       mode_name(cfg.mode),
 			       nftgen_hooks(cfg.hooks, hooks, sizeof(hooks)));
+			if (epgate_confirm_secs)
+				printf("%s: export: rolled back in %u s unless 'epgate confirm'\n",
+				       prog, epgate_confirm_secs);
 		}
+		nftpending_free(&st);
 	} else if (rq.json) {
 		nftgen_print_json(&g, stdout);
 	} else {

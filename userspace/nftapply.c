@@ -6,6 +6,8 @@
  *   NEWTABLE (create if absent), DELTABLE, NEWTABLE,
  *   NEWSET + NEWSETELEM... per set, NEWCHAIN per chain, NEWRULE per rule
  *
+ * With --confirm SECONDS the table goes in under its pending name, gated,
+ * and the old table gets its own gate, in the same batch (nftpending.h).
  * nf_tables commits a batch as one transaction: a packet sees the old
  * table or the new one, and an error anywhere aborts everything.  The
  * expressions are the ones nft 1.0 generates for the text of
@@ -15,7 +17,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -31,11 +32,9 @@
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
+#include "nftbatch.h"
 #include "nftgen.h"
-
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
+#include "nftpending.h"
 
 /* nft's datatype numbers (set key types). */
 #define TYPE_INET_PROTOCOL	12
@@ -44,52 +43,13 @@
 
 #define ELEMS_PER_MSG		800	/* an attribute nest holds 64 KiB */
 
-struct batch {
-	char *buf;
-	size_t limit;
-	struct mnl_nlmsg_batch *b;
-	uint32_t seq;
-	uint16_t family;
-	int32_t priority;		/* of the base chains */
-	const char *table;
-	uint32_t set_id;		/* last one given */
-	int err;			/* -ENOMEM, -EMSGSIZE */
-};
-
-static struct nlmsghdr *msg(struct batch *x, uint16_t type, uint16_t flags)
-{
-	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(x->b), type,
-				     x->family, flags, x->seq++);
-}
-
-static void next(struct batch *x)
-{
-	if (!mnl_nlmsg_batch_next(x->b) && !x->err)
-		x->err = -EMSGSIZE;
-}
-
-static void table_msg(struct batch *x, uint16_t type, uint16_t flags)
-{
-	struct nftnl_table *t = nftnl_table_alloc();
-
-	if (!t) {
-		x->err = -ENOMEM;
-		return;
-	}
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, x->family);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, x->table);
-	nftnl_table_nlmsg_build_payload(msg(x, type, flags), t);
-	nftnl_table_free(t);
-	next(x);
-}
-
 /*
  * A set: @keys holds @n keys of @klen bytes; with @interval, @keys are
  * (start, end) pairs of big-endian u16 ports, turned into the interval
  * elements nft sends (an end element at 0 first, a start per range and an
  * end after it unless it reaches 65535).  Returns the set id.
  */
-static uint32_t set_msgs(struct batch *x, const char *name, bool anonymous,
+static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 			 bool interval, uint32_t key_type, uint32_t klen,
 			 const void *keys, size_t n, uint8_t meta_key)
 {
@@ -127,8 +87,8 @@ static uint32_t set_msgs(struct batch *x, const char *name, bool anonymous,
 	if (anonymous)
 		nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, n);
 	nftnl_set_set_data(s, NFTNL_SET_USERDATA, ud, meta_key ? 22 : 6);
-	nftnl_set_nlmsg_build_payload(msg(x, NFT_MSG_NEWSET, NLM_F_CREATE), s);
-	next(x);
+	nftnl_set_nlmsg_build_payload(nftbatch_msg(x, NFT_MSG_NEWSET, NLM_F_CREATE), s);
+	nftbatch_next(x);
 
 	/* The elements, ELEMS_PER_MSG at a time. */
 	while (i < n && !x->err) {
@@ -188,8 +148,8 @@ static uint32_t set_msgs(struct batch *x, const char *name, bool anonymous,
 			}
 		}
 		nftnl_set_elems_nlmsg_build_payload(
-			msg(x, NFT_MSG_NEWSETELEM, NLM_F_CREATE), s);
-		next(x);
+			nftbatch_msg(x, NFT_MSG_NEWSETELEM, NLM_F_CREATE), s);
+		nftbatch_next(x);
 	}
 	nftnl_set_free(s);
 	return id;
@@ -201,7 +161,7 @@ nomem:
 
 /* ---- expressions ------------------------------------------------------- */
 
-static struct nftnl_expr *expr(struct batch *x, struct nftnl_rule *r,
+static struct nftnl_expr *expr(struct nftbatch *x, struct nftnl_rule *r,
 			       const char *name)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc(name);
@@ -214,7 +174,7 @@ static struct nftnl_expr *expr(struct batch *x, struct nftnl_rule *r,
 	return e;
 }
 
-static void meta_load(struct batch *x, struct nftnl_rule *r, uint32_t key)
+static void meta_load(struct nftbatch *x, struct nftnl_rule *r, uint32_t key)
 {
 	struct nftnl_expr *e = expr(x, r, "meta");
 
@@ -227,7 +187,7 @@ static void meta_load(struct batch *x, struct nftnl_rule *r, uint32_t key)
 /* @dir: CT_ANY (no direction), or IP_CT_DIR_ORIGINAL / _REPLY (0, 1). */
 #define CT_ANY	-1
 
-static void ct_load(struct batch *x, struct nftnl_rule *r, uint32_t key,
+static void ct_load(struct nftbatch *x, struct nftnl_rule *r, uint32_t key,
 		    int dir)
 {
 	struct nftnl_expr *e = expr(x, r, "ct");
@@ -240,7 +200,7 @@ static void ct_load(struct batch *x, struct nftnl_rule *r, uint32_t key,
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 }
 
-static void payload_load(struct batch *x, struct nftnl_rule *r,
+static void payload_load(struct nftbatch *x, struct nftnl_rule *r,
 			 uint32_t base, uint32_t off, uint32_t len)
 {
 	struct nftnl_expr *e = expr(x, r, "payload");
@@ -253,7 +213,7 @@ static void payload_load(struct batch *x, struct nftnl_rule *r,
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
 }
 
-static void cmp(struct batch *x, struct nftnl_rule *r, uint32_t op,
+static void cmp(struct nftbatch *x, struct nftnl_rule *r, uint32_t op,
 		const void *data, uint32_t len)
 {
 	struct nftnl_expr *e = expr(x, r, "cmp");
@@ -265,7 +225,7 @@ static void cmp(struct batch *x, struct nftnl_rule *r, uint32_t op,
 	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
 }
 
-static void bitwise(struct batch *x, struct nftnl_rule *r, const void *mask,
+static void bitwise(struct nftbatch *x, struct nftnl_rule *r, const void *mask,
 		    const void *xor, uint32_t len)
 {
 	struct nftnl_expr *e = expr(x, r, "bitwise");
@@ -279,7 +239,7 @@ static void bitwise(struct batch *x, struct nftnl_rule *r, const void *mask,
 	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor, len);
 }
 
-static void lookup(struct batch *x, struct nftnl_rule *r, const char *set,
+static void lookup(struct nftbatch *x, struct nftnl_rule *r, const char *set,
 		   uint32_t id)
 {
 	struct nftnl_expr *e = expr(x, r, "lookup");
@@ -291,13 +251,13 @@ static void lookup(struct batch *x, struct nftnl_rule *r, const char *set,
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, id);
 }
 
-static void cmp_u8(struct batch *x, struct nftnl_rule *r, uint8_t v)
+static void cmp_u8(struct nftbatch *x, struct nftnl_rule *r, uint8_t v)
 {
 	cmp(x, r, NFT_CMP_EQ, &v, 1);
 }
 
 /* A set of the port ranges of @s, in the batch; its id. */
-static uint32_t port_set(struct batch *x, const struct nftgen_set *s)
+static uint32_t port_set(struct nftbatch *x, const struct nftgen_set *s)
 {
 	uint16_t *keys;
 	uint32_t id;
@@ -326,7 +286,7 @@ static uint32_t port_set(struct batch *x, const struct nftgen_set *s)
 }
 
 /* The address of @p against a register of the full address, loaded. */
-static void prefix_cmp(struct batch *x, struct nftnl_rule *r,
+static void prefix_cmp(struct nftbatch *x, struct nftnl_rule *r,
 		       const struct flowlist_prefix *p, bool shortened)
 {
 	uint32_t full = p->family == AF_INET ? 4 : 16;
@@ -358,7 +318,7 @@ struct rule_ctx {
 	bool nfproto;			/* dependency already in the rule */
 };
 
-static void names_match(struct batch *x, struct nftnl_rule *r,
+static void names_match(struct nftbatch *x, struct nftnl_rule *r,
 			const struct nftgen_match *m, uint8_t meta_key)
 {
 	char keys[EPGATE_MAX_IFACES][16];
@@ -377,7 +337,7 @@ static void names_match(struct batch *x, struct nftnl_rule *r,
 	lookup(x, r, "__set%d", id);
 }
 
-static void port_value(struct batch *x, struct nftnl_rule *r,
+static void port_value(struct nftbatch *x, struct nftnl_rule *r,
 		       const struct rule_ctx *c, const struct nftgen_match *m)
 {
 	uint16_t lo = htons(m->lo), hi = htons(m->hi);
@@ -396,7 +356,7 @@ static void port_value(struct batch *x, struct nftnl_rule *r,
 	}
 }
 
-static void put_match(struct batch *x, struct nftnl_rule *r,
+static void put_match(struct nftbatch *x, struct nftnl_rule *r,
 		      struct rule_ctx *c, const struct nftgen_match *m)
 {
 	static const uint8_t protos[2] = { IPPROTO_TCP, IPPROTO_UDP };
@@ -473,7 +433,7 @@ static void put_match(struct batch *x, struct nftnl_rule *r,
 }
 
 /* The drop logging of a rule, as nftgen_print() writes it. */
-static void put_log(struct batch *x, struct nftnl_rule *r,
+static void put_log(struct nftbatch *x, struct nftnl_rule *r,
 		    const struct nftgen *g, const struct nftgen_rule *rule)
 {
 	const char *prefix = rule->would_drop ? "epgate would-drop " :
@@ -502,7 +462,7 @@ static void put_log(struct batch *x, struct nftnl_rule *r,
 		nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_GROUP, g->cfg.log_group);
 }
 
-static void put_verdict(struct batch *x, struct nftnl_rule *r,
+static void put_verdict(struct nftbatch *x, struct nftnl_rule *r,
 			const struct nftgen *g, const struct nftgen_rule *rule)
 {
 	struct nftnl_expr *e;
@@ -534,7 +494,7 @@ static void put_verdict(struct batch *x, struct nftnl_rule *r,
 				   g->chains[rule->target].name);
 }
 
-static void put_mark(struct batch *x, struct nftnl_rule *r,
+static void put_mark(struct nftbatch *x, struct nftnl_rule *r,
 		     const struct nftgen_config *cfg)
 {
 	uint32_t mask = ~cfg->mark_mask, value = cfg->mark_value;
@@ -557,7 +517,7 @@ static void put_mark(struct batch *x, struct nftnl_rule *r,
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
 }
 
-static void rule_msg(struct batch *x, const struct nftgen *g,
+static void rule_msg(struct nftbatch *x, const struct nftgen *g,
 		     const uint32_t *set_ids, const struct nftgen_chain *ch,
 		     const struct nftgen_rule *rule)
 {
@@ -587,14 +547,14 @@ static void rule_msg(struct batch *x, const struct nftgen *g,
 	put_verdict(x, r, g, rule);
 	if (!x->err) {
 		nftnl_rule_nlmsg_build_payload(
-			msg(x, NFT_MSG_NEWRULE,
+			nftbatch_msg(x, NFT_MSG_NEWRULE,
 			    NLM_F_CREATE | NLM_F_APPEND), r);
-		next(x);
+		nftbatch_next(x);
 	}
 	nftnl_rule_free(r);
 }
 
-static void chain_msg(struct batch *x, const struct nftgen_chain *ch)
+static void chain_msg(struct nftbatch *x, const struct nftgen_chain *ch)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	uint32_t hook;
@@ -615,10 +575,10 @@ static void chain_msg(struct batch *x, const struct nftgen_chain *ch)
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
-	nftnl_chain_nlmsg_build_payload(msg(x, NFT_MSG_NEWCHAIN, NLM_F_CREATE),
+	nftnl_chain_nlmsg_build_payload(nftbatch_msg(x, NFT_MSG_NEWCHAIN, NLM_F_CREATE),
 					c);
 	nftnl_chain_free(c);
-	next(x);
+	nftbatch_next(x);
 }
 
 /* A generous bound of the batch's size. */
@@ -633,24 +593,32 @@ static size_t batch_size(const struct nftgen *g)
 	return n;
 }
 
-static int build_batch(struct batch *x, const struct nftgen *g)
+/*
+ * The sets, chains and rules of @g into x->table, which is empty; with
+ * @secs, gated by the set `confirm` (nftpending.h).
+ */
+static void add_ruleset(struct nftbatch *x, const struct nftgen *g,
+			unsigned int secs)
 {
 	uint32_t *set_ids;
 	size_t i, k;
 
 	set_ids = calloc(g->nsets + 1, sizeof(*set_ids));
-	if (!set_ids)
-		return -ENOMEM;
-	nftnl_batch_begin(mnl_nlmsg_batch_current(x->b), x->seq++);
-	next(x);
-	table_msg(x, NFT_MSG_NEWTABLE, NLM_F_CREATE);
-	table_msg(x, NFT_MSG_DELTABLE, 0);
-	table_msg(x, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	if (!set_ids) {
+		x->err = -ENOMEM;
+		return;
+	}
+	if (secs)
+		nftpending_confirm_set(x, secs);
 	for (i = 0; i < g->nsets && !x->err; i++)
 		set_ids[i] = port_set(x, &g->sets[i]);
 	for (i = 0; i < NFTGEN_NCHAINS && !x->err; i++) {
 		if (g->chains[i].used)
 			chain_msg(x, &g->chains[i]);
+	}
+	for (i = 0; secs && i < NFTGEN_NCHAINS && !x->err; i++) {
+		if (g->chains[i].used && g->chains[i].hook)
+			nftpending_confirm_gate(x, g->chains[i].name);
 	}
 	for (i = 0; i < NFTGEN_NCHAINS && !x->err; i++) {
 		const struct nftgen_chain *ch = &g->chains[i];
@@ -659,112 +627,73 @@ static int build_batch(struct batch *x, const struct nftgen *g)
 			rule_msg(x, g, set_ids, ch, &ch->rules[k]);
 	}
 	free(set_ids);
-	if (x->err)
-		return x->err;
-	nftnl_batch_end(mnl_nlmsg_batch_current(x->b), x->seq++);
-	next(x);
-	return x->err;
 }
 
-/* Set NLM_F_ACK on the last message before the batch end. */
-static void ack_last(struct batch *x)
+/*
+ * Without @secs: drop a pending twin (spent: a live one refuses the
+ * change, as the module does) and replace the table.  With @secs: the
+ * old table's gate first (nftpending.h: closed at the deadline), then
+ * the pending table.
+ */
+static void add_change(struct nftbatch *x, const struct nftgen *g,
+		       const struct nftpending_state *st, unsigned int secs)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_batch_head(x->b), *last = NULL;
-	int len = mnl_nlmsg_batch_size(x->b);
-
-	while (mnl_nlmsg_ok(nlh, len)) {
-		if (nlh->nlmsg_type != NFNL_MSG_BATCH_END)
-			last = nlh;
-		nlh = mnl_nlmsg_next(nlh, &len);
-	}
-	if (last)
-		last->nlmsg_flags |= NLM_F_ACK;
-}
-
-static int send_batch(struct batch *x, char *err, size_t errlen)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
-	int one = 1, ret, size = mnl_nlmsg_batch_size(x->b) + 65536;
-	ssize_t n;
-
-	nl = mnl_socket_open(NETLINK_NETFILTER);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(err, errlen, "cannot open a netfilter netlink socket: %s",
-			 strerror(errno));
-		if (nl)
-			mnl_socket_close(nl);
-		return -errno;
-	}
-	setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_CAP_ACK, &one,
-		   sizeof(one));
-	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE,
-		       &size, sizeof(size)) < 0)
-		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF,
-			   &size, sizeof(size));
-	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(x->b),
-			      mnl_nlmsg_batch_size(x->b)) < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot send the ruleset: %s",
-			 strerror(errno));
-		mnl_socket_close(nl);
-		return ret;
-	}
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			ret = -errno;
-			break;
+	if (secs) {
+		if (st->has_table) {
+			x->table = st->table;
+			nftpending_suspend(x, st, secs);
 		}
-		ret = mnl_cb_run(buf, n, 0, mnl_socket_get_portid(nl), NULL,
-				 NULL);
-		if (ret < 0) {
-			ret = -errno;
-			break;
-		}
-		if (ret == MNL_CB_STOP)
-			break;
+		x->table = st->pending;
+		nftbatch_replace_table(x, NFTPENDING_MARK);
+		add_ruleset(x, g, secs);
+		return;
 	}
-	if (ret < 0)
-		snprintf(err, errlen, "nf_tables refused the ruleset: %s",
-			 strerror(-ret));
-	mnl_socket_close(nl);
-	return ret < 0 ? ret : 0;
+	if (st->has_pending) {
+		x->table = st->pending;
+		nftbatch_drop_table(x);
+	}
+	x->table = st->table;
+	nftbatch_replace_table(x, NULL);
+	add_ruleset(x, g, 0);
 }
 
-int nftgen_apply(const struct nftgen *g, char *err, size_t errlen)
+int nftgen_apply(const struct nftgen *g, unsigned int secs,
+		 struct nftpending_state *st, char *err, size_t errlen)
 {
-	struct batch x = { 0 };
+	struct nftbatch x;
+	uint16_t family;
 	int ret;
 
+	memset(st, 0, sizeof(*st));
 	if (strcmp(g->cfg.family, "inet") && strcmp(g->cfg.family, "ip") &&
 	    strcmp(g->cfg.family, "ip6")) {
 		snprintf(err, errlen, "family '%s': inet, ip or ip6",
 			 g->cfg.family);
 		return -EINVAL;
 	}
-	x.priority = g->cfg.priority;
-	x.family = !strcmp(g->cfg.family, "inet") ? NFPROTO_INET :
-		   !strcmp(g->cfg.family, "ip") ? NFPROTO_IPV4 : NFPROTO_IPV6;
-	x.table = g->cfg.table;
-	x.limit = batch_size(g);
-	x.buf = calloc(2, x.limit);
-	if (!x.buf) {
-		snprintf(err, errlen, "%s", strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	x.b = mnl_nlmsg_batch_start(x.buf, x.limit);
-	x.seq = time(NULL);
-	ret = x.b ? build_batch(&x, g) : -ENOMEM;
+	family = !strcmp(g->cfg.family, "inet") ? NFPROTO_INET :
+		 !strcmp(g->cfg.family, "ip") ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	ret = nftpending_read(family, g->cfg.table, st);
 	if (ret) {
-		snprintf(err, errlen, "cannot build the batch: %s",
+		snprintf(err, errlen, "cannot read the tables: %s",
 			 strerror(-ret));
-	} else {
-		ack_last(&x);
-		ret = send_batch(&x, err, errlen);
+		return ret;
 	}
-	if (x.b)
-		mnl_nlmsg_batch_stop(x.b);
-	free(x.buf);
+	if (st->live && !secs) {
+		snprintf(err, errlen, "a change of table %s %s awaits its confirm: confirm or roll back first, or join it with --confirm SECONDS",
+			 g->cfg.family, g->cfg.table);
+		return -EALREADY;
+	}
+	ret = nftbatch_start(&x, batch_size(g) + 4096 * (st->nchains +
+							 st->ngates),
+			     family);
+	if (ret) {
+		snprintf(err, errlen, "%s", strerror(-ret));
+		return ret;
+	}
+	x.priority = g->cfg.priority;
+	add_change(&x, g, st, secs);
+	ret = nftbatch_send(&x, err, errlen);
+	nftbatch_free(&x);
 	return ret;
 }

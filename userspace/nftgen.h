@@ -194,7 +194,17 @@ void nftgen_print_json(const struct nftgen *g, FILE *f);
 /* "forward", "forward,input", ... for comments; @buf of 32 bytes. */
 const char *nftgen_hooks(uint32_t hooks, char *buf, size_t len);
 
-/* Install @g through libnftnl in one nfnetlink batch (nftapply.c). */
-int nftgen_apply(const struct nftgen *g, char *err, size_t errlen);
+struct nftpending_state;
+
+/*
+ * Install @g through libnftnl in one nfnetlink batch (nftapply.c); with
+ * @secs, as a change the kernel takes back unless `epgate confirm` comes
+ * within @secs seconds (nftpending.h).  @st gets what was there before
+ * (nftpending_free() it, whatever the result).  Returns 0 or a negative
+ * errno with @err set; -EALREADY: a change awaits its confirm and @secs
+ * is 0.
+ */
+int nftgen_apply(const struct nftgen *g, unsigned int secs,
+		 struct nftpending_state *st, char *err, size_t errlen);
 
 #endif
