@@ -276,22 +276,7 @@ out:
 	return ret;
 }
 
-static void nftcfg_from_status(struct nftgen_config *c,
-			       const struct epgate_status *st)
-{
-	c->mode = st->mode;
-	c->hooks = st->hooks;
-	c->mark_value = st->mark_value;
-	c->mark_mask = st->mark_mask;
-	c->priority = st->priority;
-	c->nin = st->nin;
-	c->nout = st->nout;
-	memcpy(c->in, st->in, sizeof(c->in));
-	memcpy(c->out, st->out, sizeof(c->out));
-	c->log_flags = st->log_flags;
-	c->log_group = st->log_group;
-}
-
+/* The settings @e has set, over the export's configuration @c. */
 static void config_apply(struct nftgen_config *c, const struct epgate_config *e)
 {
 	if (e->set & CONFIG_MODE)
@@ -324,6 +309,7 @@ static int gather(const struct request *rq, struct flowset *fs,
 {
 	const char *words[10];
 	struct epgate_config over;
+	struct epgate_config ec;
 	struct epgate_status st;
 	struct epgate_genl g;
 	struct saveconf sc;
@@ -377,7 +363,8 @@ static int gather(const struct request *rq, struct flowset *fs,
 		epgate_genl_close(&g);
 		if (ret)
 			return ret;
-		nftcfg_from_status(cfg, &st);
+		config_from_status(&ec, &st);	/* every setting */
+		config_apply(cfg, &ec);
 		break;
 	case FROM_PROFILES:
 		ret = compile_profiles(rq, &fs->fl);
