@@ -270,9 +270,11 @@ slot() {
 		base=ct
 		ct_hold
 	fi
-	# Every UDP port is allowed at 65,536: no dropped port to send to.
+	# A policy that allows DROP_PORT (65,536: every port a flow can name,
+	# 1-65535) has no dropped port to send to.
 	drop=1
-	[ "$lo" = 0 ] && [ "$hi" = 65535 ] && [ "$cfg" != ct ] && drop=0
+	[ "$cfg" != ct ] && [ "$lo" -le $DROP_PORT ] && [ "$hi" -ge $DROP_PORT ] &&
+		drop=0
 	# The baseline sees the same destination ports as the filter.
 	window "$r" "$cfg" "$base" allow "$lo" "$hi"
 	[ $drop = 1 ] && window "$r" "$cfg" "$base" drop
