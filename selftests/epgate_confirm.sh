@@ -42,6 +42,9 @@ for p in 13000 8014; do
 	echo_server "$SERVER" tcp $p || skip_all "echo service tcp/$p"
 done
 
+# The deadlines are the kernel's, in real seconds: a slow guest (the debug
+# kernel, EPGATE_SLOW=8) needs longer ones to see the change before them.
+DL=$((3 * EPGATE_SLOW))
 st() { $E status -j | jq -r "$1"; }
 rollbacks() { cat "$SYSFS/rollbacks"; }
 pending() { [ "$(st .rollback.pending)" = true ]; }
@@ -61,7 +64,7 @@ check "enforce, kaspersky: tcp/13000 passes, tcp/8014 (symantec agents) is dropp
 unconfirmed() {
 	local r0 out p0
 	r0=$(rollbacks)
-	out=$($E enable symantec --confirm 3 2>&1) || { diag "$out"; return 1; }
+	out=$($E enable symantec --confirm $DL 2>&1) || { diag "$out"; return 1; }
 	grep -q "rolled back in [0-9]* s unless 'epgate confirm'" <<< "$out" ||
 		{ diag "$out"; return 1; }
 	pending && probe "$CLIENT" tcp $SERVER_IP4 8014 || return 1
@@ -80,7 +83,7 @@ check "--confirm 3 without confirm: symantec gone after the deadline, kaspersky'
 killed() {
 	local r0 pid
 	r0=$(rollbacks)
-	bash -c "$E enable symantec --confirm 3 > /dev/null 2>&1; exec sleep 1000" &
+	bash -c "$E enable symantec --confirm $DL > /dev/null 2>&1; exec sleep 1000" &
 	pid=$!
 	busywait 10000 pending || return 1
 	kill -9 $pid
@@ -95,7 +98,7 @@ check "the same with the tool's shell killed by SIGKILL right after the change" 
 confirmed() {
 	local r0 t_end
 	r0=$(rollbacks)
-	$E enable symantec --confirm 2 > /dev/null 2>&1 && $E confirm > /dev/null &&
+	$E enable symantec --confirm $((2 * EPGATE_SLOW)) > /dev/null 2>&1 && $E confirm > /dev/null &&
 	idle || return 1
 	# Nothing is pending, so nothing can happen; past the deadline anyway.
 	t_end=$(( $(now_ms) + 3000 * EPGATE_SLOW ))
@@ -202,7 +205,7 @@ guard_confirm() {
 	local r0 d0 out
 	r0=$(rollbacks)
 	d0=$(dropped)
-	out=$(over_ssh $E mode enforce --confirm 3 2>&1 > /dev/null) || { diag "$out"; return 1; }
+	out=$(over_ssh $E mode enforce --confirm $DL 2>&1 > /dev/null) || { diag "$out"; return 1; }
 	diag "$out"
 	grep -qF "epgate: mode: warning: this change cuts your SSH session" <<< "$out" &&
 	[ "$(sysmode)" = enforce ] && pending &&
