@@ -19,6 +19,7 @@
 #include <linux/sched.h>	/* cond_resched */
 #include <linux/socket.h>	/* AF_INET, AF_INET6 */
 #include <linux/string.h>
+#include <linux/sort.h>
 #include <asm/byteorder.h>	/* cpu_to_be32 */
 
 #else /* userspace */
@@ -45,6 +46,7 @@ typedef __u64 u64;
 #endif
 
 #define cpu_to_be32(x)	((__be32)htonl(x))
+#define be32_to_cpu(x)	((u32)ntohl(x))
 #define cond_resched()	do { } while (0)
 
 /* The gfp argument is kept so that call sites read as in the kernel. */
@@ -59,6 +61,14 @@ static inline void *kvzalloc(size_t size, int gfp)
 static inline void kvfree(const void *p)
 {
 	free((void *)p);
+}
+
+/* The kernel's sort(), without its swap callback (always NULL here). */
+static inline void sort(void *base, size_t num, size_t size,
+			int (*cmp)(const void *, const void *), void *swap)
+{
+	(void)swap;
+	qsort(base, num, size, cmp);
 }
 
 #endif /* __KERNEL__ */

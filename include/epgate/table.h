@@ -110,6 +110,8 @@ enum {
 #define EPG_MAX_RULES_PER_CLASS		16
 #define EPG_MAX_CLASSES			65535	/* per protocol, besides 0 */
 #define EPG_MAX_RULES			(1U << 18)
+#define EPG_MAX_SETS			1024	/* distinct address sets */
+#define EPG_MAX_PREFIXES		65536	/* over all of them */
 
 #define EPG_BLOCK_SHIFT		8
 #define EPG_BLOCK_PORTS		(1U << EPG_BLOCK_SHIFT)
@@ -136,6 +138,18 @@ struct epg_range {
 	u16 hi;
 };
 
+/*
+ * An address set: 1..EPG_MAX_PREFIXES prefixes of either family, in any
+ * order, overlapping or not.  An address is in the set when a prefix
+ * holds it.  Specs that point at the same epg_addrset share its compiled
+ * form; the distinct sets of one build count against EPG_MAX_SETS and
+ * their prefixes against EPG_MAX_PREFIXES.
+ */
+struct epg_addrset {
+	u32 n;
+	const struct epg_prefix *prefixes;
+};
+
 struct epg_flow_spec {
 	u32 id;			/* returned on a match, e.g. a counter index */
 	u8 proto;		/* EPG_PROTO_* */
@@ -144,6 +158,9 @@ struct epg_flow_spec {
 	struct epg_prefix from;	/* initiator */
 	struct epg_prefix to;	/* responder */
 	const struct epg_range *ranges;
+	/* Not NULL: the role is bound to this set, and from/to is family 0. */
+	const struct epg_addrset *from_set;
+	const struct epg_addrset *to_set;
 };
 
 /*
@@ -177,6 +194,51 @@ struct epg_rule {
 	u32 addr;		/* bound rules: index of its address words */
 };
 
+/*
+ * A rule whose roles are address sets (struct epg_rule.family): its addr is
+ * an index into epg_table_pairs(), the sets of its two roles.
+ */
+#define EPG_RULE_SETS	0xff
+#define EPG_SET_ANY	0xffffffffU	/* an unbound role of a set rule */
+
+struct epg_set_pair {
+	u32 from;		/* index into epg_table_sets(), or EPG_SET_ANY */
+	u32 to;
+};
+
+/*
+ * One family of a compiled set: its prefixes as sorted, disjoint, merged
+ * intervals of host-order keys (IPv4: the address; IPv6: two u64 halves),
+ * and a bucket index over the keys from base up.  Bucket b holds keys
+ * base + (b << shift) .. + (1 << shift) - 1; idx[b] .. idx[b + 1] (nb + 1
+ * u32) are the only intervals that can hold a key of bucket b, so a lookup
+ * is one index load and a binary search of those, not of all of them.
+ * nb = 0: the set has no prefix of the family.
+ */
+struct epg_set_fam {
+	u32 nb;			/* buckets */
+	u32 shift;
+	u32 iv_off;		/* from the table start: the intervals */
+	u32 idx_off;		/* the bucket index */
+	u64 base;		/* IPv4: lowest key; IPv6: its high half */
+	u32 n;			/* intervals */
+	u32 reserved;
+};
+
+struct epg_set {
+	struct epg_set_fam f[2];	/* IPv4, IPv6 */
+};
+
+struct epg_iv4 {
+	u32 lo;
+	u32 hi;
+};
+
+struct epg_iv6 {
+	u64 lo[2];		/* high half, low half */
+	u64 hi[2];
+};
+
 struct epg_table {
 #ifdef __KERNEL__
 	struct rcu_head rcu;	/* for kvfree_rcu(t, rcu) */
@@ -189,6 +251,11 @@ struct epg_table {
 	u32 rules_off;
 	u32 addrs_off;
 	u32 naddrs;
+	u32 sets_off;		/* struct epg_set[nsets] */
+	u32 nsets;
+	u32 pairs_off;		/* struct epg_set_pair[npairs] */
+	u32 npairs;
+	u32 prefixes;		/* over the distinct sets, as given */
 	u16 nblocks;
 	u16 reserved;
 	u16 top[EPG_NPROTO][EPG_TOP_SIZE];
@@ -246,6 +313,99 @@ epg_table_addrs(const struct epg_table *t)
 	return (const struct epg_rule_addr *)((const u8 *)t + t->addrs_off);
 }
 
+static inline const struct epg_set_pair *
+epg_table_pairs(const struct epg_table *t)
+{
+	return (const struct epg_set_pair *)((const u8 *)t + t->pairs_off);
+}
+
+static inline const struct epg_set *epg_table_sets(const struct epg_table *t)
+{
+	return (const struct epg_set *)((const u8 *)t + t->sets_off);
+}
+
+/* Is the IPv4 address a (network order) in the set's IPv4 intervals? */
+static inline bool epg_set_has4(const struct epg_table *t,
+				const struct epg_set_fam *f, __be32 a)
+{
+	const struct epg_iv4 *iv = (const struct epg_iv4 *)
+				   ((const u8 *)t + f->iv_off);
+	const u32 *idx = (const u32 *)((const u8 *)t + f->idx_off);
+	u32 key = be32_to_cpu(a), i, len, half;
+	u64 b;
+
+	/* A key below base wraps to a bucket far beyond nb. */
+	b = ((u64)key - f->base) >> f->shift;
+	if (b >= f->nb)
+		return false;
+	i = idx[b];
+	len = idx[b + 1] - i + 1;
+	/* The last interval starting at or below key; iv[i].lo <= key. */
+	while (len > 1) {
+		half = len >> 1;
+		if (iv[i + half].lo <= key)
+			i += half;
+		len -= half;
+	}
+	return key <= iv[i].hi;
+}
+
+static inline bool epg_key6_le(const u64 *a, u64 kh, u64 kl)
+{
+	return a[0] < kh || (a[0] == kh && a[1] <= kl);
+}
+
+static inline bool epg_set_has6(const struct epg_table *t,
+				const struct epg_set_fam *f, const __be32 *a)
+{
+	const struct epg_iv6 *iv = (const struct epg_iv6 *)
+				   ((const u8 *)t + f->iv_off);
+	const u32 *idx = (const u32 *)((const u8 *)t + f->idx_off);
+	u64 kh = (u64)be32_to_cpu(a[0]) << 32 | be32_to_cpu(a[1]);
+	u64 kl = (u64)be32_to_cpu(a[2]) << 32 | be32_to_cpu(a[3]);
+	u64 b;
+	u32 i, len, half;
+
+	if (kh < f->base)
+		return false;
+	b = (kh - f->base) >> f->shift;
+	if (b >= f->nb)
+		return false;
+	i = idx[b];
+	len = idx[b + 1] - i + 1;
+	while (len > 1) {
+		half = len >> 1;
+		if (epg_key6_le(iv[i + half].lo, kh, kl))
+			i += half;
+		len -= half;
+	}
+	return epg_key6_le((const u64[2]){ kh, kl }, iv[i].hi[0], iv[i].hi[1]);
+}
+
+static inline bool epg_set_has(const struct epg_table *t, u32 set, u8 family,
+			       const __be32 *a)
+{
+	const struct epg_set *s;
+
+	if (set == EPG_SET_ANY)
+		return true;
+	s = &epg_table_sets(t)[set];
+	if (family == AF_INET)
+		return epg_set_has4(t, &s->f[0], a[0]);
+	return epg_set_has6(t, &s->f[1], a);
+}
+
+/* A set rule: both roles' sets hold their address. */
+static inline bool epg_sets_match(const struct epg_table *t,
+				  const struct epg_rule *r, u8 family,
+				  const __be32 *saddr, const __be32 *daddr)
+{
+	const struct epg_set_pair *p = &epg_table_pairs(t)[r->addr];
+
+	return epg_set_has(t, p->from, family, saddr) &&
+	       epg_set_has(t, p->to, family, daddr);
+}
+
 /*
  * Does rule r of table t hold the connection saddr -> daddr?  An unbound
  * rule holds every connection and reads nothing more; a bound one reads
@@ -262,8 +422,9 @@ static inline bool epg_rule_match(const struct epg_table *t,
 
 	if (!r->family)
 		return true;
-	if (r->family != family)
-		return false;
+	if (r->family != family)	/* a set rule's family never is */
+		return r->family == EPG_RULE_SETS &&
+		       epg_sets_match(t, r, family, saddr, daddr);
 	w = epg_table_addrs(t)[r->addr].w;
 	diff = ((saddr[0] ^ w[0].saddr) & w[0].smask) |
 	       ((daddr[0] ^ w[0].daddr) & w[0].dmask);

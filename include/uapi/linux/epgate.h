@@ -110,6 +110,10 @@
  *         EPGATE_PREFIX_FAMILY NLA_U8        AF_INET or AF_INET6
  *         EPGATE_PREFIX_ADDR   NLA_BINARY    4 or 16 bytes, network order
  *         EPGATE_PREFIX_LEN    NLA_U8        <= 32 or 128
+ *       EPGATE_FLOW_FROM_SET NLA_U32         initiator bound to address set
+ *                                            N of EPGATE_A_SETS (not with
+ *                                            EPGATE_FLOW_FROM)
+ *       EPGATE_FLOW_TO_SET   NLA_U32         responder, the same
  *       EPGATE_FLOW_PROFILE_MODE NLA_U8      enum epgate_mode: ENFORCE
  *                                            (default) or MONITOR;
  *                                            the same for every flow of a
@@ -127,6 +131,23 @@
  *                            A profile may have no flows (enabled, all of
  *                            its flows opt-in).  A flow's profile that is
  *                            not listed is created with no user data.
+ *     EPGATE_A_SETS          nested array of address sets (optional):
+ *       EPGATE_SET_ID        NLA_U32         1..EPGATE_MAX_SETS, the number
+ *                                            flows refer to; the tool's
+ *                                            choice, kept for the dump
+ *       EPGATE_SET_NAME      NLA_NUL_STRING  optional, < EPGATE_NAME_MAX:
+ *                                            shown, never interpreted
+ *       EPGATE_SET_PREFIXES  nested array of prefixes (as FLOW_FROM's),
+ *                            IPv4 and IPv6 mixed, overlaps allowed
+ *                            A set may come in several entries, in one
+ *                            message or over the transaction's messages:
+ *                            its prefixes are appended (a name, if given
+ *                            twice, must agree).  At the commit every set
+ *                            a flow names must exist and every set must
+ *                            have a prefix and be named by a flow.  Totals:
+ *                            EPGATE_MAX_SETS sets, EPGATE_MAX_PREFIXES
+ *                            prefixes.  A role bound to a set holds an
+ *                            address that any of its prefixes holds.
  *     EPGATE_A_GENERATION    NLA_U64 (optional): the generation the set was
  *                            computed from.  The set is committed only if
  *                            it is still the current generation, else
@@ -160,11 +181,20 @@
  *   passes instead of being dropped.
  * EPGATE_CMD_GET_FLOWS (dump)                           (CAP_NET_ADMIN)
  *   One message per flow, EPGATE_A_FLOW nesting EPGATE_FLOW_PROFILE, NAME,
- *   PROTO, PORTS, FROM and TO (when bound), PROFILE_MODE, PACKETS and BYTES
+ *   PROTO, PORTS, FROM and TO or FROM_SET and TO_SET (when bound),
+ *   PROFILE_MODE, PACKETS and BYTES
  *   (NLA_U64): the flow as it was set, so a tool can rebuild the set.
  *   A dump that spans a replacement of the flow set has NLM_F_DUMP_INTR
  *   set on its messages (genl_dump_check_consistent() over the
  *   generation); the tool retries.  Large sets are naturally multi-part.
+ *
+ * EPGATE_CMD_GET_SETS (dump)                            (CAP_NET_ADMIN)
+ *   The address sets of the active flow set: messages of EPGATE_A_SET
+ *   nesting EPGATE_SET_ID, EPGATE_SET_NAME (when given) and
+ *   EPGATE_SET_PREFIXES, at most EPGATE_SET_DUMP_PREFIXES prefixes per
+ *   message; a larger set takes several messages with the same ID, its
+ *   prefixes in the order they were set.  With GET_FLOWS (same generation,
+ *   same NLM_F_DUMP_INTR rule) a tool rebuilds the whole set.
  *
  * Confirm or roll back (SET_CONFIG, and the last message of SET_FLOWS):
  *     EPGATE_A_CONFIRM_SECS  NLA_U32         1..EPGATE_CONFIRM_MAX
@@ -219,7 +249,7 @@
  * Bumped on every incompatible change of commands or attributes.  The tool
  * compares it with the module's EPGATE_A_ABI_VERSION before anything else.
  */
-#define EPGATE_ABI_VERSION	3
+#define EPGATE_ABI_VERSION	4
 
 enum epgate_mode {
 	EPGATE_MODE_OFF,	/* hook does nothing */
@@ -260,6 +290,9 @@ enum epgate_other {
 #define EPGATE_NAME_MAX		32	/* profile and flow names, with NUL */
 #define EPGATE_IFNAME_MAX	16	/* IFNAMSIZ, with NUL */
 #define EPGATE_MAX_FLOWS	16384
+#define EPGATE_MAX_SETS		1024	/* address sets in a flow set */
+#define EPGATE_MAX_PREFIXES	65536	/* prefixes over all of them */
+#define EPGATE_SET_DUMP_PREFIXES 256	/* per GET_SETS message */
 #define EPGATE_MAX_RANGES	64	/* per flow */
 #define EPGATE_MAX_IFACES	8	/* per direction */
 #define EPGATE_MAX_PROFILES	64
@@ -285,6 +318,7 @@ enum epgate_cmd {
 	EPGATE_CMD_RESET_COUNTERS,
 	EPGATE_CMD_CONFIRM,
 	EPGATE_CMD_ROLLBACK,
+	EPGATE_CMD_GET_SETS,
 	__EPGATE_CMD_MAX
 };
 #define EPGATE_CMD_MAX (__EPGATE_CMD_MAX - 1)
@@ -318,6 +352,8 @@ enum epgate_attr {
 	EPGATE_A_CONFIRM_SECS,	/* NLA_U32, 1..EPGATE_CONFIRM_MAX */
 	EPGATE_A_ROLLBACK_SECS,	/* NLA_U32, status only */
 	EPGATE_A_ROLLBACKS,	/* NLA_U64, status only */
+	EPGATE_A_SETS,		/* nested array of enum epgate_set_attr */
+	EPGATE_A_SET,		/* nested, enum epgate_set_attr (dump) */
 	__EPGATE_A_MAX
 };
 #define EPGATE_A_MAX (__EPGATE_A_MAX - 1)
@@ -352,6 +388,8 @@ enum epgate_flow_attr {
 	EPGATE_FLOW_PACKETS,	/* NLA_U64, dump only */
 	EPGATE_FLOW_BYTES,	/* NLA_U64, dump only */
 	EPGATE_FLOW_PAD,
+	EPGATE_FLOW_FROM_SET,	/* NLA_U32, EPGATE_SET_ID */
+	EPGATE_FLOW_TO_SET,	/* NLA_U32, EPGATE_SET_ID */
 	__EPGATE_FLOW_MAX
 };
 #define EPGATE_FLOW_MAX (__EPGATE_FLOW_MAX - 1)
@@ -386,5 +424,14 @@ enum epgate_prefix_attr {
 	__EPGATE_PREFIX_MAX
 };
 #define EPGATE_PREFIX_MAX (__EPGATE_PREFIX_MAX - 1)
+
+enum epgate_set_attr {
+	EPGATE_SET_UNSPEC,
+	EPGATE_SET_ID,		/* NLA_U32, 1..EPGATE_MAX_SETS */
+	EPGATE_SET_NAME,	/* NLA_NUL_STRING, < EPGATE_NAME_MAX */
+	EPGATE_SET_PREFIXES,	/* nested array of enum epgate_prefix_attr */
+	__EPGATE_SET_MAX
+};
+#define EPGATE_SET_MAX (__EPGATE_SET_MAX - 1)
 
 #endif /* _UAPI_LINUX_EPGATE_H */
