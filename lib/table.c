@@ -55,9 +55,26 @@ struct memo {
 struct brule {
 	u32 id;
 	u16 spec;
-	u8 family;
+	u8 family;		/* EPG_RULE_SETS: sfrom and sto, not w */
 	u8 flags;
+	u32 sfrom, sto;		/* set rules: index into sets, or EPG_SET_ANY */
 	struct epg_rule_word w[4];
+};
+
+/*
+ * A distinct address set of the build: a caller's epg_addrset, or the one
+ * prefix of a role that a set rule holds as a set of one.
+ */
+struct bset {
+	const struct epg_addrset *as;	/* NULL: the prefix one */
+	struct epg_prefix one;
+	u32 first;			/* the first spec naming it, for errors */
+	u8 fams;			/* 1: has IPv4, 2: has IPv6 */
+	/* compiled */
+	u32 n[2];			/* intervals per family */
+	void *iv[2];			/* struct epg_iv4 / epg_iv6 */
+	u32 nb[2], shift[2];
+	u64 base[2];
 };
 
 struct builder {
@@ -87,6 +104,12 @@ struct builder {
 	u32 *block_hash;
 	u32 nblocks;
 	u16 top[EPG_NPROTO][EPG_TOP_SIZE];
+
+	struct bset *sets;		/* distinct sets, in order of use */
+	u32 nsets;
+	u32 nprefixes;			/* given, over the distinct sets */
+	u32 *set_slots;			/* hash: set index + 1, 0 free */
+	u32 nset_slots;
 };
 
 static const char *const proto_name[EPG_NPROTO] = { "tcp", "udp" };
@@ -166,20 +189,220 @@ static int check_spec(struct builder *b, unsigned int i)
 			return fail(b, -EINVAL, "flow %u: port range %u-%u",
 				    i, s->ranges[r].lo, s->ranges[r].hi);
 	}
+	if ((s->from_set && s->from.family) || (s->to_set && s->to.family))
+		return fail(b, -EINVAL, "flow %u: %s bound to a prefix and a set",
+			    i, s->from_set && s->from.family ? "initiator" :
+							      "responder");
 	ret = check_prefix(b, i, "initiator", &s->from);
 	if (!ret)
 		ret = check_prefix(b, i, "responder", &s->to);
+	return ret;
+}
+
+static void compile_spec(struct builder *b, unsigned int i,
+			 const struct epg_prefix *from,
+			 const struct epg_prefix *to);
+
+/* A family, as the bit of a set's family mask; 3 for "any address". */
+static u8 fam_bit(u8 family)
+{
+	return family == AF_INET ? 1 : family == AF_INET6 ? 2 : 3;
+}
+
+/*
+ * A set of one prefix is that prefix: such a role compiles as before.
+ * Returns the role's prefix, or NULL for a set of several.
+ */
+static const struct epg_prefix *role_prefix(const struct epg_prefix *p,
+					    const struct epg_addrset *as)
+{
+	if (!as)
+		return p;
+	return as->n == 1 && as->prefixes ? &as->prefixes[0] : NULL;
+}
+
+static u32 set_hash(const struct epg_addrset *as, const struct epg_prefix *one)
+{
+	const u8 *k = (const u8 *)one;
+	u32 h = 2166136261U;
+	unsigned int j;
+
+	if (as)
+		return (u32)(((unsigned long)as >> 4) * 2654435761UL);
+	for (j = 0; j < sizeof(*one); j++)
+		h = (h ^ k[j]) * 16777619U;
+	return h;
+}
+
+/* Check a caller's set, the first time a spec names it. */
+static int check_set(struct builder *b, unsigned int i, const char *role,
+		     const struct epg_addrset *as, u8 *fams)
+{
+	char what[48];
+	u32 k;
+	int ret;
+
+	if (!as->n || !as->prefixes)
+		return fail(b, -EINVAL, "flow %u: %s set is empty", i, role);
+	if (as->n > EPG_MAX_PREFIXES - b->nprefixes)
+		return fail(b, -E2BIG, "flow %u: %s set: more than %u prefixes in the table",
+			    i, role, EPG_MAX_PREFIXES);
+	*fams = 0;
+	for (k = 0; k < as->n; k++) {
+		snprintf(what, sizeof(what), "%s set, prefix %u", role, k);
+		if (!as->prefixes[k].family)
+			return fail(b, -EINVAL, "flow %u: %s: no address family",
+				    i, what);
+		ret = check_prefix(b, i, what, &as->prefixes[k]);
+		if (ret)
+			return ret;
+		*fams |= fam_bit(as->prefixes[k].family);
+	}
+	b->nprefixes += as->n;
+	return 0;
+}
+
+/*
+ * The index of the set of a role of spec i (a caller's set, or the one
+ * prefix in one), registering it when new.  Sets are shared by pointer,
+ * prefixes by value.
+ */
+static int add_set(struct builder *b, unsigned int i, const char *role,
+		   const struct epg_addrset *as, const struct epg_prefix *one,
+		   u32 *out)
+{
+	struct epg_prefix key;
+	struct bset *e;
+	u32 h, idx;
+	int ret;
+
+	if (!as)
+		key = *one;
+	else
+		memset(&key, 0, sizeof(key));
+	h = set_hash(as, &key);
+	for (;; h++) {
+		h &= b->nset_slots - 1;
+		if (!b->set_slots[h])
+			break;
+		e = &b->sets[b->set_slots[h] - 1];
+		if (e->as == as && (as || !memcmp(&e->one, &key, sizeof(key)))) {
+			*out = b->set_slots[h] - 1;
+			return 0;
+		}
+	}
+	if (b->nsets == EPG_MAX_SETS)
+		return fail(b, -E2BIG, "flow %u: more than %u address sets",
+			    i, EPG_MAX_SETS);
+	idx = b->nsets;
+	e = &b->sets[idx];
+	e->as = as;
+	e->one = key;
+	e->first = i;
+	if (as) {
+		ret = check_set(b, i, role, as, &e->fams);
+		if (ret)
+			return ret;
+	} else {
+		if (b->nprefixes == EPG_MAX_PREFIXES)
+			return fail(b, -E2BIG, "flow %u: more than %u prefixes in the table",
+				    i, EPG_MAX_PREFIXES);
+		b->nprefixes++;
+		e->fams = fam_bit(key.family);
+	}
+	b->set_slots[h] = idx + 1;
+	b->nsets++;
+	*out = idx;
+	return 0;
+}
+
+static u8 role_fams(const struct builder *b, u32 set)
+{
+	return set == EPG_SET_ANY ? 3 : b->sets[set].fams;
+}
+
+/*
+ * Spec i's roles, once every spec passed check_spec(): a rule of prefixes
+ * as before, or, when a role is a set of several prefixes, a set rule.
+ */
+static int check_one(struct builder *b, unsigned int i, const char *role,
+		     const struct epg_addrset *as, const struct epg_prefix *p)
+{
+	char what[48];
+
+	/* A plain prefix passed check_spec(); a set of several, check_set(). */
+	if (!as || !p)
+		return 0;
+	snprintf(what, sizeof(what), "%s set, prefix 0", role);
+	if (!p->family)
+		return fail(b, -EINVAL, "flow %u: %s: no address family", i,
+			    what);
+	return check_prefix(b, i, what, p);
+}
+
+static int compile_roles(struct builder *b, unsigned int i)
+{
+	const struct epg_flow_spec *s = &b->specs[i];
+	const struct epg_prefix *from = role_prefix(&s->from, s->from_set);
+	const struct epg_prefix *to = role_prefix(&s->to, s->to_set);
+	struct brule *r = &b->rules[i];
+	int ret;
+
+	ret = check_one(b, i, "initiator", s->from_set, from);
+	if (!ret)
+		ret = check_one(b, i, "responder", s->to_set, to);
 	if (ret)
 		return ret;
-	/* Such a flow could match nothing: surely a mistake of the caller. */
-	if (s->from.family && s->to.family && s->from.family != s->to.family)
+	if (from && to) {
+		/* Such a flow could match nothing: surely a mistake. */
+		if (from->family && to->family && from->family != to->family)
+			return fail(b, -EINVAL,
+				    "flow %u: initiator and responder of different families",
+				    i);
+		compile_spec(b, i, from, to);
+		return 0;
+	}
+
+	r->id = s->id;
+	r->spec = i;
+	r->family = EPG_RULE_SETS;
+	r->flags = s->flags;
+	r->sfrom = r->sto = EPG_SET_ANY;
+	if (!b->set_slots) {
+		/* Two roles a spec: a load factor of at most one half. */
+		for (b->nset_slots = 16; b->nset_slots < 4 * b->n;
+		     b->nset_slots <<= 1)
+			;
+		b->set_slots = kvzalloc(b->nset_slots * sizeof(u32),
+					GFP_KERNEL_ACCOUNT);
+		b->sets = kvzalloc((2 * b->n < EPG_MAX_SETS ? 2 * b->n :
+				    EPG_MAX_SETS) * sizeof(*b->sets),
+				   GFP_KERNEL_ACCOUNT);
+		if (!b->set_slots || !b->sets)
+			return fail(b, -ENOMEM, "out of memory");
+	}
+	if (s->from_set || s->from.family) {
+		ret = add_set(b, i, "initiator", from ? NULL : s->from_set,
+			      from, &r->sfrom);
+		if (ret)
+			return ret;
+	}
+	if (s->to_set || s->to.family) {
+		ret = add_set(b, i, "responder", to ? NULL : s->to_set, to,
+			      &r->sto);
+		if (ret)
+			return ret;
+	}
+	if (!(role_fams(b, r->sfrom) & role_fams(b, r->sto)))
 		return fail(b, -EINVAL,
 			    "flow %u: initiator and responder of different families",
 			    i);
 	return 0;
 }
 
-static void compile_spec(struct builder *b, unsigned int i)
+static void compile_spec(struct builder *b, unsigned int i,
+			 const struct epg_prefix *from,
+			 const struct epg_prefix *to)
 {
 	const struct epg_flow_spec *s = &b->specs[i];
 	struct brule *r = &b->rules[i];
@@ -187,17 +410,17 @@ static void compile_spec(struct builder *b, unsigned int i)
 
 	r->id = s->id;
 	r->spec = i;
-	r->family = s->from.family ? s->from.family : s->to.family;
+	r->family = from->family ? from->family : to->family;
 	r->flags = s->flags;
 	/* An unbound role keeps mask 0: in a bound rule it is "family/0". */
 	for (w = 0; w < 4; w++) {
-		if (s->from.family) {
-			r->w[w].saddr = s->from.addr[w];
-			r->w[w].smask = mask_word(s->from.len, w);
+		if (from->family) {
+			r->w[w].saddr = from->addr[w];
+			r->w[w].smask = mask_word(from->len, w);
 		}
-		if (s->to.family) {
-			r->w[w].daddr = s->to.addr[w];
-			r->w[w].dmask = mask_word(s->to.len, w);
+		if (to->family) {
+			r->w[w].daddr = to->addr[w];
+			r->w[w].dmask = mask_word(to->len, w);
 		}
 	}
 }
@@ -215,6 +438,10 @@ static bool rule_covers(const struct brule *a, const struct brule *b)
 
 	if (a->flags != b->flags)
 		return false;
+	/* Sets are not compared prefix by prefix: only the same pair covers. */
+	if (a->family == EPG_RULE_SETS)
+		return b->family == EPG_RULE_SETS && a->sfrom == b->sfrom &&
+		       a->sto == b->sto;
 	if (a->family && a->family != b->family)
 		return false;
 	for (w = 0; w < 4; w++) {
@@ -423,52 +650,290 @@ static size_t align8(size_t x)
 	return (x + 7) & ~(size_t)7;
 }
 
+/* ---- address sets: sorted merged intervals and their bucket index ---- */
+
+static int cmp_iv4(const void *a, const void *b)
+{
+	const struct epg_iv4 *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static int cmp_iv6(const void *a, const void *b)
+{
+	const struct epg_iv6 *x = a, *y = b;
+
+	if (x->lo[0] != y->lo[0])
+		return x->lo[0] < y->lo[0] ? -1 : 1;
+	return x->lo[1] < y->lo[1] ? -1 : x->lo[1] > y->lo[1];
+}
+
+/*
+ * Buckets: a power of two, at least the intervals (so one holds about one
+ * interval when they spread), at most EPG_SET_BUCKETS, and at least 2 so
+ * that the shift stays below 64.  The shift is the least that puts the
+ * highest key of the set in the last bucket or before.
+ */
+static void set_buckets(struct bset *e, unsigned int f, u64 span)
+{
+	u32 nb = 2, shift = 0;
+
+	while (nb < e->n[f] && nb < EPG_SET_BUCKETS)
+		nb <<= 1;
+	while ((span >> shift) >= nb)
+		shift++;
+	e->nb[f] = nb;
+	e->shift[f] = shift;
+}
+
+static u32 merge4(struct epg_iv4 *v, u32 n)
+{
+	u32 k, m = 0;
+
+	sort(v, n, sizeof(*v), cmp_iv4, NULL);
+	for (k = 1; k < n; k++) {
+		if (v[m].hi == 0xffffffffU || v[k].lo <= v[m].hi + 1) {
+			if (v[k].hi > v[m].hi)
+				v[m].hi = v[k].hi;
+		} else {
+			v[++m] = v[k];
+		}
+	}
+	return m + 1;
+}
+
+/* a <= b + 1, on (high, low) pairs */
+static bool touches6(const u64 *a, const u64 *b)
+{
+	u64 h = b[0], l = b[1] + 1;
+
+	if (!l) {
+		if (!++h)
+			return true;	/* b is the last address */
+	}
+	return a[0] < h || (a[0] == h && a[1] <= l);
+}
+
+static bool above6(const u64 *a, const u64 *b)
+{
+	return a[0] > b[0] || (a[0] == b[0] && a[1] > b[1]);
+}
+
+static u32 merge6(struct epg_iv6 *v, u32 n)
+{
+	u32 k, m = 0;
+
+	sort(v, n, sizeof(*v), cmp_iv6, NULL);
+	for (k = 1; k < n; k++) {
+		if (touches6(v[k].lo, v[m].hi)) {
+			if (above6(v[k].hi, v[m].hi))
+				memcpy(v[m].hi, v[k].hi, sizeof(v[m].hi));
+		} else {
+			v[++m] = v[k];
+		}
+	}
+	return m + 1;
+}
+
+static void prefix_iv4(const struct epg_prefix *p, struct epg_iv4 *v)
+{
+	v->lo = be32_to_cpu(p->addr[0]);
+	v->hi = v->lo | (p->len >= 32 ? 0 : 0xffffffffU >> p->len);
+}
+
+static void prefix_iv6(const struct epg_prefix *p, struct epg_iv6 *v)
+{
+	unsigned int len = p->len;
+
+	v->lo[0] = (u64)be32_to_cpu(p->addr[0]) << 32 | be32_to_cpu(p->addr[1]);
+	v->lo[1] = (u64)be32_to_cpu(p->addr[2]) << 32 | be32_to_cpu(p->addr[3]);
+	if (len < 64) {
+		v->hi[0] = v->lo[0] | (~0ULL >> len);
+		v->hi[1] = ~0ULL;
+	} else {
+		v->hi[0] = v->lo[0];
+		v->hi[1] = v->lo[1] | (len >= 128 ? 0 : ~0ULL >> (len - 64));
+	}
+}
+
+static int compile_set(struct bset *e)
+{
+	const struct epg_prefix *p = e->as ? e->as->prefixes : &e->one;
+	u32 np = e->as ? e->as->n : 1, k, n4 = 0, n6 = 0;
+	struct epg_iv4 *v4;
+	struct epg_iv6 *v6;
+
+	for (k = 0; k < np; k++) {
+		if (p[k].family == AF_INET)
+			n4++;
+		else
+			n6++;
+	}
+	if (n4) {
+		v4 = kvzalloc(n4 * sizeof(*v4), GFP_KERNEL_ACCOUNT);
+		if (!v4)
+			return -ENOMEM;
+		e->iv[0] = v4;
+		for (k = 0, n4 = 0; k < np; k++) {
+			if (p[k].family == AF_INET)
+				prefix_iv4(&p[k], &v4[n4++]);
+		}
+		e->n[0] = merge4(v4, n4);
+		e->base[0] = v4[0].lo;
+		set_buckets(e, 0, (u64)v4[e->n[0] - 1].hi - v4[0].lo);
+	}
+	if (n6) {
+		v6 = kvzalloc(n6 * sizeof(*v6), GFP_KERNEL_ACCOUNT);
+		if (!v6)
+			return -ENOMEM;
+		e->iv[1] = v6;
+		for (k = 0, n6 = 0; k < np; k++) {
+			if (p[k].family == AF_INET6)
+				prefix_iv6(&p[k], &v6[n6++]);
+		}
+		e->n[1] = merge6(v6, n6);
+		e->base[1] = v6[0].lo[0];
+		set_buckets(e, 1, v6[e->n[1] - 1].hi[0] - v6[0].lo[0]);
+	}
+	return 0;
+}
+
+static int compile_sets(struct builder *b)
+{
+	u32 k;
+
+	for (k = 0; k < b->nsets; k++) {
+		if (compile_set(&b->sets[k]))
+			return fail(b, -ENOMEM, "out of memory");
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * idx[b]: the last interval starting below bucket b's first key (0 when
+ * none does), so that the interval holding a key of bucket b, if any, is
+ * one of idx[b] .. idx[b + 1]; idx[nb] is the last interval.
+ */
+static void fill_index(const struct bset *e, unsigned int f, u32 *idx)
+{
+	const struct epg_iv4 *v4 = e->iv[0];
+	const struct epg_iv6 *v6 = e->iv[1];
+	u32 bkt, k = 0, n = e->n[f];
+	u64 off, start;
+
+	for (bkt = 0; bkt < e->nb[f]; bkt++) {
+		off = (u64)bkt << e->shift[f];
+		if ((e->shift[f] && bkt > (~0ULL >> e->shift[f])) ||
+		    off > ~0ULL - e->base[f]) {
+			k = n;		/* the bucket starts beyond every key */
+		} else {
+			start = e->base[f] + off;
+			while (k < n && (f ? v6[k].lo[0] : v4[k].lo) < start)
+				k++;
+		}
+		idx[bkt] = k ? k - 1 : 0;
+	}
+	idx[e->nb[f]] = n - 1;
+}
+
+static size_t set_fam_bytes(const struct bset *e, unsigned int f)
+{
+	size_t iv = f ? sizeof(struct epg_iv6) : sizeof(struct epg_iv4);
+
+	if (!e->n[f])
+		return 0;
+	return align8(e->n[f] * iv) + align8((e->nb[f] + 1) * sizeof(u32));
+}
+
+/* Set s's compiled form at off; returns the offset after it. */
+static size_t emit_set(struct epg_table *t, const struct bset *e,
+		       struct epg_set *out, size_t off)
+{
+	size_t iv;
+	unsigned int f;
+
+	for (f = 0; f < 2; f++) {
+		struct epg_set_fam *sf = &out->f[f];
+
+		if (!e->n[f])
+			continue;	/* nb 0: no key of the family */
+		iv = e->n[f] * (f ? sizeof(struct epg_iv6) :
+				    sizeof(struct epg_iv4));
+		sf->n = e->n[f];
+		sf->nb = e->nb[f];
+		sf->shift = e->shift[f];
+		sf->base = e->base[f];
+		sf->iv_off = off;
+		memcpy((u8 *)t + off, e->iv[f], iv);
+		off += align8(iv);
+		sf->idx_off = off;
+		fill_index(e, f, (u32 *)((u8 *)t + off));
+		off += align8((e->nb[f] + 1) * sizeof(u32));
+	}
+	return off;
+}
+
 /*
  * Address words are stored once per bound spec that survived merging, in
- * spec order; addr[i] is spec i's slot or EPG_NO_SEG.  Returns the count.
+ * spec order, and so are the set pairs of set rules; slot[i] is spec i's
+ * word or pair, or EPG_NO_SEG.  Returns the counts.
  */
-static u32 number_addrs(struct builder *b, u32 *addr)
+static void number_slots(struct builder *b, u32 *slot, u32 *naddrs,
+			 u32 *npairs)
 {
-	u32 c, g, k, i, naddrs = 0;
+	u32 c, g, k, i;
 
 	for (i = 0; i < b->n; i++)
-		addr[i] = EPG_NO_SEG;
+		slot[i] = EPG_NO_SEG;
 	for (c = 0; c < b->nclasses; c++) {
 		g = b->class_seg[c];
 		if (g == EPG_NO_SEG)
 			continue;
 		for (k = 0; k < b->count[g]; k++) {
 			i = b->list[g][k];
-			if (b->rules[i].family && addr[i] == EPG_NO_SEG)
-				addr[i] = 0;
+			if (b->rules[i].family)
+				slot[i] = 0;
 		}
 	}
+	*naddrs = 0;
+	*npairs = 0;
 	for (i = 0; i < b->n; i++) {
-		if (addr[i] != EPG_NO_SEG)
-			addr[i] = naddrs++;
+		if (slot[i] == EPG_NO_SEG)
+			continue;
+		if (b->rules[i].family == EPG_RULE_SETS)
+			slot[i] = (*npairs)++;
+		else
+			slot[i] = (*naddrs)++;
 	}
-	return naddrs;
 }
 
 static struct epg_table *emit(struct builder *b)
 {
-	size_t blocks_end, classes_end, rules_end, size;
+	size_t blocks_end, classes_end, rules_end, addrs_end, size, off;
+	struct epg_set_pair *pairs;
 	struct epg_rule_addr *addrs;
 	struct epg_table *t = NULL;
 	struct epg_rule *rules;
-	u32 *classes, *addr;
-	u32 c, g, k, i, naddrs, first = 0;
+	struct epg_set *sets;
+	u32 *classes, *slot;
+	u32 c, g, k, i, naddrs, npairs, first = 0;
 
-	addr = kvzalloc((b->n ? b->n : 1) * sizeof(*addr), GFP_KERNEL_ACCOUNT);
-	if (!addr)
+	slot = kvzalloc((b->n ? b->n : 1) * sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	if (!slot)
 		return NULL;
-	naddrs = number_addrs(b, addr);
+	number_slots(b, slot, &naddrs, &npairs);
 
 	blocks_end = offsetof(struct epg_table, blocks) +
 		     b->nblocks * sizeof(b->blocks[0]);
 	classes_end = align8(blocks_end) + b->nclasses * sizeof(u32);
 	rules_end = align8(classes_end) + b->nrules * sizeof(struct epg_rule);
-	size = align8(rules_end) + naddrs * sizeof(struct epg_rule_addr);
+	addrs_end = align8(rules_end) + naddrs * sizeof(struct epg_rule_addr);
+	size = addrs_end + b->nsets * sizeof(struct epg_set) +
+	       npairs * sizeof(struct epg_set_pair);
+	for (k = 0; k < b->nsets; k++)
+		size += set_fam_bytes(&b->sets[k], 0) +
+			set_fam_bytes(&b->sets[k], 1);
 	t = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!t)
 		goto out;
@@ -480,6 +945,11 @@ static struct epg_table *emit(struct builder *b)
 	t->classes_off = align8(blocks_end);
 	t->rules_off = align8(classes_end);
 	t->addrs_off = align8(rules_end);
+	t->sets_off = addrs_end;
+	t->nsets = b->nsets;
+	t->pairs_off = addrs_end + b->nsets * sizeof(struct epg_set);
+	t->npairs = npairs;
+	t->prefixes = b->nprefixes;
 	t->nblocks = b->nblocks;
 	memcpy(t->top, b->top, sizeof(t->top));
 	memcpy(t->blocks, b->blocks, b->nblocks * sizeof(b->blocks[0]));
@@ -487,6 +957,8 @@ static struct epg_table *emit(struct builder *b)
 	classes = (u32 *)((u8 *)t + t->classes_off);
 	rules = (struct epg_rule *)((u8 *)t + t->rules_off);
 	addrs = (struct epg_rule_addr *)((u8 *)t + t->addrs_off);
+	sets = (struct epg_set *)((u8 *)t + t->sets_off);
+	pairs = (struct epg_set_pair *)((u8 *)t + t->pairs_off);
 	for (c = 0; c < b->nclasses; c++) {
 		g = b->class_seg[c];
 		if (g == EPG_NO_SEG)
@@ -500,16 +972,26 @@ static struct epg_table *emit(struct builder *b)
 			r->spec = br->spec;
 			r->family = br->family;
 			r->flags = br->flags;
-			r->addr = br->family ? addr[br->spec] : 0;
+			r->addr = br->family ? slot[br->spec] : 0;
 		}
 	}
 	for (i = 0; i < b->n; i++) {
-		if (addr[i] != EPG_NO_SEG)
-			memcpy(addrs[addr[i]].w, b->rules[i].w,
+		if (slot[i] == EPG_NO_SEG)
+			continue;
+		if (b->rules[i].family == EPG_RULE_SETS) {
+			pairs[slot[i]].from = b->rules[i].sfrom;
+			pairs[slot[i]].to = b->rules[i].sto;
+		} else {
+			memcpy(addrs[slot[i]].w, b->rules[i].w,
 			       sizeof(addrs[0].w));
+		}
 	}
+	/* Sets: 64 bytes each, then the pairs (8-aligned), then their data. */
+	off = t->pairs_off + npairs * sizeof(struct epg_set_pair);
+	for (k = 0; k < b->nsets; k++)
+		off = emit_set(t, &b->sets[k], &sets[k], off);
 out:
-	kvfree(addr);
+	kvfree(slot);
 	return t;
 }
 
@@ -528,6 +1010,12 @@ static void builder_free(struct builder *b)
 	kvfree(b->slots);
 	kvfree(b->blocks);
 	kvfree(b->block_hash);
+	for (p = 0; p < b->nsets; p++) {
+		kvfree(b->sets[p].iv[0]);
+		kvfree(b->sets[p].iv[1]);
+	}
+	kvfree(b->sets);
+	kvfree(b->set_slots);
 	kvfree(b);
 }
 
@@ -602,8 +1090,14 @@ int epg_table_build(const struct epg_flow_spec *specs, unsigned int n,
 		ret = fail(b, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < n; i++)
-		compile_spec(b, i);
+	for (i = 0; i < n; i++) {
+		ret = compile_roles(b, i);
+		if (ret)
+			goto out;
+	}
+	ret = compile_sets(b);
+	if (ret)
+		goto out;
 	for (p = 0; p < EPG_NPROTO; p++)
 		make_segments(b, p);
 

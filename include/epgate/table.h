@@ -23,11 +23,11 @@
  * Layout, one allocation (so the kernel frees it with one kvfree_rcu()):
  *
  *   +----------------------------+ 0
- *   | header                     |   56 bytes in the kernel (rcu_head,
- *   |                            |   sizes, offsets), 40 in userspace
+ *   | header                     |   76 bytes in the kernel (rcu_head,
+ *   |                            |   sizes, offsets), 60 in userspace
  *   | top[TCP][256]    u16       |  512 bytes: block number of port >> 8
  *   | top[UDP][256]    u16       |  512 bytes
- *   +----------------------------+ offsetof(blocks): 1080 (kernel)
+ *   +----------------------------+ offsetof(blocks): 1100 (kernel)
  *   | blocks[0][256]   u16       |  all 0: class 0, "no flow"; every
  *   | blocks[1][256]   u16       |  unused stretch of 256 ports points here
  *   | ...                        |  class number of port & 0xff; identical
@@ -41,6 +41,14 @@
  *   |                            |  for a bound rule its address words
  *   +----------------------------+ addrs_off (8-aligned)
  *   | addrs[]    64 bytes each   |  address words, once per bound spec
+ *   +----------------------------+ sets_off
+ *   | sets[]     64 bytes each   |  per address set and family: where its
+ *   | pairs[]     8 bytes each   |  intervals and index are; a set rule's
+ *   |                            |  two sets
+ *   | per set, per family:       |
+ *   |   intervals  8 or 32 bytes |  sorted, merged: IPv4 lo, hi (u32);
+ *   |                            |  IPv6 lo, hi (2 x u64 each)
+ *   |   index   (nb + 1) x u32   |  bucket -> first candidate interval
  *   +----------------------------+ bytes
  *
  *   tcp/443: top[TCP][443 >> 8 = 1] = 2 -> blocks[2][443 & 0xff = 187] = 5
@@ -52,29 +60,49 @@
  * how much memory it touches at random, not by instructions: a rule is 12
  * bytes, not the 72 it would be with its addresses inline.
  *
+ * Address sets.  A role bound to a set of several prefixes makes its rule
+ * a set rule (family EPG_RULE_SETS): the rule's addr indexes a pair of
+ * sets, one per role (EPG_SET_ANY when unbound; a plain prefix of the
+ * other role is a set of one).  Each distinct set is compiled once per
+ * family into sorted, merged intervals and a bucket index of nb = the
+ * power of two >= the intervals (2..EPG_SET_BUCKETS) over the set's span:
+ * a lookup is a subtraction and a shift to the bucket, its two index
+ * words, and a binary search of that bucket's candidates only, which for
+ * prefixes spread over the span is one or two steps, whatever the size
+ * (10,000 scattered /24s: 7,054 intervals, at most log2 of one bucket's).
+ * A set of one prefix compiles as before, with no set at all.
+ *
  * Memory, exactly:
  *
  *   bytes = align8(offsetof(blocks) + nblocks * 512)
  *         + align8(nclasses * 4) + align8(nrules * 12) + naddrs * 64
+ *         + nsets * 64 + npairs * 8
+ *         + for each set and family present:
+ *             align8(nintervals * (8 IPv4 | 32 IPv6)) + align8((nb + 1) * 4)
+ *
+ *   at most 65,536 prefixes: 65,536 IPv4 intervals are 524,288 + 16,392
+ *   bytes, the same IPv6 ones 2,097,152 + 16,392; 1,024 sets add 64 KiB
+ *   and their indexes at most 8 bytes per interval plus 8 per set.
  *
  * where nclasses counts the two classes 0, naddrs the bound specs left
- * after merging, and offsetof(blocks) is 1080 in the kernel (1064 in
+ * after merging, and offsetof(blocks) is 1100 in the kernel (1084 in
  * userspace, no rcu_head).  Kernel figures:
  *
- *   - empty table: 1080 + 512 (block 0) + 8 = 1,600 bytes;
+ *   - empty table: align8(1100 + 512 (block 0)) + 8 = 1,624 bytes;
  *   - one vendor, ~20 ports in 10 blocks, 20 classes, 30 unbound rules:
- *     1080 + 11 * 512 + 88 + 360 = 7,160 bytes;
+ *     align8(1100 + 11 * 512) + 88 + 360 = 7,184 bytes;
  *   - five vendors, 60 flows on 100 ports plus 1024-65535, 20000-20099
  *     and three more ranges (test_table's synthetic policy): 43 blocks,
- *     58 classes, 92 rules: 27,120 bytes;
+ *     58 classes, 92 rules: 27,144 bytes;
  *   - all 65,536 ports of both protocols, every block distinct, 1,024
  *     classes of 2 rules per protocol, one of them bound (bench_lookup's
- *     largest table): 1080 + 513 * 512 + 2,050 * 4 + 4,096 * 12 +
- *     2,048 * 64 = 452,160 bytes;
+ *     largest table): align8(1100 + 513 * 512) + 2,050 * 4 + 4,096 * 12 +
+ *     2,048 * 64 = 452,184 bytes;
  *   - worst case of the index: 513 blocks and 2 x 65,536 class words,
- *     1080 + 262,656 + 524,288 = 788,024 bytes; with EPG_MAX_RULES rules
- *     and EPG_MAX_FLOWS address words on top, 788,024 + 3,145,728 +
- *     1,048,576 = 4,982,328 bytes (4.8 MiB), the most a table can take.
+ *     align8(1100 + 262,656) + 524,288 = 788,048 bytes; with EPG_MAX_RULES rules
+ *     and EPG_MAX_FLOWS address words on top, 788,048 + 3,145,728 +
+ *     1,048,576 = 4,982,352 bytes (4.8 MiB), the most a table can take
+ *     without sets (sets add at most 2.2 MiB, above).
  *
  * Merging at build time keeps the scan short when many profiles share a
  * port (443 is in every vendor's list): a rule is dropped from a class when
@@ -112,6 +140,7 @@ enum {
 #define EPG_MAX_RULES			(1U << 18)
 #define EPG_MAX_SETS			1024	/* distinct address sets */
 #define EPG_MAX_PREFIXES		65536	/* over all of them */
+#define EPG_SET_BUCKETS			4096	/* index of one set's family */
 
 #define EPG_BLOCK_SHIFT		8
 #define EPG_BLOCK_PORTS		(1U << EPG_BLOCK_SHIFT)
@@ -340,7 +369,7 @@ static inline bool epg_set_has4(const struct epg_table *t,
 		return false;
 	i = idx[b];
 	len = idx[b + 1] - i + 1;
-	/* The last interval starting at or below key; iv[i].lo <= key. */
+	/* The last interval starting at or below key; iv[idx[b]].lo <= key. */
 	while (len > 1) {
 		half = len >> 1;
 		if (iv[i + half].lo <= key)
@@ -379,7 +408,9 @@ static inline bool epg_set_has6(const struct epg_table *t,
 			i += half;
 		len -= half;
 	}
-	return epg_key6_le((const u64[2]){ kh, kl }, iv[i].hi[0], iv[i].hi[1]);
+	/* base is a high half only: in bucket 0 iv[i].lo may be above key */
+	return epg_key6_le(iv[i].lo, kh, kl) &&
+	       epg_key6_le((const u64[2]){ kh, kl }, iv[i].hi[0], iv[i].hi[1]);
 }
 
 static inline bool epg_set_has(const struct epg_table *t, u32 set, u8 family,

@@ -88,6 +88,16 @@ static long long look6(const struct epg_table *t, u8 proto, u16 port,
 	return r ? (long long)r->id : -1;
 }
 
+/* The same, for host-order words. */
+static long long look6w(const struct epg_table *t, u8 proto, u16 port,
+			const u32 *s, const u32 *d)
+{
+	struct epg_prefix a = v6(s[0], s[1], s[2], s[3], 128);
+	struct epg_prefix b = v6(d[0], d[1], d[2], d[3], 128);
+
+	return look6(t, proto, port, &a, &b);
+}
+
 static unsigned int class_rules(const struct epg_table *t, u8 proto, u16 port)
 {
 	unsigned int n;
@@ -101,6 +111,51 @@ static size_t align8(size_t x)
 	return (x + 7) & ~(size_t)7;
 }
 
+/*
+ * A compiled set family: sorted disjoint intervals, not even adjacent (they
+ * would have been merged), a power-of-two bucket count within the limit,
+ * and an index that never steps back.
+ */
+static bool set_fam_sane(const struct epg_table *t, const struct epg_set_fam *f,
+			 unsigned int v6)
+{
+	const struct epg_iv4 *a = (const void *)((const u8 *)t + f->iv_off);
+	const struct epg_iv6 *b = (const void *)((const u8 *)t + f->iv_off);
+	const u32 *idx = (const void *)((const u8 *)t + f->idx_off);
+	unsigned int k;
+
+	if (!f->nb)
+		return true;
+	CHECK(f->n && f->nb >= 2 && f->nb <= EPG_SET_BUCKETS &&
+	      !(f->nb & (f->nb - 1)), "%u intervals, %u buckets", f->n, f->nb);
+	CHECK(f->shift < (v6 ? 64U : 33U), "shift %u", f->shift);
+	for (k = 0; k < f->n; k++) {
+		if (v6) {
+			CHECK(b[k].lo[0] < b[k].hi[0] || (b[k].lo[0] == b[k].hi[0] &&
+			      b[k].lo[1] <= b[k].hi[1]), "interval %u reversed", k);
+			if (k) {
+				/* next.lo > prev.hi + 1 */
+				u64 h = b[k - 1].hi[0], l = b[k - 1].hi[1] + 1;
+
+				h += !l;
+				CHECK(h >= b[k - 1].hi[0] &&
+				      (b[k].lo[0] > h ||
+				       (b[k].lo[0] == h && b[k].lo[1] > l)),
+				      "intervals %u, %u touch", k - 1, k);
+			}
+		} else {
+			CHECK(a[k].lo <= a[k].hi, "interval %u reversed", k);
+			if (k)
+				CHECK((u64)a[k - 1].hi + 1 < a[k].lo,
+				      "intervals %u, %u touch", k - 1, k);
+		}
+	}
+	for (k = 0; k < f->nb; k++)
+		CHECK(idx[k] <= idx[k + 1], "index steps back at %u", k);
+	CHECK(idx[f->nb] == f->n - 1, "index ends at %u of %u", idx[f->nb], f->n);
+	return true;
+}
+
 /* The structure is consistent and its size is the documented formula. */
 static bool sane(const struct epg_table *t)
 {
@@ -110,7 +165,24 @@ static bool sane(const struct epg_table *t)
 
 	bytes = align8(offsetof(struct epg_table, blocks) + t->nblocks * 512) +
 		align8(t->nclasses * 4) + align8(t->nrules * 12) +
-		t->naddrs * 64;
+		t->naddrs * 64 + t->nsets * 64 + t->npairs * 8;
+	for (i = 0; i < t->nsets; i++)
+		for (p = 0; p < 2; p++) {
+			const struct epg_set_fam *f = &epg_table_sets(t)[i].f[p];
+
+			if (f->nb)
+				bytes += align8(f->n * (p ? 32 : 8)) +
+					 align8((f->nb + 1) * 4);
+			if (!set_fam_sane(t, f, p))
+				return failed("set %u family %u: %s", i, p, why);
+		}
+	for (i = 0; i < t->npairs; i++) {
+		const struct epg_set_pair *pr = &epg_table_pairs(t)[i];
+
+		CHECK((pr->from == EPG_SET_ANY || pr->from < t->nsets) &&
+		      (pr->to == EPG_SET_ANY || pr->to < t->nsets),
+		      "pair %u out of range", i);
+	}
 	CHECK(sizeof(struct epg_rule) == 12, "rule is %zu bytes",
 	      sizeof(struct epg_rule));
 	CHECK(epg_table_bytes(t) == bytes, "bytes %zu, formula %zu",
@@ -898,6 +970,20 @@ static bool naive_port(const struct epg_flow_spec *s, u8 proto, u16 port)
 	return false;
 }
 
+/* A role: its prefix, or any prefix of its set. */
+static bool naive_role(const struct epg_prefix *p, const struct epg_addrset *as,
+		       u8 family, const __be32 *a)
+{
+	unsigned int k;
+
+	if (!as)
+		return naive_prefix(p, family, a);
+	for (k = 0; k < as->n; k++)
+		if (naive_prefix(&as->prefixes[k], family, a))
+			return true;
+	return false;
+}
+
 /* The first spec that matches, among those with flags (-1: any). */
 static int naive_match(const struct epg_flow_spec *s, unsigned int n,
 		       u8 proto, u16 port, u8 family, const __be32 *sa,
@@ -908,8 +994,8 @@ static int naive_match(const struct epg_flow_spec *s, unsigned int n,
 	for (i = 0; i < n; i++)
 		if ((flags < 0 || s[i].flags == flags) &&
 		    naive_port(&s[i], proto, port) &&
-		    naive_prefix(&s[i].from, family, sa) &&
-		    naive_prefix(&s[i].to, family, da))
+		    naive_role(&s[i].from, s[i].from_set, family, sa) &&
+		    naive_role(&s[i].to, s[i].to_set, family, da))
 			return i;
 	return -1;
 }
@@ -947,6 +1033,67 @@ first_with_flags(const struct epg_table *t, u8 proto, u16 port, u8 family,
 #define RAND_TABLES	400
 #define RAND_PACKETS	1000
 #define RAND_MAX_FLOWS	120
+#define RAND_SETS	6
+#define RAND_SET_MAX	64
+
+static struct epg_prefix set_pfx[RAND_SETS][RAND_SET_MAX];
+static struct epg_addrset set_pool[RAND_SETS];
+
+/* Sets of 1 to RAND_SET_MAX prefixes of either family, some of one only. */
+static void rand_sets(void)
+{
+	unsigned int i, k, fams;
+
+	for (i = 0; i < RAND_SETS; i++) {
+		fams = rnd(3);	/* 0: both, 1: IPv4 only, 2: IPv6 only */
+		set_pool[i].n = 1 + rnd(rnd(3) ? 8 : RAND_SET_MAX);
+		set_pool[i].prefixes = set_pfx[i];
+		for (k = 0; k < set_pool[i].n; k++) {
+			u8 fam = fams == 1 ? AF_INET : fams == 2 ? AF_INET6 :
+				 rnd(2) ? AF_INET : AF_INET6;
+
+			do
+				set_pfx[i][k] = rand_prefix(fam);
+			while (!set_pfx[i][k].family);
+		}
+	}
+}
+
+/* An address at or next to a boundary of a prefix of a random set. */
+static bool near_set(u8 family, __be32 *a)
+{
+	const struct epg_addrset *as = &set_pool[rnd(RAND_SETS)];
+	const struct epg_prefix *p = &as->prefixes[rnd(as->n)];
+	unsigned int w, words = family == AF_INET ? 1 : 4;
+	int step = (int)rnd(4) - 1;	/* -1, 0, +1 and +2 */
+	bool top = rnd(2);
+
+	if (p->family != family)
+		return false;
+	for (w = 0; w < words; w++)
+		a[w] = htonl(ntohl(p->addr[w]) | (top ? ~host_mask(p->len, w) : 0));
+	/* add step to the address as a big number */
+	for (w = words; w-- > 0 && step;) {
+		u32 v = ntohl(a[w]);
+
+		a[w] = htonl(v + step);
+		if (step > 0 && v + step >= v)
+			break;
+		if (step < 0 && v != 0)
+			break;
+		step = step > 0 ? 1 : -1;
+	}
+	return true;
+}
+
+/* A role for a random spec: one of the pool's sets now and then. */
+static const struct epg_addrset *rand_set_role(struct epg_prefix *p)
+{
+	if (rnd(3))
+		return NULL;
+	*p = any;
+	return &set_pool[rnd(RAND_SETS)];
+}
 
 static bool test_random(void)
 {
@@ -961,6 +1108,7 @@ static bool test_random(void)
 
 	for (round = 0; round < RAND_TABLES; round++) {
 		n = 1 + rnd(round % 2 ? 16 : RAND_MAX_FLOWS);
+		rand_sets();
 		for (i = 0; i < n; i++) {
 			static const u8 fams[] = { 0, AF_INET, AF_INET6 };
 			u8 fam = fams[rnd(3)];
@@ -970,8 +1118,23 @@ static bool test_random(void)
 			s[i] = flow(rnd32(), rnd(2), ranges[i], nr,
 				    rand_prefix(fam), rand_prefix(fam));
 			s[i].flags = rnd(4);
+			if (round % 4 == 3)
+				continue;	/* a quarter without sets */
+			s[i].from_set = rand_set_role(&s[i].from);
+			s[i].to_set = rand_set_role(&s[i].to);
 		}
-		ret = epg_table_build(s, n, &t, err, sizeof(err));
+		/* A set role of the other family: that spec's sets go. */
+		while ((ret = epg_table_build(s, n, &t, err, sizeof(err))) ==
+		       -EINVAL && strstr(err, "different families") &&
+		       sscanf(err, "flow %u:", &i) == 1 && i < n &&
+		       (s[i].from_set || s[i].to_set)) {
+			if (s[i].from_set)
+				s[i].from = rand_prefix(s[i].to.family);
+			s[i].from_set = s[i].to_set = NULL;
+			if (s[i].from.family && s[i].to.family &&
+			    s[i].from.family != s[i].to.family)
+				s[i].from = any;
+		}
 		if (ret == -E2BIG) {
 			big++;
 			continue;
@@ -990,6 +1153,8 @@ static bool test_random(void)
 			/* for IPv4, words 1-3 are garbage the table must ignore */
 			rand_addr(family, sa);
 			rand_addr(family, da);
+			if (rnd(2))
+				near_set(family, rnd(2) ? sa : da);
 			r = epg_table_match(t, proto, port, family, sa, da);
 			want = naive_match(s, n, proto, port, family, sa, da, -1);
 			CHECK(want < 0 ? !r :
@@ -1018,7 +1183,239 @@ static bool test_random(void)
 	}
 	printf("# %u tables (%u over a limit), %lu checks, %lu matches, %lu on merged classes, %.2f s\n",
 	       built, big, checks, hits, merged, now() - t0);
-	CHECK(built >= RAND_TABLES * 9 / 10, "only %u tables built", built);
+	CHECK(built >= RAND_TABLES * 7 / 10, "only %u tables built", built);
+	return true;
+}
+
+
+/* ---- address sets ---- */
+
+static bool test_set_edges(void)
+{
+	struct epg_prefix p[] = {
+		v4(0x0a000000, 8), v4(0xc0a80100, 24), v4(0, 32),
+		v4(0xffffffff, 32), v4(0x0a400000, 10),	/* inside 10/8 */
+		v6(0xfd000000, 0, 0, 0, 8), v6(0x20010db8, 0, 0, 5, 128),
+		v6(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 128),
+	};
+	struct epg_addrset as = { ARRAY_SIZE(p), p };
+	struct epg_flow_spec sp = flow(9, EPG_PROTO_TCP, r443, 1, any, any);
+	static const struct { u32 a; bool in; } c4[] = {
+		{ 0x09ffffff, false }, { 0x0a000000, true }, { 0x0affffff, true },
+		{ 0x0b000000, false }, { 0xc0a800ff, false }, { 0xc0a80100, true },
+		{ 0xc0a801ff, true }, { 0xc0a80200, false }, { 0, true },
+		{ 1, false }, { 0xfffffffe, false }, { 0xffffffff, true },
+	};
+	static const struct { u32 a[4]; bool in; } c6[] = {
+		{ { 0xfcffffff, ~0U, ~0U, ~0U }, false },
+		{ { 0xfd000000, 0, 0, 0 }, true },
+		{ { 0xfdffffff, ~0U, ~0U, ~0U }, true },
+		{ { 0xfe000000, 0, 0, 0 }, false },
+		{ { 0x20010db8, 0, 0, 4 }, false },
+		{ { 0x20010db8, 0, 0, 5 }, true },
+		{ { 0x20010db8, 0, 0, 6 }, false },
+		{ { ~0U, ~0U, ~0U, ~0U }, true },
+		{ { ~0U, ~0U, ~0U, ~0U - 1 }, false },
+		{ { 0, 0, 0, 0 }, false },
+	};
+	struct epg_table *t;
+	unsigned int k;
+
+	sp.from_set = &as;
+	CHECK(!epg_table_build(&sp, 1, &t, NULL, 0), "build failed");
+	if (!sane(t))
+		return false;
+	CHECK(t->nsets == 1 && t->npairs == 1 && t->prefixes == ARRAY_SIZE(p),
+	      "%u sets, %u pairs, %u prefixes", t->nsets, t->npairs,
+	      t->prefixes);
+	/* 10.64/10 merged into 10/8 */
+	CHECK(epg_table_sets(t)[0].f[0].n == 4 &&
+	      epg_table_sets(t)[0].f[1].n == 3, "%u and %u intervals",
+	      epg_table_sets(t)[0].f[0].n, epg_table_sets(t)[0].f[1].n);
+	for (k = 0; k < ARRAY_SIZE(c4); k++)
+		CHECK((look4(t, EPG_PROTO_TCP, 443, c4[k].a, 7) == 9) == c4[k].in,
+		      "%08x: %s", c4[k].a, c4[k].in ? "missed" : "matched");
+	for (k = 0; k < ARRAY_SIZE(c6); k++)
+		CHECK((look6w(t, EPG_PROTO_TCP, 443, c6[k].a, c6[k].a) == 9) ==
+		      c6[k].in, "IPv6 case %u: %s", k,
+		      c6[k].in ? "missed" : "matched");
+	/* the responder is unbound: any address of either family */
+	CHECK(look4(t, EPG_PROTO_TCP, 443, 0x0a010203, 0x01020304) == 9,
+	      "responder not any");
+	epg_table_free(t);
+	return true;
+}
+
+/* Adjacent prefixes merge: 0/1 and 128/1 are every IPv4 address. */
+static bool test_set_merge(void)
+{
+	struct epg_prefix p[] = { v4(0x80000000, 1), v4(0, 1), v4(0x0a000000, 8) };
+	struct epg_prefix q[] = { v6(0, 0, 0, 0, 1), v6(0x80000000, 0, 0, 0, 1) };
+	struct epg_addrset a = { ARRAY_SIZE(p), p }, b = { ARRAY_SIZE(q), q };
+	struct epg_flow_spec sp[] = {
+		flow(1, EPG_PROTO_UDP, r443, 1, any, any),
+		flow(2, EPG_PROTO_UDP, r443, 1, any, any),
+		flow(3, EPG_PROTO_UDP, r443, 1, any, any),
+	};
+	u32 all[4] = { ~0U, ~0U, ~0U, ~0U }, none[4] = { 0 };
+	struct epg_table *t;
+
+	sp[0].from_set = &a;
+	sp[1].to_set = &b;
+	sp[2].from_set = &a;	/* the same set pair as flow 0: merged */
+	CHECK(!epg_table_build(sp, 3, &t, NULL, 0), "build failed");
+	if (!sane(t))
+		return false;
+	CHECK(epg_table_sets(t)[0].f[0].n == 1, "%u IPv4 intervals",
+	      epg_table_sets(t)[0].f[0].n);
+	CHECK(epg_table_sets(t)[1].f[1].n == 1, "%u IPv6 intervals",
+	      epg_table_sets(t)[1].f[1].n);
+	CHECK(class_rules(t, EPG_PROTO_UDP, 443) == 2, "%u rules",
+	      class_rules(t, EPG_PROTO_UDP, 443));
+	CHECK(look4(t, EPG_PROTO_UDP, 443, 0, 0) == 1 &&
+	      look4(t, EPG_PROTO_UDP, 443, 0xffffffff, 0) == 1,
+	      "IPv4 extremes");
+	CHECK(look6w(t, EPG_PROTO_UDP, 443, all, all) == 2 &&
+	      look6w(t, EPG_PROTO_UDP, 443, none, none) == 2, "IPv6 extremes");
+	epg_table_free(t);
+	return true;
+}
+
+static bool test_set_invalid(void)
+{
+	struct epg_prefix good = v4(0x0a000000, 8), bad = v4(0x0a000001, 24);
+	struct epg_prefix mixed[] = { good, good, bad };
+	struct epg_prefix only6[] = { v6(0xfd000000, 0, 0, 0, 8),
+				      v6(0x20010db8, 0, 0, 0, 32) };
+	struct epg_prefix nofam[] = { good, any };
+	struct epg_addrset empty = { 0, &good }, null = { 2, NULL };
+	struct epg_addrset hb = { 3, mixed }, v6s = { 2, only6 };
+	struct epg_addrset nf = { 2, nofam };
+	struct epg_flow_spec sp = flow(1, EPG_PROTO_TCP, r443, 1, any, any);
+
+	sp.from_set = &empty;
+	if (!rejects(&sp, 1, -EINVAL, "flow 0: initiator set is empty"))
+		return false;
+	sp.from_set = &null;
+	if (!rejects(&sp, 1, -EINVAL, "flow 0: initiator set is empty"))
+		return false;
+	sp.from_set = NULL;
+	sp.to_set = &hb;
+	if (!rejects(&sp, 1, -EINVAL,
+		     "flow 0: responder set, prefix 2: address bits set beyond /24"))
+		return false;
+	sp.to_set = &nf;
+	if (!rejects(&sp, 1, -EINVAL,
+		     "flow 0: responder set, prefix 1: no address family"))
+		return false;
+	sp.to_set = &v6s;
+	sp.from = good;
+	if (!rejects(&sp, 1, -EINVAL,
+		     "flow 0: initiator and responder of different families"))
+		return false;
+	sp.from_set = &v6s;
+	if (!rejects(&sp, 1, -EINVAL,
+		     "flow 0: initiator bound to a prefix and a set"))
+		return false;
+	return true;
+}
+
+static bool test_set_limits(void)
+{
+	static struct epg_prefix p[EPG_MAX_PREFIXES + 1];
+	static struct epg_addrset sets[EPG_MAX_SETS + 1];
+	static struct epg_flow_spec sp[EPG_MAX_SETS + 1];
+	struct epg_addrset big = { EPG_MAX_PREFIXES, p };
+	struct epg_table *t;
+	char err[128];
+	unsigned int k;
+	int ret;
+
+	for (k = 0; k <= EPG_MAX_PREFIXES; k++)
+		p[k] = v4(0x0a000000 + k * 512, 24);	/* none merge */
+	sp[0] = flow(1, EPG_PROTO_TCP, r443, 1, any, any);
+	sp[0].from_set = &big;
+	ret = epg_table_build(sp, 1, &t, err, sizeof(err));
+	CHECK(!ret, "%u prefixes: %d %s", EPG_MAX_PREFIXES, ret, err);
+	if (!sane(t))
+		return false;
+	CHECK(look4(t, EPG_PROTO_TCP, 443, 0x0a000000 + 65535 * 512 + 7, 1) == 1 &&
+	      look4(t, EPG_PROTO_TCP, 443, 0x0a000000 + 65535 * 512 + 256, 1) < 0 &&
+	      look4(t, EPG_PROTO_TCP, 443, 0x0a000000 + 300 * 512 + 255, 1) == 1,
+	      "last prefix");
+	printf("# %u prefixes: %zu bytes\n", EPG_MAX_PREFIXES,
+	       epg_table_bytes(t));
+	epg_table_free(t);
+	big.n++;
+	if (!rejects(sp, 1, -E2BIG,
+		     "flow 0: initiator set: more than 65536 prefixes in the table"))
+		return false;
+	/* sets: EPG_MAX_SETS distinct ones, and one more */
+	for (k = 0; k <= EPG_MAX_SETS; k++) {
+		sets[k].n = 2;
+		sets[k].prefixes = &p[2 * k];
+		sp[k] = flow(k, EPG_PROTO_TCP, r443, 1, any, any);
+		sp[k].to_set = &sets[k];
+		sp[k].flags = k;	/* keeps every rule: no merging */
+	}
+	/* 1,025 rules on port 443 exceed the class; spread them */
+	{
+		static struct epg_range r[EPG_MAX_SETS + 1];
+
+		for (k = 0; k <= EPG_MAX_SETS; k++) {
+			r[k].lo = r[k].hi = 1000 + k;
+			sp[k].ranges = &r[k];
+		}
+		ret = epg_table_build(sp, EPG_MAX_SETS, &t, err, sizeof(err));
+		CHECK(!ret, "%u sets: %d %s", EPG_MAX_SETS, ret, err);
+		CHECK(t->nsets == EPG_MAX_SETS, "%u sets", t->nsets);
+		if (!sane(t))
+			return false;
+		epg_table_free(t);
+		if (!rejects(sp, EPG_MAX_SETS + 1, -E2BIG,
+			     "flow 1024: more than 1024 address sets"))
+			return false;
+	}
+	return true;
+}
+
+/* 10,000 prefixes in one role: build time, size, and every answer. */
+static bool test_set_10000(void)
+{
+	static struct epg_prefix p[10000];
+	struct epg_addrset as = { ARRAY_SIZE(p), p };
+	struct epg_flow_spec sp = flow(5, EPG_PROTO_TCP, r443, 1, any, any);
+	struct epg_table *t;
+	unsigned int k, hits = 0;
+	double t0;
+
+	/* scattered /24s in 10/8 and elsewhere, some /16s and /32s */
+	for (k = 0; k < ARRAY_SIZE(p); k++) {
+		u32 a = (k % 3 ? 0x0a000000 : 0) | (rnd32() & 0x00ffffff);
+
+		p[k] = k % 50 ? v4(a & 0xffffff00, 24) : k % 100 ?
+		       v4(a & 0xffff0000, 16) : v4(a, 32);
+	}
+	sp.from_set = &as;
+	t0 = now();
+	CHECK(!epg_table_build(&sp, 1, &t, NULL, 0), "build failed");
+	printf("# 10,000 prefixes: built in %.4f s, %zu bytes, %u intervals, %u buckets\n",
+	       now() - t0, epg_table_bytes(t), epg_table_sets(t)[0].f[0].n,
+	       epg_table_sets(t)[0].f[0].nb);
+	if (!sane(t))
+		return false;
+	for (k = 0; k < 200000; k++) {
+		__be32 a = htonl(k % 2 ? rnd32() : ntohl(p[rnd(10000)].addr[0]) +
+				 rnd(300) - 20), d = 0;
+		bool want = naive_role(NULL, &as, AF_INET, &a);
+
+		CHECK((epg_table_match(t, EPG_PROTO_TCP, 443, AF_INET, &a, &d) !=
+		       NULL) == want, "%08x: table says %s", ntohl(a),
+		      want ? "no" : "yes");
+		hits += want;
+	}
+	printf("# 200,000 lookups, %u in the set\n", hits);
+	epg_table_free(t);
 	return true;
 }
 
@@ -1045,6 +1442,11 @@ static const struct {
 	{ test_five_vendors, "realistic 5-vendor policy under 64 KiB" },
 	{ test_all_ports, "65,536 ports x 2 built in under a second" },
 	{ test_random, "randomized: table lookup == naive scan of the specs" },
+	{ test_set_edges, "a set role: first, last and next addresses of each prefix" },
+	{ test_set_merge, "sets: adjacent prefixes merge; the same pair merges" },
+	{ test_set_invalid, "malformed sets: -EINVAL naming flow, role and prefix" },
+	{ test_set_limits, "65,536 prefixes and 1,024 sets; one more: -E2BIG" },
+	{ test_set_10000, "10,000 prefixes: every lookup == naive scan" },
 };
 
 int main(void)
