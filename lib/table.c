@@ -669,16 +669,16 @@ static int cmp_iv6(const void *a, const void *b)
 }
 
 /*
- * Buckets: a power of two, at least the intervals (so one holds about one
- * interval when they spread), at most EPG_SET_BUCKETS, and at least 2 so
- * that the shift stays below 64.  The shift is the least that puts the
+ * Buckets: a power of two, at least twice the intervals (so that a bucket
+ * holds one or two candidates when they spread: at most one search step),
+ * at most EPG_SET_BUCKETS, and at least 2 so that the shift stays below 64.  The shift is the least that puts the
  * highest key of the set in the last bucket or before.
  */
 static void set_buckets(struct bset *e, unsigned int f, u64 span)
 {
 	u32 nb = 2, shift = 0;
 
-	while (nb < e->n[f] && nb < EPG_SET_BUCKETS)
+	while (nb < 2 * e->n[f] && nb < EPG_SET_BUCKETS)
 		nb <<= 1;
 	while ((span >> shift) >= nb)
 		shift++;
