@@ -52,9 +52,10 @@ static unsigned int take16(struct input *in)
 	return lo | take(in) << 8;
 }
 
-static void take_prefix(struct input *in, struct epg_prefix *p)
+static void take_prefix_sel(struct input *in, struct epg_prefix *p,
+			    unsigned int sel)
 {
-	unsigned int sel = take(in) & 3, i, alen;
+	unsigned int i, alen;
 
 	memset(p, 0, sizeof(*p));
 	switch (sel) {
@@ -79,6 +80,37 @@ static void take_prefix(struct input *in, struct epg_prefix *p)
 	alen = p->family == AF_INET6 ? 16 : 4;
 	for (i = 0; i < alen; i++)
 		((uint8_t *)p->addr)[i] = take(in);
+}
+
+#define SET_MAX		8
+
+static struct epg_prefix set_pfx[MAX_SPECS][2][SET_MAX];
+static struct epg_addrset set_of[MAX_SPECS][2];
+
+/* Role r (0 initiator, 1 responder) of spec i: a prefix or a set. */
+static void take_role(struct input *in, unsigned int i, unsigned int r,
+		      struct epg_flow_spec *s)
+{
+	struct epg_prefix *p = r ? &s[i].to : &s[i].from;
+	const struct epg_addrset **as = r ? &s[i].to_set : &s[i].from_set;
+	unsigned int sel = take(in), k;
+
+	memset(p, 0, sizeof(*p));
+	*as = NULL;
+	if (!(sel & 4)) {
+		take_prefix_sel(in, p, sel & 3);
+		return;
+	}
+	if (sel & 8 && i && (r ? s[i - 1].to_set : s[i - 1].from_set)) {
+		*as = r ? s[i - 1].to_set : s[i - 1].from_set;
+		return;
+	}
+	set_of[i][r].n = take(in) % (SET_MAX + 1);
+	set_of[i][r].prefixes = set_pfx[i][r];
+	memset(set_pfx[i][r], 0, sizeof(set_pfx[i][r]));
+	for (k = 0; k < set_of[i][r].n; k++)
+		take_prefix_sel(in, &set_pfx[i][r][k], take(in) & 3);
+	*as = &set_of[i][r];
 }
 
 /* ---- the naive model ---- */
@@ -110,9 +142,28 @@ static bool naive_prefix_ok(const struct epg_prefix *p)
 	return true;
 }
 
+/* Families a role can hold: 1 IPv4, 2 IPv6, 0 a bad set. */
+static unsigned int naive_fams(const struct epg_prefix *p,
+			       const struct epg_addrset *as)
+{
+	unsigned int k, f = 0;
+
+	if (!as)
+		return p->family == AF_INET ? 1 : p->family == AF_INET6 ? 2 : 3;
+	if (!as->n)
+		return 0;
+	for (k = 0; k < as->n; k++) {
+		if (!as->prefixes[k].family ||
+		    !naive_prefix_ok(&as->prefixes[k]))
+			return 0;
+		f |= as->prefixes[k].family == AF_INET ? 1 : 2;
+	}
+	return f;
+}
+
 static bool naive_spec_ok(const struct epg_flow_spec *s)
 {
-	unsigned int r;
+	unsigned int r, ff, tf;
 
 	if (s->proto >= EPG_NPROTO || !s->nranges || s->nranges > EPG_MAX_RANGES)
 		return false;
@@ -121,8 +172,9 @@ static bool naive_spec_ok(const struct epg_flow_spec *s)
 			return false;
 	if (!naive_prefix_ok(&s->from) || !naive_prefix_ok(&s->to))
 		return false;
-	return !(s->from.family && s->to.family &&
-		 s->from.family != s->to.family);
+	ff = naive_fams(&s->from, s->from_set);
+	tf = naive_fams(&s->to, s->to_set);
+	return ff && tf && (ff & tf);
 }
 
 static bool naive_prefix(const struct epg_prefix *p, u8 family,
@@ -155,6 +207,20 @@ static bool naive_port(const struct epg_flow_spec *s, u8 proto, u16 port)
 	return false;
 }
 
+static bool naive_role(const struct epg_prefix *p,
+		       const struct epg_addrset *as, u8 family,
+		       const __be32 *a)
+{
+	unsigned int k;
+
+	if (!as)
+		return naive_prefix(p, family, a);
+	for (k = 0; k < as->n; k++)
+		if (naive_prefix(&as->prefixes[k], family, a))
+			return true;
+	return false;
+}
+
 static int naive_match(const struct epg_flow_spec *s, unsigned int n,
 		       u8 proto, u16 port, u8 family, const __be32 *sa,
 		       const __be32 *da, int flags)
@@ -164,8 +230,8 @@ static int naive_match(const struct epg_flow_spec *s, unsigned int n,
 	for (i = 0; i < n; i++)
 		if ((flags < 0 || s[i].flags == flags) &&
 		    naive_port(&s[i], proto, port) &&
-		    naive_prefix(&s[i].from, family, sa) &&
-		    naive_prefix(&s[i].to, family, da))
+		    naive_role(&s[i].from, s[i].from_set, family, sa) &&
+		    naive_role(&s[i].to, s[i].to_set, family, da))
 			return i;
 	return -1;
 }
@@ -185,7 +251,19 @@ static void check_sane(const struct epg_table *t)
 
 	bytes = align8(offsetof(struct epg_table, blocks) + t->nblocks * 512) +
 		align8(t->nclasses * 4) + align8(t->nrules * 12) +
-		t->naddrs * 64;
+		t->naddrs * 64 + t->nsets * 64 + t->npairs * 8;
+	for (i = 0; i < t->nsets; i++)
+		for (p = 0; p < 2; p++) {
+			const struct epg_set_fam *f = &epg_table_sets(t)[i].f[p];
+
+			if (!f->nb)
+				continue;
+			bytes += align8(f->n * (p ? 32 : 8)) +
+				 align8((f->nb + 1) * 4);
+			if (f->nb < 2 || f->nb > EPG_SET_BUCKETS ||
+			    (f->nb & (f->nb - 1)) || !f->n)
+				abort();
+		}
 	if (epg_table_bytes(t) != bytes)
 		abort();
 	for (i = 0; i < 256; i++)
@@ -244,8 +322,12 @@ static void probe_addr(const struct epg_flow_spec *s, unsigned int n,
 		a[w] = htonl(rnd(0));
 	if (n && rnd(4)) {
 		const struct epg_flow_spec *x = &s[rnd(n)];
+		const struct epg_addrset *as;
 
 		p = rnd(2) ? &x->from : &x->to;
+		as = p == &x->from ? x->from_set : x->to_set;
+		if (as && as->n)
+			p = &as->prefixes[rnd(as->n)];
 	}
 	if (!p || p->family != family)
 		return;
@@ -311,8 +393,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ranges[i][r].lo = take16(&in);
 			ranges[i][r].hi = take16(&in);
 		}
-		take_prefix(&in, &s[i].from);
-		take_prefix(&in, &s[i].to);
+		take_role(&in, i, 0, s);
+		take_role(&in, i, 1, s);
 		valid &= naive_spec_ok(&s[i]);
 	}
 
