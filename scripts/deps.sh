@@ -17,13 +17,13 @@ PKGS="
 build-essential pkg-config
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
-libmnl-dev libnftnl-dev
+libmnl-dev libnftnl-dev libc-ares-dev
 sparse valgrind
 qemu-system-x86 busybox-static cpio xz-utils kmod
 dkms debhelper dh-dkms lintian man-db groff-base bash-completion clang libclang-rt-14-dev
 gnuplot-nox ipset
 iproute2 socat tcpdump nftables iptables conntrack jq python3 procps util-linux
-vsftpd curl iputils-ping
+vsftpd dnsmasq curl iputils-ping
 prometheus
 ansible-core
 "
