@@ -149,7 +149,7 @@ static void test_full(void)
 
 	out = render(&st, 0);
 	if (!ok(out && !strcmp(out,
-		    "module:  epgate 0.2.0 (abi 3)\n"
+		    "module:  epgate 0.2.0 (abi 4)\n"
 		    "mode:    monitor\n"
 		    "hooks:   forward,output (priority -10)\n"
 		    "in:      eth0,br-lan\n"
@@ -168,7 +168,7 @@ static void test_full(void)
 
 	out = render(&st, 1);
 	if (!ok(out && !strcmp(out,
-		    "{\"version\": \"0.2.0\", \"abi_version\": 3, \"mode\": \"monitor\", "
+		    "{\"version\": \"0.2.0\", \"abi_version\": 4, \"mode\": \"monitor\", "
 		    "\"hooks\": [\"forward\", \"output\"], "
 		    "\"scope\": {\"in\": [\"eth0\", \"br-lan\"], \"out\": []}, "
 		    "\"priority\": -10, \"other\": \"drop\", "
