@@ -53,6 +53,7 @@ enum pchange { P_SAME, P_ENABLED, P_DISABLED, P_CHANGED };
 enum fchange { F_SAME, F_ADDED, F_REMOVED, F_CHANGED };
 
 struct diff {
+	const struct flowlist *nowfl, *wantfl;	/* whose sets the flows name */
 	/* Settings: the words now and wanted, when they differ. */
 	unsigned int cfg_changed;		/* CONFIG_* bits */
 	char now[NSETTINGS][128], want[NSETTINGS][128];
@@ -164,6 +165,8 @@ static int compute(struct diff *d, const struct epgate_status *st,
 	d->nprof = n;
 
 	n = 0;
+	d->nowfl = &now->fl;
+	d->wantfl = &want->fl;
 	for (i = 0; i < want->fl.n; i++) {
 		const struct flowlist_flow *w = &want->fl.flows[i];
 		const struct flowlist_flow *o = find_flow(&now->fl, w);
@@ -171,7 +174,8 @@ static int compute(struct diff *d, const struct epgate_status *st,
 		d->flow[n].want = w;
 		d->flow[n].now = o;
 		d->flow[n].what = !o ? F_ADDED :
-				  flowlist_same_flow(o, w) ? F_SAME : F_CHANGED;
+				  flowlist_same_flow(&now->fl, o, &want->fl, w) ?
+				  F_SAME : F_CHANGED;
 		d->changes += d->flow[n++].what != F_SAME;
 	}
 	for (i = 0; i < now->fl.n; i++) {
@@ -228,7 +232,8 @@ static const char *ud(const struct flowset_profile *p)
 }
 
 /* One `flow` line of the save format, without its newline. */
-static void flow_words(const struct flowlist_flow *f, char *buf, size_t len)
+static void flow_words(const struct flowlist *fl,
+		       const struct flowlist_flow *f, char *buf, size_t len)
 {
 	FILE *m = fmemopen(buf, len, "w");
 	size_t n;
@@ -236,7 +241,7 @@ static void flow_words(const struct flowlist_flow *f, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!m)
 		return;
-	save_write_flow(m, f);
+	save_write_flow(m, fl, f);
 	fclose(m);
 	n = strlen(buf);
 	if (n && buf[n - 1] == '\n')
@@ -288,16 +293,16 @@ static void print_words(const struct diff *d, const char *file, bool check,
 	for (i = 0; i < d->nflow; i++) {
 		switch (d->flow[i].what) {
 		case F_ADDED:
-			flow_words(d->flow[i].want, a, sizeof(a));
+			flow_words(d->wantfl, d->flow[i].want, a, sizeof(a));
 			printf("  + %s\n", a);
 			break;
 		case F_REMOVED:
-			flow_words(d->flow[i].now, a, sizeof(a));
+			flow_words(d->nowfl, d->flow[i].now, a, sizeof(a));
 			printf("  - %s\n", a);
 			break;
 		case F_CHANGED:
-			flow_words(d->flow[i].now, a, sizeof(a));
-			flow_words(d->flow[i].want, b, sizeof(b));
+			flow_words(d->nowfl, d->flow[i].now, a, sizeof(a));
+			flow_words(d->wantfl, d->flow[i].want, b, sizeof(b));
 			printf("  - %s\n  + %s\n", a, b);
 			break;
 		case F_SAME:
@@ -308,14 +313,15 @@ static void print_words(const struct diff *d, const char *file, bool check,
 		printf("  flow order: changed (the first match wins)\n");
 }
 
-static void json_flow(struct json *j, const struct flowlist_flow *f)
+static void json_flow(struct json *j, const struct flowlist *fl,
+		      const struct flowlist_flow *f)
 {
 	char a[512];
 
 	json_object_begin(j, NULL);
 	json_string(j, "profile", f->profile);
 	json_string(j, "flow", f->name);
-	flow_words(f, a, sizeof(a));
+	flow_words(fl, f, a, sizeof(a));
 	json_string(j, "line", a);
 	json_object_end(j);
 }
@@ -372,12 +378,12 @@ static void print_json(const struct diff *d, const char *file, bool check,
 	json_array_begin(&j, "flows_added");
 	for (i = 0; i < d->nflow; i++)
 		if (d->flow[i].what == F_ADDED || d->flow[i].what == F_CHANGED)
-			json_flow(&j, d->flow[i].want);
+			json_flow(&j, d->wantfl, d->flow[i].want);
 	json_array_end(&j);
 	json_array_begin(&j, "flows_removed");
 	for (i = 0; i < d->nflow; i++)
 		if (d->flow[i].what == F_REMOVED || d->flow[i].what == F_CHANGED)
-			json_flow(&j, d->flow[i].now);
+			json_flow(&j, d->nowfl, d->flow[i].now);
 	json_array_end(&j);
 	json_bool(&j, "order_changed", d->order);
 	json_object_end(&j);

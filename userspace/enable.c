@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * epgate enable NAME... [ROLE=PREFIX...] [--with OPTION...] [--monitor]
+ * epgate enable NAME... [ROLE=A[,B...]...] [--with OPTION...] [--monitor]
+ *   (A: ADDR[/LEN] or @SET, a named set of /etc/epgate/sets.d)
  * epgate disable NAME...
  *
  * Both read the module's whole set (flowset_read), change it in memory and
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "addrset.h"
 #include "flowset.h"
 #include "guard.h"
 #include "profile.h"
@@ -37,8 +39,12 @@ struct request {
 	const char *names[MAX_NAMES];
 	size_t nnames;
 	struct profile_binding binds[MAX_BINDS];
-	const char *bind_args[MAX_BINDS];
 	size_t nbinds;
+	/* Every ROLE= word as typed, for the user data. */
+	const char *bind_args[MAX_BINDS];
+	char bind_roles[MAX_BINDS][EPGATE_NAME_MAX];
+	size_t nargs;
+	struct addrset_cache sets;	/* sets.d, each file read once */
 	const char *with[MAX_WITH];
 	size_t nwith;
 	bool monitor;
@@ -70,13 +76,20 @@ static int add_binding(struct request *rq, const char *arg)
 	char err[160];
 	int ret;
 
-	ret = profile_binding_add(rq->binds, &rq->nbinds, MAX_BINDS, arg, err,
-				  sizeof(err));
+	if (rq->nargs == MAX_BINDS) {
+		fprintf(stderr, "%s: enable: more than %d bindings\n", prog,
+			MAX_BINDS);
+		return -E2BIG;
+	}
+	ret = profile_binding_add(rq->binds, &rq->nbinds, MAX_BINDS, arg,
+				  addrset_lookup, &rq->sets, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: enable: %s\n", prog, err);
 		return ret;
 	}
-	rq->bind_args[rq->nbinds - 1] = arg;
+	snprintf(rq->bind_roles[rq->nargs], EPGATE_NAME_MAX, "%.*s",
+		 (int)(strchr(arg, '=') - arg), arg);
+	rq->bind_args[rq->nargs++] = arg;
 	return 0;
 }
 
@@ -181,20 +194,27 @@ static int check_request(const struct request *rq)
 	return 0;
 }
 
-/* The user data of one profile: the arguments that apply to it. */
-static void userdata(const struct request *rq, const struct profile *p,
-		     struct flowset_profile *fp)
+/*
+ * The user data of one profile: the arguments that apply to it, as typed.
+ * -E2BIG when they do not fit EPGATE_USERDATA_MAX: the module could not
+ * say how the profile was enabled, and save could not enable it again.
+ */
+static int userdata(const struct request *rq, const struct profile *p,
+		    struct flowset_profile *fp)
 {
 	char *out = fp->userdata;
-	size_t room = sizeof(fp->userdata), n = 0, i;
+	size_t room = EPGATE_USERDATA_MAX + 1, n = 0, i;
+	bool cut = false;
 
 #define APPEND(...) do {						\
 	int w_ = snprintf(out + n, room - n, __VA_ARGS__);		\
 	if (w_ > 0 && (size_t)w_ < room - n)				\
 		n += w_;						\
+	else								\
+		cut = true;						\
 } while (0)
-	for (i = 0; i < rq->nbinds; i++) {
-		if (profile_has_role(p, rq->binds[i].role))
+	for (i = 0; i < rq->nargs; i++) {
+		if (profile_has_role(p, rq->bind_roles[i]))
 			APPEND("%s%s", n ? " " : "", rq->bind_args[i]);
 	}
 	for (i = 0; i < rq->nwith; i++) {
@@ -205,6 +225,12 @@ static void userdata(const struct request *rq, const struct profile *p,
 		APPEND("%s--monitor", n ? " " : "");
 #undef APPEND
 	fp->udlen = n;
+	if (!cut)
+		return 0;
+	fprintf(stderr,
+		"%s: enable: the arguments of profile %s are longer than the %d bytes the module keeps of them: put the prefixes in a set file (ROLE=@NAME, %s/NAME.set)\n",
+		prog, p->name, EPGATE_USERDATA_MAX, addrset_dir());
+	return -E2BIG;
 }
 
 /* Apply the request to the snapshot @fs. */
@@ -248,7 +274,15 @@ static int change(const struct request *rq, struct flowset *fs)
 		snprintf(fp->name, sizeof(fp->name), "%s", p->name);
 		fp->mode = mode;
 		fp->nflows = fs->fl.n - before;
-		userdata(rq, p, fp);
+		ret = userdata(rq, p, fp);
+		if (ret)
+			return ret;
+	}
+	ret = flowlist_set_ids(&fs->fl, NULL, NULL, NULL, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: enable: %s\n", prog,
+			ret == -ENOMEM ? strerror(ENOMEM) : err);
+		return ret;
 	}
 	/* The counters arrays are not sent; keep them from being misread. */
 	free(fs->packets);
@@ -383,6 +417,8 @@ static int enable_disable(const char *cmd, int argc, const char *argv[])
 	}
 	ret = run(&rq);
 out:
+	profile_bindings_free(rq.binds, rq.nbinds);
+	addrset_cache_free(&rq.sets);
 	for (k = 0; k < loaded; k++)
 		profile_free(&rq.profiles[k]);
 	free(rq.profiles);

@@ -53,8 +53,8 @@ size_t flowmsg_flow_size(const struct flowlist_flow *f)
 		if (f->ranges[i].hi != f->ranges[i].lo)
 			n += attr_size(2);
 	}
-	n += prefix_size(&f->from);
-	n += prefix_size(&f->to);
+	n += f->from_set ? attr_size(4) : prefix_size(&f->from);
+	n += f->to_set ? attr_size(4) : prefix_size(&f->to);
 	n += attr_size(1);		/* profile mode */
 	return n;
 }
@@ -93,7 +93,7 @@ static void put_prefix(struct nlmsghdr *nlh, uint16_t type,
 }
 
 void flowmsg_put_flow(struct nlmsghdr *nlh, uint16_t type,
-		      const struct flowlist_flow *f)
+		      const struct flowlist_flow *f, const uint32_t *ids)
 {
 	struct nlattr *entry, *ports, *range;
 	unsigned int i;
@@ -112,8 +112,14 @@ void flowmsg_put_flow(struct nlmsghdr *nlh, uint16_t type,
 		mnl_attr_nest_end(nlh, range);
 	}
 	mnl_attr_nest_end(nlh, ports);
-	put_prefix(nlh, EPGATE_FLOW_FROM, &f->from);
-	put_prefix(nlh, EPGATE_FLOW_TO, &f->to);
+	if (f->from_set)
+		mnl_attr_put_u32(nlh, EPGATE_FLOW_FROM_SET, ids[f->from_set - 1]);
+	else
+		put_prefix(nlh, EPGATE_FLOW_FROM, &f->from);
+	if (f->to_set)
+		mnl_attr_put_u32(nlh, EPGATE_FLOW_TO_SET, ids[f->to_set - 1]);
+	else
+		put_prefix(nlh, EPGATE_FLOW_TO, &f->to);
 	mnl_attr_put_u8(nlh, EPGATE_FLOW_PROFILE_MODE, f->mode);
 	mnl_attr_nest_end(nlh, entry);
 }
@@ -127,9 +133,96 @@ int flowmsg_put(struct nlmsghdr *nlh, const struct flowlist *fl)
 		return 0;	/* no EPGATE_A_FLOWS: the set becomes empty */
 	if (flowmsg_flows_size(fl) > FLOWMSG_NEST_MAX)
 		return -EMSGSIZE;
+	for (i = 0; i < fl->n; i++) {
+		if (fl->flows[i].from_set || fl->flows[i].to_set)
+			return -EMSGSIZE;
+	}
 	flows = mnl_attr_nest_start(nlh, EPGATE_A_FLOWS);
 	for (i = 0; i < fl->n; i++)
-		flowmsg_put_flow(nlh, i + 1, &fl->flows[i]);
+		flowmsg_put_flow(nlh, i + 1, &fl->flows[i], NULL);
 	mnl_attr_nest_end(nlh, flows);
 	return 0;
+}
+
+/* ---- address sets ------------------------------------------------------ */
+
+/* An entry's bytes before its first prefix: entry, ID, NAME, PREFIXES. */
+static size_t set_head_size(const struct flowlist_set *s)
+{
+	return attr_size(0) + attr_size(4) +
+	       (s->name[0] ? attr_size(strlen(s->name) + 1) : 0) + attr_size(0);
+}
+
+static void skip_unnumbered(const struct flowlist *fl, const uint32_t *ids,
+			    struct flowmsg_cursor *c)
+{
+	while (c->set < fl->nsets && (!ids[c->set] || !fl->sets[c->set].n)) {
+		c->set++;
+		c->prefix = 0;
+	}
+}
+
+bool flowmsg_sets_done(const struct flowlist *fl, const uint32_t *ids,
+		       const struct flowmsg_cursor *c)
+{
+	struct flowmsg_cursor k = *c;
+
+	if (!ids)
+		return true;
+	skip_unnumbered(fl, ids, &k);
+	return k.set >= fl->nsets;
+}
+
+size_t flowmsg_put_sets(struct nlmsghdr *nlh, const struct flowlist *fl,
+			const uint32_t *ids, struct flowmsg_cursor *c)
+{
+	struct nlattr *sets = NULL, *entry = NULL, *pfxs = NULL;
+	size_t n = attr_size(0);
+	uint16_t k = 0, j;
+
+	if (!ids)
+		return 0;
+	skip_unnumbered(fl, ids, c);
+	if (c->set >= fl->nsets)
+		return 0;
+	if (nlh)
+		sets = mnl_attr_nest_start(nlh, EPGATE_A_SETS);
+	while (c->set < fl->nsets) {
+		const struct flowlist_set *s = &fl->sets[c->set];
+		size_t head = set_head_size(s);
+
+		if (n + head + prefix_size(&s->prefixes[c->prefix]) >
+		    FLOWMSG_NEST_MAX)
+			break;	/* not one more prefix: the next nest */
+		n += head;
+		j = 0;
+		if (nlh) {
+			entry = mnl_attr_nest_start(nlh, ++k);
+			mnl_attr_put_u32(nlh, EPGATE_SET_ID, ids[c->set]);
+			if (s->name[0])
+				mnl_attr_put_strz(nlh, EPGATE_SET_NAME, s->name);
+			pfxs = mnl_attr_nest_start(nlh, EPGATE_SET_PREFIXES);
+		}
+		for (; c->prefix < s->n; c->prefix++) {
+			const struct flowlist_prefix *p = &s->prefixes[c->prefix];
+
+			if (n + prefix_size(p) > FLOWMSG_NEST_MAX)
+				break;
+			n += prefix_size(p);
+			if (nlh)
+				put_prefix(nlh, ++j, p);
+		}
+		if (nlh) {
+			mnl_attr_nest_end(nlh, pfxs);
+			mnl_attr_nest_end(nlh, entry);
+		}
+		if (c->prefix < s->n)
+			break;	/* the nest is full mid-set */
+		c->set++;
+		c->prefix = 0;
+		skip_unnumbered(fl, ids, c);
+	}
+	if (nlh)
+		mnl_attr_nest_end(nlh, sets);
+	return n;
 }

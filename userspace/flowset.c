@@ -23,8 +23,8 @@
 #include "status.h"
 
 #define READ_TRIES	10
-/* A message: headers, the profiles, one full FLOWS nest, slack. */
-#define MSG_BUF		(FLOWMSG_NEST_MAX + EPGATE_MAX_PROFILES * \
+/* A message: headers, the profiles, a full SETS and FLOWS nest, slack. */
+#define MSG_BUF		(2 * FLOWMSG_NEST_MAX + EPGATE_MAX_PROFILES * \
 			 (EPGATE_USERDATA_MAX + 128) + 4096)
 
 void flowset_free(struct flowset *fs)
@@ -47,6 +47,10 @@ int flowset_profile_index(const struct flowset *fs, const char *name)
 	return -1;
 }
 
+/*
+ * The sets no flow refers to any more stay in fs->fl.sets (references
+ * are indexes); the writer sends only the sets flows name.
+ */
 void flowset_remove_profile(struct flowset *fs, const char *name)
 {
 	size_t i, j = 0;
@@ -194,6 +198,19 @@ int flowset_parse_flow(const struct nlattr *nest, struct flowlist_flow *f,
 		case EPGATE_FLOW_TO:
 			ret = parse_prefix(a, &f->to);
 			break;
+		case EPGATE_FLOW_FROM_SET:
+		case EPGATE_FLOW_TO_SET:
+			/* The module's EPGATE_SET_ID: flowset_read() maps it. */
+			ret = mnl_attr_validate(a, MNL_TYPE_U32) < 0 ||
+			      !mnl_attr_get_u32(a) ||
+			      mnl_attr_get_u32(a) > EPGATE_MAX_SETS ? -EBADMSG : 0;
+			if (ret)
+				break;
+			if (type == EPGATE_FLOW_FROM_SET)
+				f->from_set = mnl_attr_get_u32(a);
+			else
+				f->to_set = mnl_attr_get_u32(a);
+			break;
 		case EPGATE_FLOW_PROFILE_MODE:
 			ret = mnl_attr_validate(a, MNL_TYPE_U8) < 0 ? -EBADMSG : 0;
 			if (!ret)
@@ -221,7 +238,49 @@ int flowset_parse_flow(const struct nlattr *nest, struct flowlist_flow *f,
 	    (1u << EPGATE_FLOW_PROFILE | 1u << EPGATE_FLOW_NAME |
 	     1u << EPGATE_FLOW_PROTO | 1u << EPGATE_FLOW_PORTS))
 		return -EBADMSG;
+	/* A role is a prefix or a set, never both. */
+	if ((seen & 1u << EPGATE_FLOW_FROM && f->from_set) ||
+	    (seen & 1u << EPGATE_FLOW_TO && f->to_set))
+		return -EBADMSG;
 	return 0;
+}
+
+int flowset_parse_set(const struct nlattr *nest, uint32_t *id,
+		      struct flowlist_set *s)
+{
+	const struct nlattr *a, *p;
+	struct flowlist_prefix pfx;
+	bool named = false;
+
+	*id = 0;
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case EPGATE_SET_ID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -EBADMSG;
+			*id = mnl_attr_get_u32(a);
+			break;
+		case EPGATE_SET_NAME:
+			if (copy_name(s->name, a))
+				return -EBADMSG;
+			named = true;
+			break;
+		case EPGATE_SET_PREFIXES:
+			mnl_attr_for_each_nested(p, a) {
+				if (s->n == EPGATE_MAX_PREFIXES ||
+				    parse_prefix(p, &pfx))
+					return -EBADMSG;
+				if (flowlist_set_add(s, &pfx))
+					return -ENOMEM;
+			}
+			break;
+		default:
+			break;	/* newer module: skip */
+		}
+	}
+	if (!named)
+		s->name[0] = '\0';
+	return *id && *id <= EPGATE_MAX_SETS ? 0 : -EBADMSG;
 }
 
 int flowset_parse_profile(const struct nlattr *nest,
@@ -299,6 +358,7 @@ static int grow(void **p, size_t n, size_t *alloc, size_t size)
 struct read_ctx {
 	struct flowset *fs;
 	int err;
+	uint32_t *refs;		/* EPGATE_SET_ID -> set reference, 0: none */
 };
 
 /* Room for one more flow, with its two counters. */
@@ -345,6 +405,58 @@ static int flow_cb(const struct nlmsghdr *nlh, void *data)
 		fs->fl.n++;
 	}
 	return MNL_CB_OK;
+}
+
+/* A set in several messages (same ID) gets its prefixes appended. */
+static int set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct read_ctx *ctx = data;
+	struct flowlist *fl = &ctx->fs->fl;
+	struct flowlist_set part = { .name = "" };
+	const struct nlattr *a;
+	uint32_t id, ref, i;
+	int ret;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != EPGATE_A_SET)
+			continue;
+		ret = flowset_parse_set(a, &id, &part);
+		if (!ret && !ctx->refs[id]) {
+			ret = flowlist_push_set(fl, &part, &ref);
+			if (!ret)
+				ctx->refs[id] = ref;
+		} else if (!ret) {
+			struct flowlist_set *s = &fl->sets[ctx->refs[id] - 1];
+
+			if (strcmp(s->name, part.name))
+				ret = -EBADMSG;
+			for (i = 0; !ret && i < part.n; i++)
+				ret = flowlist_set_add(s, &part.prefixes[i]);
+		}
+		flowlist_set_free(&part);
+		if (ret) {
+			ctx->err = ret;
+			return MNL_CB_ERROR;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* The module's set numbers of the flows, as references into fs->fl.sets. */
+static int map_sets(struct read_ctx *ctx)
+{
+	struct flowlist *fl = &ctx->fs->fl;
+	size_t i;
+
+	for (i = 0; i < fl->n; i++) {
+		struct flowlist_flow *f = &fl->flows[i];
+
+		if (f->from_set && !(f->from_set = ctx->refs[f->from_set]))
+			return -EBADMSG;
+		if (f->to_set && !(f->to_set = ctx->refs[f->to_set]))
+			return -EBADMSG;
+	}
+	return 0;
 }
 
 static int profile_cb(const struct nlmsghdr *nlh, void *data)
@@ -418,16 +530,31 @@ int flowset_read(struct epgate_genl *g, struct flowset *fs)
 	int tries, ret = -EAGAIN;
 
 	memset(fs, 0, sizeof(*fs));
+	uint32_t *refs;
+
+	refs = calloc(EPGATE_MAX_SETS + 1, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
 	for (tries = 0; tries < READ_TRIES; tries++) {
 		flowset_free(fs);
 		fs->profiles = calloc(EPGATE_MAX_PROFILES, sizeof(*fs->profiles));
-		if (!fs->profiles)
-			return -ENOMEM;
+		if (!fs->profiles) {
+			ret = -ENOMEM;
+			break;
+		}
 		memset(&ctx, 0, sizeof(ctx));
+		memset(refs, 0, (EPGATE_MAX_SETS + 1) * sizeof(*refs));
 		ctx.fs = fs;
+		ctx.refs = refs;
 		ret = generation(g, &before);
 		if (!ret)
 			ret = dump(g, EPGATE_CMD_GET_PROFILES, profile_cb, &ctx);
+		if (!ret) {
+			ret = dump(g, EPGATE_CMD_GET_SETS, set_cb, &ctx);
+			/* A module without GET_SETS has no sets. */
+			if (ret == -EOPNOTSUPP)
+				ret = 0;
+		}
 		if (!ret)
 			ret = dump(g, EPGATE_CMD_GET_FLOWS, flow_cb, &ctx);
 		if (!ret)
@@ -436,11 +563,15 @@ int flowset_read(struct epgate_genl *g, struct flowset *fs)
 			ret = -EAGAIN;
 			continue;	/* changed under us: again */
 		}
+		if (!ret)
+			ret = map_sets(&ctx);
 		if (ret)
 			break;
 		fs->generation = before;
+		free(refs);
 		return 0;
 	}
+	free(refs);
 	flowset_free(fs);
 	return ret;
 }
@@ -465,14 +596,31 @@ static size_t chunk_end(const struct flowlist *fl, size_t first)
 	return i;
 }
 
+/*
+ * The messages of a write: the sets first, each message a SETS nest as
+ * full as it goes, then the flows, a FLOWS nest per message; the message
+ * where the sets end takes the first flows too.
+ */
 size_t flowset_messages(const struct flowset *fs)
 {
+	struct flowmsg_cursor c = { 0 };
 	size_t first = 0, n = 0;
+	uint32_t *ids = NULL;
 
+	if (fs->fl.nsets) {
+		ids = calloc(fs->fl.nsets, sizeof(*ids));
+		if (!ids || flowlist_set_ids(&fs->fl, ids, NULL, NULL, NULL, 0)) {
+			free(ids);
+			return 0;
+		}
+	}
 	do {
-		first = chunk_end(&fs->fl, first);
+		flowmsg_put_sets(NULL, &fs->fl, ids, &c);
+		if (flowmsg_sets_done(&fs->fl, ids, &c))
+			first = chunk_end(&fs->fl, first);
 		n++;
-	} while (first < fs->fl.n);
+	} while (!flowmsg_sets_done(&fs->fl, ids, &c) || first < fs->fl.n);
+	free(ids);
 	return n;
 }
 
@@ -542,30 +690,49 @@ int flowset_write(struct epgate_genl *g, const struct flowset *fs,
 static int write_once(struct epgate_genl *g, const struct flowset *fs,
 		      const struct epgate_config *cfg, bool check_generation)
 {
+	struct flowmsg_cursor c = { 0 };
 	size_t first = 0, end, i;
 	struct nlattr *flows;
 	struct nlmsghdr *nlh;
+	uint32_t *ids = NULL;
+	bool sets_done, head = true;
 	char *buf;
 	int ret = 0;
 
 	buf = malloc(MSG_BUF);
-	if (!buf)
+	if (fs->fl.nsets)
+		ids = calloc(fs->fl.nsets, sizeof(*ids));
+	if (!buf || (fs->fl.nsets && !ids)) {
+		free(buf);
+		free(ids);
 		return -ENOMEM;
-	do {
-		end = chunk_end(&fs->fl, first);
-		if (end == first && first < fs->fl.n) {
-			ret = -EMSGSIZE;	/* one flow over 64 KiB: impossible */
-			break;
+	}
+	if (ids) {
+		ret = flowlist_set_ids(&fs->fl, ids, NULL, NULL, NULL, 0);
+		if (ret) {
+			free(buf);
+			free(ids);
+			return ret;
 		}
+	}
+	do {
 		memset(buf, 0, MSG_BUF);	/* no heap byte to the kernel */
 		nlh = epgate_genl_msg(g, buf, EPGATE_CMD_SET_FLOWS, NLM_F_ACK);
-		if (!first) {
+		if (head) {
 			if (check_generation)
 				mnl_attr_put_u64(nlh, EPGATE_A_GENERATION,
 						 fs->generation);
 			put_profiles(nlh, fs);
 		}
-		if (end < fs->fl.n)
+		head = false;
+		flowmsg_put_sets(nlh, &fs->fl, ids, &c);
+		sets_done = flowmsg_sets_done(&fs->fl, ids, &c);
+		end = sets_done ? chunk_end(&fs->fl, first) : first;
+		if (sets_done && end == first && first < fs->fl.n) {
+			ret = -EMSGSIZE;	/* one flow over 64 KiB: impossible */
+			break;
+		}
+		if (!sets_done || end < fs->fl.n)
 			mnl_attr_put_u32(nlh, EPGATE_A_XACT_FLAGS,
 					 EPGATE_XACT_MORE);
 		else {
@@ -578,12 +745,13 @@ static int write_once(struct epgate_genl *g, const struct flowset *fs,
 			flows = mnl_attr_nest_start(nlh, EPGATE_A_FLOWS);
 			for (i = first; i < end; i++)
 				flowmsg_put_flow(nlh, i - first + 1,
-						 &fs->fl.flows[i]);
+						 &fs->fl.flows[i], ids);
 			mnl_attr_nest_end(nlh, flows);
 		}
 		ret = epgate_genl_talk(g, nlh, NULL, NULL);
 		first = end;
-	} while (!ret && first < fs->fl.n);
+	} while (!ret && (!sets_done || first < fs->fl.n));
 	free(buf);
+	free(ids);
 	return ret;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The module's flow set as a whole: read it back (GET_PROFILES and
- * GET_FLOWS dumps, checked against the generation), and write it (one
+ * The module's flow set as a whole: read it back (GET_PROFILES, GET_SETS
+ * and GET_FLOWS dumps, checked against the generation), and write it (one
  * SET_FLOWS transaction, split over as many messages as the 64 KiB
  * attribute limit needs).  enable and disable are a read, a change in
  * memory and a write that the kernel refuses if anything changed between.
@@ -86,5 +86,11 @@ int flowset_parse_flow(const struct nlattr *nest, struct flowlist_flow *f,
 		       uint64_t *packets, uint64_t *bytes);
 int flowset_parse_profile(const struct nlattr *nest,
 			  struct flowset_profile *p);
+/*
+ * One dumped EPGATE_A_SET nest: its ID, and its name and prefixes appended
+ * to @s (zeroed or freed by the caller).  0, -EBADMSG or -ENOMEM.
+ */
+int flowset_parse_set(const struct nlattr *nest, uint32_t *id,
+		      struct flowlist_set *s);
 
 #endif

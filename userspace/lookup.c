@@ -138,6 +138,39 @@ static const char *prefix_str(const struct flowlist_prefix *p, char *buf,
 	return buf;
 }
 
+/* Prefixes of an anonymous set shown in the text table. */
+#define LOOKUP_SHOWN	2
+
+/*
+ * A role in JSON: "from": "any" | "PREFIX" | "@NAME" | "P1,P2,...", and
+ * for a set "from_set": {"name": NAME or null, "prefixes": [...]}.
+ */
+static void json_role(struct json *j, const char *key,
+		      const struct flowlist *fl,
+		      const struct flowlist_prefix *p, uint32_t ref)
+{
+	const struct flowlist_set *s = flowlist_set_of(fl, ref);
+	char buf[256], k[16];
+	uint32_t i;
+
+	json_string(j, key, flowlist_role_str(fl, p, ref, LOOKUP_SHOWN, buf,
+					      sizeof(buf)));
+	if (!s)
+		return;
+	snprintf(k, sizeof(k), "%s_set", key);
+	json_object_begin(j, k);
+	if (s->name[0])
+		json_string(j, "name", s->name);
+	else
+		json_null(j, "name");
+	json_array_begin(j, "prefixes");
+	for (i = 0; i < s->n; i++)
+		json_string(j, NULL, flowlist_prefix_str(&s->prefixes[i], buf,
+							 sizeof(buf)));
+	json_array_end(j);
+	json_object_end(j);
+}
+
 /* The verdict word for a packet that no flow allowed. */
 static const char *unmatched(uint8_t mode)
 {
@@ -157,7 +190,7 @@ static void print(const struct query *q, const struct flowset *fs,
 {
 	const char *proto = q->proto == IPPROTO_TCP ? "tcp" : "udp";
 	const struct flowlist_flow *f;
-	char b1[64], b2[64];
+	char b1[256], b2[256];
 	bool addrs = q->from.family || q->to.family;
 	const char *verdict;
 	unsigned int i;
@@ -198,8 +231,8 @@ static void print(const struct query *q, const struct flowset *fs,
 			json_object_begin(&j, NULL);
 			json_string(&j, "profile", f->profile);
 			json_string(&j, "flow", f->name);
-			json_string(&j, "from", prefix_str(&f->from, b1, sizeof(b1)));
-			json_string(&j, "to", prefix_str(&f->to, b2, sizeof(b2)));
+			json_role(&j, "from", &fs->fl, &f->from, f->from_set);
+			json_role(&j, "to", &fs->fl, &f->to, f->to_set);
 			json_string(&j, "profile_mode", mode_name(f->mode));
 			json_object_end(&j);
 		}
@@ -232,8 +265,11 @@ static void print(const struct query *q, const struct flowset *fs,
 	for (i = 0; i < n; i++) {
 		f = &fs->fl.flows[rules[i].id];
 		printf("  %-16s %-28s %-20s %-20s %s\n", f->profile, f->name,
-		       prefix_str(&f->from, b1, sizeof(b1)),
-		       prefix_str(&f->to, b2, sizeof(b2)), mode_name(f->mode));
+		       flowlist_role_str(&fs->fl, &f->from, f->from_set,
+					 LOOKUP_SHOWN, b1, sizeof(b1)),
+		       flowlist_role_str(&fs->fl, &f->to, f->to_set,
+					 LOOKUP_SHOWN, b2, sizeof(b2)),
+		       mode_name(f->mode));
 	}
 }
 

@@ -1545,21 +1545,26 @@ static bool enabled(const struct profile *p, const struct profile_flow *f,
 	return false;
 }
 
-static void bound(const struct profile *p, int role,
-		  const struct profile_binding *bind, size_t nbind,
-		  struct flowlist_prefix *pfx)
+static int bound(const struct profile *p, int role,
+		 const struct profile_binding *bind, size_t nbind,
+		 struct flowlist *out, struct flowlist_prefix *pfx,
+		 uint32_t *ref)
 {
 	size_t i;
 
 	memset(pfx, 0, sizeof(*pfx));
+	*ref = 0;
 	if (role < 0)
-		return;
+		return 0;
 	for (i = 0; i < nbind; i++) {
-		if (!strcmp(bind[i].role, p->roles[role].name)) {
-			*pfx = bind[i].prefix;
-			return;
-		}
+		if (strcmp(bind[i].role, p->roles[role].name))
+			continue;
+		if (bind[i].set.n)
+			return flowlist_intern_set(out, &bind[i].set, ref);
+		*pfx = bind[i].prefix;
+		return 0;
 	}
+	return 0;
 }
 
 /* The reason of a failed profile_compile(), when the caller wants it. */
@@ -1576,9 +1581,9 @@ static int compile_fail(char *err, size_t errlen, const char *fmt, ...)
 	return 0;
 }
 
-static const char *family_name(int family)
+static const char *family_name(unsigned int families)
 {
-	return family == AF_INET ? "IPv4" : "IPv6";
+	return families == 1 ? "IPv4" : families == 2 ? "IPv6" : "IPv4 and IPv6";
 }
 
 int profile_compile(const struct profile *p, const struct profile_binding *bind,
@@ -1596,6 +1601,9 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 	};
 	size_t n0 = out->n, i, k, len;
 	struct flowlist_prefix from, to;
+	uint32_t from_set, to_set;
+	unsigned int ff, tf;
+	int ret;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -1605,16 +1613,23 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 
 		if (!enabled(p, f, with, nwith))
 			continue;
-		bound(p, f->from, bind, nbind, &from);
-		bound(p, f->to, bind, nbind, &to);
-		if (!flowcheck_families(&from, &to)) {
+		ret = bound(p, f->from, bind, nbind, out, &from, &from_set);
+		if (!ret)
+			ret = bound(p, f->to, bind, nbind, out, &to, &to_set);
+		if (ret) {
+			out->n = n0;
+			compile_fail(err, errlen, "%s", strerror(ENOMEM));
+			return ret;
+		}
+		ff = flowlist_role_families(out, &from, from_set);
+		tf = flowlist_role_families(out, &to, to_set);
+		if (!(ff & tf)) {
 			out->n = n0;
 			compile_fail(err, errlen,
 				     "flow '%s' of profile %s: role '%s' is bound to %s, role '%s' to %s: it could never match (bind both to one family, or leave one unbound)",
 				     f->name, p->name, p->roles[f->from].name,
-				     family_name(from.family),
-				     p->roles[f->to].name,
-				     family_name(to.family));
+				     family_name(ff), p->roles[f->to].name,
+				     family_name(tf));
 			return -EXDEV;
 		}
 		for (k = 0; k < 2; k++) {
@@ -1658,50 +1673,110 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 			memcpy(o->ranges, f->ranges, sizeof(o->ranges));
 			o->from = from;
 			o->to = to;
+			o->from_set = from_set;
+			o->to_set = to_set;
 			o->line = f->line;
 		}
 	}
 	return 0;
 }
 
-int profile_binding_add(struct profile_binding *binds, size_t *nbinds,
-			size_t max, const char *arg, char *err, size_t errlen)
+/* Resolve @value into @b's prefix or set. */
+static int resolve_binding(struct profile_binding *b, const char *arg,
+		   const char *value, flowlist_lookup_fn lookup, void *ctx,
+		   char *err, size_t errlen)
 {
-	const char *eq = strchr(arg, '=');
-	struct profile_binding *b = &binds[*nbinds];
+	struct flowlist tmp = { 0 };
 	struct flowlist_error ferr;
-	size_t len, i;
+	uint32_t ref;
+	int ret;
 
-	if (*nbinds == max) {
-		snprintf(err, errlen, "more than %zu bindings", max);
-		return -E2BIG;
-	}
-	len = eq ? (size_t)(eq - arg) : 0;
-	if (!len || len >= sizeof(b->role)) {
-		snprintf(err, errlen, "bad role in '%s' (ROLE=PREFIX)", arg);
-		return -EINVAL;
-	}
-	memcpy(b->role, arg, len);
-	b->role[len] = '\0';
-	for (i = 0; i < *nbinds; i++) {
-		if (!strcmp(binds[i].role, b->role)) {
-			snprintf(err, errlen, "role '%s' bound twice", b->role);
-			return -EINVAL;
-		}
-	}
-	if (flowlist_parse_prefix(eq + 1, &b->prefix, &ferr)) {
+	ret = flowlist_parse_role(value, strlen(value), &tmp, &b->prefix, &ref,
+				  lookup, ctx, &ferr);
+	if (ret == -ENOMEM) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+	} else if (ret) {
 		snprintf(err, errlen, "%s: %s", arg, ferr.msg);
-		return -EINVAL;
-	}
-	if (!b->prefix.family) {
+	} else if (!ref && !b->prefix.family) {
 		/* "any" is what an unbound role already means. */
 		snprintf(err, errlen,
 			 "%s: bind a role to an address or prefix; leave it out to match any address",
 			 arg);
+		ret = -EINVAL;
+	} else if (ref) {
+		/* Take the set out of tmp: it is the binding's now. */
+		b->set = tmp.sets[ref - 1];
+		tmp.sets[ref - 1].prefixes = NULL;
+		tmp.sets[ref - 1].n = 0;
+		memset(&b->prefix, 0, sizeof(b->prefix));
+	}
+	flowlist_free(&tmp);
+	return ret;
+}
+
+int profile_binding_add(struct profile_binding *binds, size_t *nbinds,
+			size_t max, const char *arg, flowlist_lookup_fn lookup,
+			void *ctx, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	struct profile_binding nb, *b = NULL;
+	size_t len, i;
+	char *value;
+	int ret;
+
+	memset(&nb, 0, sizeof(nb));
+	len = eq ? (size_t)(eq - arg) : 0;
+	if (!len || len >= sizeof(nb.role)) {
+		snprintf(err, errlen, "bad role in '%s' (ROLE=PREFIX[,...] or ROLE=@SET)",
+			 arg);
 		return -EINVAL;
 	}
-	(*nbinds)++;
+	memcpy(nb.role, arg, len);
+	nb.role[len] = '\0';
+	for (i = 0; i < *nbinds; i++) {
+		if (!strcmp(binds[i].role, nb.role))
+			b = &binds[i];
+	}
+	if (!b && *nbinds == max) {
+		snprintf(err, errlen, "more than %zu bindings", max);
+		return -E2BIG;
+	}
+	/* ROLE= again: the role holds both words' elements. */
+	len = (b ? strlen(b->value) + 1 : 0) + strlen(eq + 1) + 1;
+	value = malloc(len);
+	if (value)
+		snprintf(value, len, "%s%s%s", b ? b->value : "", b ? "," : "",
+			 eq + 1);
+	if (!value) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ret = resolve_binding(&nb, arg, value, lookup, ctx, err, errlen);
+	if (ret) {
+		free(value);
+		flowlist_set_free(&nb.set);
+		return ret;
+	}
+	nb.value = value;
+	if (b) {
+		free(b->value);
+		flowlist_set_free(&b->set);
+		*b = nb;
+	} else {
+		binds[(*nbinds)++] = nb;
+	}
 	return 0;
+}
+
+void profile_bindings_free(struct profile_binding *binds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(binds[i].value);
+		binds[i].value = NULL;
+		flowlist_set_free(&binds[i].set);
+	}
 }
 
 bool profile_has_role(const struct profile *p, const char *role)

@@ -82,10 +82,17 @@ struct profile {
 	size_t noverrides;
 };
 
-/* A role bound to an address prefix at `epgate enable` (ROLE=PREFIX). */
+/*
+ * A role bound at `epgate enable`: ROLE=A[,B...], A a prefix or @NAME
+ * (a named set, addrset.h); ROLE= again adds to the role.  value holds
+ * every element given, comma-joined; resolved, a lone prefix is @prefix
+ * (set.n == 0: the module's single-prefix form) and anything else @set.
+ */
 struct profile_binding {
 	char role[EPGATE_NAME_MAX];
+	char *value;
 	struct flowlist_prefix prefix;
+	struct flowlist_set set;
 };
 
 /*
@@ -150,7 +157,8 @@ int profile_list(char ***names);
  * Append @p's flows to @out: every default flow, plus the flows of the
  * options named in @with (names @p does not declare are ignored: the
  * caller checks that each exists in at least one profile).  A role bound
- * in @bind gets its prefix on both sides; unbound roles match any address.
+ * in @bind gets its prefix or set (interned in @out) on both sides; unbound
+ * roles match any address.
  * @mode is EPGATE_MODE_ENFORCE or EPGATE_MODE_MONITOR.  Returns 0; or,
  * with @out unchanged and a one-line reason in @err (if not NULL):
  * -E2BIG when @out would exceed EPGATE_MAX_FLOWS, -EXDEV when a flow's
@@ -164,13 +172,18 @@ int profile_compile(const struct profile *p, const struct profile_binding *bind,
 		    size_t errlen);
 
 /*
- * Parse ROLE=PREFIX (@arg) into binds[*nbinds] and count it: 0, or -EINVAL
- * (bad role, role bound twice, bad or "any" prefix) or -E2BIG (@max
- * reached) with a one-line reason in @err.  Whether the role exists is the
+ * Parse ROLE=A[,B...] (@arg) into binds[*nbinds] and count it, or add its
+ * elements to the role's binding when the role is bound already; @NAME
+ * is found with @lookup (flowlist.h; addrset_lookup() for sets.d).  0, or
+ * -EINVAL (bad role, bad or "any" prefix, hostname, unknown or bad set),
+ * -E2BIG (@max reached) or -ENOMEM with a one-line reason in @err.  On
+ * error the bindings are as before.  Whether the role exists is the
  * caller's check: it depends on which profiles are named.
  */
 int profile_binding_add(struct profile_binding *binds, size_t *nbinds,
-			size_t max, const char *arg, char *err, size_t errlen);
+			size_t max, const char *arg, flowlist_lookup_fn lookup,
+			void *ctx, char *err, size_t errlen);
+void profile_bindings_free(struct profile_binding *binds, size_t n);
 
 bool profile_has_role(const struct profile *p, const char *role);
 bool profile_has_option(const struct profile *p, const char *option);

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "addrset.h"
 #include "flowcheck.h"
 #include "guard.h"
 #include "profile.h"
@@ -44,8 +45,12 @@ static const char header[] =
 "#   config hooks H[,H...] in IF[,IF...]|any out IF[,IF...]|any\n"
 "#          mark VALUE/MASK|none log off|kernel|nflog GROUP|kernel,nflog GROUP\n"
 "#          priority N other accept|drop\n"
-"#   enable PROFILE [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]\n"
+"#   set NAME PREFIX\n"
+"#   enable PROFILE [ROLE=A[,B...]...] [--with OPTION[,OPTION...]]... [--monitor]\n"
 "#   flow PROFILE FLOW tcp|udp PORTS FROM TO [monitor]\n"
+"# `set` lines give the named address sets (one prefix a line, a name's\n"
+"# lines add up): `@NAME` in an `enable` or `flow` line is this file's set\n"
+"# when it has one, else /etc/epgate/sets.d/NAME.set.\n"
 "# `config` takes the words of `epgate config`; `enable` those of `epgate\n"
 "# enable` for one profile, compiled from its profile file at restore;\n"
 "# `flow` is one line of `epgate load`: the flows of a profile that has no\n"
@@ -94,6 +99,17 @@ static int tokenize(struct pstate *ps, const char *s, size_t len,
 	t->n = 0;
 	if (ps->line == 1 && flowcheck_bom(s, len))
 		return fail(ps, "%s", FLOWCHECK_BOM_MSG);
+	/*
+	 * A flow line is as long as its roles' prefix lists: only its first
+	 * word is needed here, the flow list parser reads the rest.
+	 */
+	if (len > LINE_MAX_BYTES) {
+		for (i = 0; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+			;
+		if (len - i > 5 && !memcmp(s + i, "flow", 4) &&
+		    (s[i + 4] == ' ' || s[i + 4] == '\t'))
+			len = i + 4;
+	}
 	if (len > LINE_MAX_BYTES)
 		return fail(ps, "line longer than %d bytes", LINE_MAX_BYTES);
 	for (i = 0; i < len; i++) {
@@ -181,16 +197,21 @@ static int add_with(struct pstate *ps, struct enable_stmt *e, const char *list)
 	}
 }
 
-static int add_bind(struct pstate *ps, struct enable_stmt *e, const char *arg)
+static int add_bind(struct pstate *ps, struct enable_stmt *e, const char *arg,
+		    struct addrset_cache *sets)
 {
-	const struct profile_binding *b = &e->binds[e->nbinds];
-	char err[160];
+	char err[384], role[EPGATE_NAME_MAX];
+	int ret;
 
-	if (profile_binding_add(e->binds, &e->nbinds, MAX_BINDS, arg, err,
-				sizeof(err)))
+	ret = profile_binding_add(e->binds, &e->nbinds, MAX_BINDS, arg,
+				  addrset_lookup, sets, err, sizeof(err));
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
 		return fail(ps, "enable: %s", err);
-	if (!profile_has_role(&e->profile, b->role))
-		return fail(ps, "enable: no role '%s' in profile %s", b->role,
+	snprintf(role, sizeof(role), "%.*s", (int)(strchr(arg, '=') - arg), arg);
+	if (!profile_has_role(&e->profile, role))
+		return fail(ps, "enable: no role '%s' in profile %s", role,
 			    e->profile.name);
 	return 0;
 }
@@ -218,7 +239,7 @@ static void profile_error_str(const struct profile_error *pe, char *buf,
  * (bindings, options, --monitor), as `epgate enable` stores it.
  */
 static int parse_enable(struct pstate *ps, const char *const *v, int n,
-			struct enable_stmt *e)
+			struct enable_stmt *e, struct addrset_cache *sets)
 {
 	struct profile_error pe;
 	char msg[512];
@@ -246,7 +267,7 @@ static int parse_enable(struct pstate *ps, const char *const *v, int n,
 		} else if (v[k][0] == '-') {
 			return fail(ps, "enable: unknown option '%s'", v[k]);
 		} else if (strchr(v[k], '=')) {
-			ret = add_bind(ps, e, v[k]);
+			ret = add_bind(ps, e, v[k], sets);
 			if (ret)
 				return ret;
 		} else {
@@ -294,6 +315,7 @@ static void free_enables(struct enable_stmt *es, size_t n)
 	for (i = 0; i < n; i++) {
 		if (es[i].loaded)
 			profile_free(&es[i].profile);
+		profile_bindings_free(es[i].binds, es[i].nbinds);
 	}
 	free(es);
 }
@@ -324,21 +346,55 @@ static int add_profile(struct saveconf *sc, const char *name, uint8_t mode,
 	return 0;
 }
 
-static int append_flows(struct flowlist *dst, const struct flowlist_flow *f,
-			size_t n)
+/*
+ * The `set NAME PREFIX` lines, all of them before anything else is read:
+ * an `enable` or `flow` line may name a set the file gives further down.
+ */
+static int parse_sets(struct pstate *ps, const char *buf, size_t len,
+		      struct tokens *t, struct flowlist *sets)
 {
-	struct flowlist_flow *nf;
+	struct flowlist_error fe;
+	struct flowcheck_error ce;
+	struct flowlist_prefix p;
+	struct flowlist_set one;
+	size_t off = 0, i;
+	uint32_t ref;
+	int ret = 0;
 
-	if (dst->n + n > dst->alloc) {
-		nf = realloc(dst->flows, (dst->n + n) * sizeof(*nf));
-		if (!nf)
-			return -ENOMEM;
-		dst->flows = nf;
-		dst->alloc = dst->n + n;
+	while (off < len && !ret) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t llen = nl ? (size_t)(nl - buf) - off : len - off;
+
+		ps->line++;
+		off += llen + 1;
+		ret = tokenize(ps, buf + off - llen - 1, llen, t);
+		if (ret || !t->n || strcmp(t->v[0], "set"))
+			continue;
+		if (t->n != 3)
+			return fail(ps, "set: expected `set NAME PREFIX`");
+		if (flowcheck_name("set", t->v[1], strlen(t->v[1]), &ce))
+			return fail(ps, "set: %s", ce.msg);
+		if (flowlist_parse_set_prefix(t->v[2], strlen(t->v[2]), &p, &fe))
+			return fail(ps, "set %s: %s", t->v[1], fe.msg);
+		for (i = 0; i < sets->nsets; i++) {
+			if (!strcmp(sets->sets[i].name, t->v[1]))
+				break;
+		}
+		if (i == sets->nsets) {
+			memset(&one, 0, sizeof(one));
+			snprintf(one.name, sizeof(one.name), "%s", t->v[1]);
+			ret = flowlist_push_set(sets, &one, &ref);
+		}
+		if (!ret && sets->sets[i].n == EPGATE_MAX_PREFIXES)
+			return fail(ps, "set %s: more than %d prefixes",
+				    t->v[1], EPGATE_MAX_PREFIXES);
+		if (!ret)
+			ret = flowlist_set_add(&sets->sets[i], &p);
 	}
-	memcpy(dst->flows + dst->n, f, n * sizeof(*f));
-	dst->n += n;
-	return 0;
+	for (i = 0; !ret && i < sets->nsets; i++)
+		ret = flowlist_set_dedup(&sets->sets[i]);
+	ps->line = 0;
+	return ret;
 }
 
 /* Index in @sc's profiles of @name, or -1. */
@@ -420,7 +476,8 @@ int save_parse(const char *file, const char *buf, size_t len,
 	struct pstate ps = { .file = file, .err = err, .errlen = errlen };
 	struct enable_stmt *es = NULL;
 	unsigned int mode_line = 0, config_line = 0;
-	struct flowlist flows = { 0 };
+	struct flowlist flows = { 0 }, filesets = { 0 };
+	struct addrset_cache sets = { .first = &filesets };
 	struct flowlist_error ferr;
 	struct tokens *t;
 	size_t nes = 0, off = 0, i, k, fi;
@@ -440,6 +497,7 @@ int save_parse(const char *file, const char *buf, size_t len,
 		free(flowbuf);
 		return -ENOMEM;
 	}
+	ret = parse_sets(&ps, buf, len, t, &filesets);
 	/* The flow lines stay at their line and column, the rest is blank. */
 	memset(flowbuf, ' ', len);
 	for (i = 0; i < len; i++) {
@@ -453,8 +511,8 @@ int save_parse(const char *file, const char *buf, size_t len,
 
 		ps.line++;
 		ret = tokenize(&ps, buf + off, llen, t);
-		if (ret || !t->n)
-			goto next;
+		if (ret || !t->n || !strcmp(t->v[0], "set"))
+			goto next;	/* set: read by parse_sets() */
 		if (!strcmp(t->v[0], "mode")) {
 			if (mode_line) {
 				ret = fail(&ps, "mode given twice (first on line %u)",
@@ -495,7 +553,8 @@ int save_parse(const char *file, const char *buf, size_t len,
 			es = ne;
 			memset(&es[nes], 0, sizeof(es[nes]));
 			es[nes].line = ps.line;
-			ret = parse_enable(&ps, t->v + 1, t->n - 1, &es[nes]);
+			ret = parse_enable(&ps, t->v + 1, t->n - 1, &es[nes],
+					   &sets);
 			nes++;
 			if (ret)
 				goto next;
@@ -514,7 +573,7 @@ int save_parse(const char *file, const char *buf, size_t len,
 			memset(flowbuf + (t->v[0] - t->buf) + off, ' ', 4);
 			any_flow = true;
 		} else {
-			ret = fail(&ps, "unknown statement '%s' (mode, config, enable, flow)",
+			ret = fail(&ps, "unknown statement '%s' (mode, config, set, enable, flow)",
 				   t->v[0]);
 		}
 next:
@@ -523,7 +582,8 @@ next:
 	if (mode_line)
 		sc->cfg.set |= CONFIG_MODE;
 	if (!ret && any_flow) {
-		ret = flowlist_parse(flowbuf, len, &flows, &ferr);
+		ret = flowlist_parse_sets(flowbuf, len, &flows, &ferr,
+					  addrset_lookup, &sets);
 		if (ret == -EINVAL) {
 			ps.line = ferr.line;
 			ret = fail(&ps, "flow: %s", ferr.msg);
@@ -594,14 +654,22 @@ next:
 				ret = fail(&ps, "the set would exceed %d flows, the module's limit",
 					   EPGATE_MAX_FLOWS);
 			if (!ret)
-				ret = append_flows(&sc->fs.fl, f, 1);
+				ret = flowlist_copy_flow(&sc->fs.fl, &flows, f);
 			if (!ret)
 				sc->fs.profiles[p].nflows++;
 			fi++;
 		}
 	}
 
+	if (!ret && flowlist_set_ids(&sc->fs.fl, NULL, NULL, NULL, msg,
+				     sizeof(msg))) {
+		ps.line = 0;
+		ret = -EINVAL;
+		snprintf(err, errlen, "%s: %s", file, msg);
+	}
 	flowlist_free(&flows);
+	flowlist_free(&filesets);
+	addrset_cache_free(&sets);
 	free_enables(es, nes);
 	free(flowbuf);
 	free(t);
@@ -614,19 +682,25 @@ next:
 
 /* ---- writing ----------------------------------------------------------- */
 
-static void write_prefix(FILE *f, const struct flowlist_prefix *p)
+/* A role: `any`, a prefix, `@NAME`, or an anonymous set in full. */
+static void write_role(FILE *f, const struct flowlist *l,
+		       const struct flowlist_prefix *p, uint32_t ref)
 {
-	char buf[INET6_ADDRSTRLEN];
+	const struct flowlist_set *s = flowlist_set_of(l, ref);
+	char buf[64];
+	uint32_t i;
 
-	if (!p->family) {
-		fputs("any", f);
+	if (!s || s->name[0]) {
+		fputs(flowlist_role_str(l, p, ref, 0, buf, sizeof(buf)), f);
 		return;
 	}
-	inet_ntop(p->family, p->addr, buf, sizeof(buf));
-	fprintf(f, "%s/%u", buf, p->len);
+	for (i = 0; i < s->n; i++)
+		fprintf(f, "%s%s", i ? "," : "",
+			flowlist_prefix_str(&s->prefixes[i], buf, sizeof(buf)));
 }
 
-void save_write_flow(FILE *f, const struct flowlist_flow *fl)
+void save_write_flow(FILE *f, const struct flowlist *l,
+		     const struct flowlist_flow *fl)
 {
 	unsigned int i;
 
@@ -640,9 +714,9 @@ void save_write_flow(FILE *f, const struct flowlist_flow *fl)
 				fl->ranges[i].hi);
 	}
 	fputc(' ', f);
-	write_prefix(f, &fl->from);
+	write_role(f, l, &fl->from, fl->from_set);
 	fputc(' ', f);
-	write_prefix(f, &fl->to);
+	write_role(f, l, &fl->to, fl->to_set);
 	if (fl->mode == EPGATE_MODE_MONITOR)
 		fputs(" monitor", f);
 	fputc('\n', f);
@@ -657,6 +731,8 @@ static int enable_matches(const struct flowset *fs,
 			  const struct flowset_profile *p, const char **why)
 {
 	struct pstate ps = { .file = "", .line = 0 };
+	/* @NAME is the module's set of that name, as save writes it. */
+	struct addrset_cache sets = { .first = &fs->fl, .first_only = true };
 	struct enable_stmt *e;
 	struct tokens *t;
 	struct flowlist fl = { 0 };
@@ -680,8 +756,10 @@ static int enable_matches(const struct flowset *fs,
 	v[0] = p->name;
 	for (i = 0; i < (size_t)t->n; i++)
 		v[i + 1] = t->v[i];
-	if (parse_enable(&ps, v, t->n + 1, e)) {
-		if (e->loaded)
+	if (parse_enable(&ps, v, t->n + 1, e, &sets)) {
+		if (strstr(err, "unknown set"))
+			*why = "its arguments name a set that the module holds merged with other prefixes, not by its name";
+		else if (e->loaded)
 			*why = "its arguments no longer fit its profile file";
 		goto out;
 	}
@@ -697,7 +775,8 @@ static int enable_matches(const struct flowset *fs,
 	for (i = 0, k = 0; i < fs->fl.n; i++) {
 		if (strcmp(fs->fl.flows[i].profile, p->name))
 			continue;
-		if (k == fl.n || !flowlist_same_flow(&fs->fl.flows[i], &fl.flows[k]))
+		if (k == fl.n || !flowlist_same_flow(&fs->fl, &fs->fl.flows[i],
+						     &fl, &fl.flows[k]))
 			break;
 		k++;
 	}
@@ -707,8 +786,10 @@ static int enable_matches(const struct flowset *fs,
 		*why = "its profile file now gives other flows";
 out:
 	flowlist_free(&fl);
+	addrset_cache_free(&sets);
 	if (e->loaded)
 		profile_free(&e->profile);
+	profile_bindings_free(e->binds, e->nbinds);
 	free(e);
 	free(t);
 	return ret;
@@ -780,6 +861,43 @@ void save_write_setting(FILE *f, const struct epgate_config *cfg,
 	}
 }
 
+/*
+ * Every named set a flow refers to, a `set` line per prefix: the file
+ * restores the sets the module has, whatever sets.d holds by then.
+ */
+static int write_sets(FILE *f, const struct flowlist *fl)
+{
+	uint32_t *ids = NULL, k;
+	char buf[64];
+	size_t i;
+	int ret;
+
+	if (!fl->nsets)
+		return 0;
+	ids = calloc(fl->nsets, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	ret = flowlist_set_ids(fl, ids, NULL, NULL, NULL, 0);
+	if (ret == -ENOMEM) {
+		free(ids);
+		return ret;
+	}
+	for (i = 0; i < fl->nsets; i++) {
+		const struct flowlist_set *s = &fl->sets[i];
+
+		if (!ids[i] || !s->name[0])
+			continue;
+		fprintf(f, "# set %s: %u prefix%s\n", s->name, s->n,
+			s->n == 1 ? "" : "es");
+		for (k = 0; k < s->n; k++)
+			fprintf(f, "set %s %s\n", s->name,
+				flowlist_prefix_str(&s->prefixes[k], buf,
+						    sizeof(buf)));
+	}
+	free(ids);
+	return 0;
+}
+
 static int write_body(FILE *f, const struct epgate_status *st,
 		      const struct flowset *fs, FILE *warn)
 {
@@ -801,6 +919,9 @@ static int write_body(FILE *f, const struct epgate_status *st,
 		save_write_setting(f, &cfg, settings[i]);
 	}
 	fputc('\n', f);
+	ret = write_sets(f, &fs->fl);
+	if (ret)
+		return ret;
 
 	for (k = 0; k < fs->nprofiles; k++) {
 		const struct flowset_profile *p = &fs->profiles[k];
@@ -828,7 +949,7 @@ static int write_body(FILE *f, const struct epgate_status *st,
 			"no profile file (loaded with `epgate load`)");
 		for (i2 = 0; i2 < fs->fl.n; i2++) {
 			if (!strcmp(fs->fl.flows[i2].profile, p->name))
-				save_write_flow(f, &fs->fl.flows[i2]);
+				save_write_flow(f, &fs->fl, &fs->fl.flows[i2]);
 		}
 	}
 	return 0;

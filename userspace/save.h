@@ -7,8 +7,14 @@
  *   mode off|monitor|enforce
  *   config hooks H[,H...] in IF[,IF...]|any out IF[,IF...]|any
  *          mark VALUE/MASK|none log off|kernel|nflog G|kernel,nflog G
- *   enable PROFILE [ROLE=PREFIX...] [--with OPTION[,OPTION...]]... [--monitor]
+ *   set NAME PREFIX
+ *   enable PROFILE [ROLE=A[,B...]...] [--with OPTION[,OPTION...]]... [--monitor]
  *   flow PROFILE FLOW tcp|udp PORTS FROM TO [monitor]
+ *
+ * `set` lines give the named address sets the flows refer to, one prefix
+ * a line, so that the file restores the module's sets whatever
+ * /etc/epgate/sets.d holds by then: `@NAME` in an `enable` or `flow` line
+ * is the file's set NAME when it has one, else sets.d's.
  *
  * `config` takes the words of `epgate config`, `enable` those of `epgate
  * enable` for ONE profile, `flow` one line of `epgate load` (the flows of
@@ -95,8 +101,9 @@ int save_load_file(const char *path, unsigned int flags, struct saveconf *sc,
 void save_write_setting(FILE *f, const struct epgate_config *cfg,
 			unsigned int setting);
 
-/* One `flow` line for @fl. */
-void save_write_flow(FILE *f, const struct flowlist_flow *fl);
+/* One `flow` line for @fl, a flow of @l (its sets). */
+void save_write_flow(FILE *f, const struct flowlist *l,
+		     const struct flowlist_flow *fl);
 
 /* The lint `enable` makes, for the profiles of a hand-written file. */
 void save_lint_profiles(const struct saveconf *sc);

@@ -346,6 +346,110 @@ static void print_ifaces(FILE *f, const char *key,
 	fputc('\n', f);
 }
 
+/* Prefixes of a set shown on its status line. */
+#define STATUS_SET_SHOWN	3
+
+/* Does a flow of profile @name refer to set @ref? */
+static bool profile_uses(const struct flowlist *fl, const char *name,
+			 uint32_t ref)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++) {
+		if ((fl->flows[i].from_set == ref || fl->flows[i].to_set == ref) &&
+		    !strcmp(fl->flows[i].profile, name))
+			return true;
+	}
+	return false;
+}
+
+/* Is set @ref named by a flow? (Sets no flow names are not the module's.) */
+static bool set_used(const struct flowlist *fl, uint32_t ref)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++) {
+		if (fl->flows[i].from_set == ref || fl->flows[i].to_set == ref)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * set:     @lan  3 prefixes  10.1.0.0/16,10.2.0.0/16,fd00:1::/48  eset
+ * set:     -     10000 prefixes  10.0.0.0/24,...  kaspersky
+ */
+static void print_sets(const struct epgate_status *st, FILE *f)
+{
+	const struct flowlist *fl = st->fl;
+	char buf[512], name[EPGATE_NAME_MAX + 1];
+	const char *sep;
+	size_t i, k;
+
+	if (!fl)
+		return;
+	for (i = 0; i < fl->nsets; i++) {
+		const struct flowlist_set *s = &fl->sets[i];
+		struct flowlist_set anon = *s;
+
+		if (!set_used(fl, i + 1))
+			continue;
+		anon.name[0] = '\0';
+		snprintf(name, sizeof(name), "%s%s", s->name[0] ? "@" : "",
+			 s->name[0] ? s->name : "-");
+		fprintf(f, "set:     %-12s %u prefix%s  %s ", name, s->n,
+			s->n == 1 ? "" : "es",
+			flowlist_role_str(&(struct flowlist){ .sets = &anon,
+							      .nsets = 1 },
+					  NULL, 1, STATUS_SET_SHOWN, buf,
+					  sizeof(buf)));
+		sep = "";
+		for (k = 0; st->profiles && k < st->nprofiles; k++) {
+			if (profile_uses(fl, st->profiles[k].name, i + 1)) {
+				fprintf(f, "%s%s", sep, st->profiles[k].name);
+				sep = ",";
+			}
+		}
+		fputc('\n', f);
+	}
+}
+
+static void json_sets(struct json *j, const struct epgate_status *st)
+{
+	const struct flowlist *fl = st->fl;
+	char buf[64];
+	size_t i, k;
+	uint32_t n;
+
+	if (!fl)
+		return;
+	json_array_begin(j, "sets");
+	for (i = 0; i < fl->nsets; i++) {
+		const struct flowlist_set *s = &fl->sets[i];
+
+		if (!set_used(fl, i + 1))
+			continue;
+		json_object_begin(j, NULL);
+		if (s->name[0])
+			json_string(j, "name", s->name);
+		else
+			json_null(j, "name");
+		json_array_begin(j, "prefixes");
+		for (n = 0; n < s->n; n++)
+			json_string(j, NULL, flowlist_prefix_str(&s->prefixes[n],
+								 buf, sizeof(buf)));
+		json_array_end(j);
+		json_array_begin(j, "profiles");
+		for (k = 0; st->profiles && k < st->nprofiles; k++) {
+			if (profile_uses(fl, st->profiles[k].name, i + 1))
+				json_string(j, NULL, st->profiles[k].name);
+		}
+		json_array_end(j);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 /* `key: value` lines, the key column 9 characters wide. */
 void status_print(const struct epgate_status *st, FILE *f)
 {
@@ -394,6 +498,7 @@ void status_print(const struct epgate_status *st, FILE *f)
 			mode_name(p->mode), p->nflows, p->nflows == 1 ? " " : "s",
 			p->udlen ? "  " : "", p->userdata);
 	}
+	print_sets(st, f);
 }
 
 static void json_ifaces(struct json *j, const char *key,
@@ -477,6 +582,7 @@ void status_print_json(const struct epgate_status *st, FILE *f)
 		}
 		json_array_end(&j);
 	}
+	json_sets(&j, st);
 	json_object_end(&j);
 	json_finish(&j);
 }
@@ -592,7 +698,8 @@ int status_main(int argc, const char *argv[])
 
 	if (fetch(&g, &st, "status", true))
 		return 1;
-	ret = flowset_read_profiles(&g, &fs);
+	/* The flows too, for the address sets and who uses them. */
+	ret = flowset_read(&g, &fs);
 	epgate_genl_close(&g);
 	if (ret) {
 		fprintf(stderr, "%s: status: %s\n", prog,
@@ -601,6 +708,7 @@ int status_main(int argc, const char *argv[])
 	}
 	st.profiles = fs.profiles;
 	st.nprofiles = fs.nprofiles;
+	st.fl = &fs.fl;
 	if (json)
 		status_print_json(&st, stdout);
 	else

@@ -35,6 +35,8 @@ struct epgate_status {
 	/* Enabled profiles (GET_PROFILES), when fetched; else NULL. */
 	const struct flowset_profile *profiles;
 	size_t nprofiles;
+	/* The flows and their address sets, when fetched; else NULL. */
+	const struct flowlist *fl;
 	unsigned int seen;		/* bit per EPGATE_A_* received */
 	unsigned int ctr_seen;		/* bit per EPGATE_CTR_* received */
 };

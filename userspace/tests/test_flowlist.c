@@ -175,8 +175,8 @@ static void test_errors(void)
 	       "the file starts with a UTF-8 byte order mark (BOM, bytes EF BB BF): save it as UTF-8 without BOM");
 	expect("bad address", "p f tcp 80 10.0.0.256 any", 1, 12,
 	       "bad address '10.0.0.256' (any, ADDR or ADDR/LEN)");
-	expect("a host name is no address", "p f tcp 80 any server", 1, 16,
-	       "bad address 'server' (any, ADDR or ADDR/LEN)");
+	expect("a host name is no address (yet)", "p f tcp 80 any server", 1, 16,
+	       "'server': hostnames are not supported yet (give its addresses)");
 	expect("empty address", "p f tcp 80 /8 any", 1, 12,
 	       "bad address '/8' (any, ADDR or ADDR/LEN)");
 	expect("IPv6 zone", "p f tcp 80 fe80::1%eth0 any", 1, 12,
@@ -223,7 +223,7 @@ static void test_errors(void)
 	       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa f tcp 80 any any\n", 2, 1,
 	       "profile name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is longer than 31 characters");
 	expect("a long token is cut in the message",
-	       "p f tcp 80 any 0123456789012345678901234567890123456789xyz", 1, 16,
+	       "p f tcp 80 any 0123456789012345678901234567890123456789/xy", 1, 16,
 	       "bad address '0123456789012345678901234567890123456789...' (any, ADDR or ADDR/LEN)");
 	expect("duplicate flow",
 	       "p f tcp 80 any any\nq f tcp 80 any any\np f udp 90 any any\n",
@@ -241,9 +241,9 @@ static void test_errors(void)
 	       "missing protocol (tcp or udp) after 'f'");
 	expect("missing ports", "p f tcp", 1, 8, "missing ports after 'tcp'");
 	expect("missing from", "p f tcp 80\t", 1, 11,
-	       "missing from (any or ADDR/LEN) after '80'");
+	       "missing from (any, ADDR/LEN[,...] or @SET) after '80'");
 	expect("missing to", "p f tcp 80 any", 1, 15,
-	       "missing to (any or ADDR/LEN) after 'any'");
+	       "missing to (any, ADDR/LEN[,...] or @SET) after 'any'");
 	expect("bad mode field", "p f tcp 80 any any bogus", 1, 20,
 	       "expected 'monitor' or 'enforce', got 'bogus'");
 	expect("extra field", "p f tcp 80 any any monitor x y", 1, 28,

@@ -54,7 +54,7 @@ static void round_trip(void)
 	for (i = 0; i < fl.n; i++) {
 		memset(buf, 0, sizeof(buf));
 		nlh = message(buf);
-		flowmsg_put_flow(nlh, EPGATE_A_FLOW, &fl.flows[i]);
+		flowmsg_put_flow(nlh, EPGATE_A_FLOW, &fl.flows[i], NULL);
 		a = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
 		/* What the kernel adds to a dumped flow. */
 		if (flowset_parse_flow(a, &back, &packets, &bytes)) {

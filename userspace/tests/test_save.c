@@ -99,7 +99,7 @@ static void expect_error(const char *buf, const char *msg)
 static void test_errors(void)
 {
 	expect_error("mode enforce\nfrobnicate now\n",
-		     "test.conf:2: unknown statement 'frobnicate' (mode, config, enable, flow)");
+		     "test.conf:2: unknown statement 'frobnicate' (mode, config, set, enable, flow)");
 	expect_error("mode enforce\n\nmode off\n",
 		     "test.conf:3: mode given twice (first on line 1)");
 	expect_error("mode enforcing\n",
@@ -123,8 +123,8 @@ static void test_errors(void)
 		     "test.conf:1: enable: server=10.0.0.300: bad address '10.0.0.300' (any, ADDR or ADDR/LEN)");
 	expect_error("enable kaspersky server=any\n",
 		     "test.conf:1: enable: server=any: bind a role to an address or prefix; leave it out to match any address");
-	expect_error("enable kaspersky server=10.0.0.1 server=10.0.0.2\n",
-		     "test.conf:1: enable: role 'server' bound twice");
+	expect_error("enable kaspersky server=10.0.0.1 server=ksc.corp.example\n",
+		     "test.conf:1: enable: server=ksc.corp.example: 'ksc.corp.example': hostnames are not supported yet (give its addresses)");
 	expect_error("enable kaspersky eset\n",
 		     "test.conf:1: enable: unexpected 'eset' (one profile per enable line)");
 	expect_error("enable kaspersky --fast\n",
@@ -132,7 +132,7 @@ static void test_errors(void)
 	expect_error("enable kaspersky\nmode off\nenable kaspersky --monitor\n",
 		     "test.conf:3: profile 'kaspersky' enabled twice (first on line 1)");
 	expect_error("mode off\nflow custom web tcp 80 any\n",
-		     "test.conf:2: flow: missing to (any or ADDR/LEN) after 'any'");
+		     "test.conf:2: flow: missing to (any, ADDR/LEN[,...] or @SET) after 'any'");
 	expect_error("flow custom web sctp 80 any any\n",
 		     "test.conf:1: flow: unknown protocol 'sctp' (tcp or udp)");
 	expect_error("flow c a tcp 80 any any\nflow c a tcp 81 any any\n",
