@@ -13,6 +13,7 @@
 #   lib/tests/fuzz_table           lib/tests/corpus/table/
 #   userspace/tests/fuzz_profile   userspace/tests/corpus/profile/
 #   userspace/tests/fuzz_flowlist  userspace/tests/corpus/flowlist/
+#   userspace/tests/fuzz_addrset   userspace/tests/corpus/addrset/
 #   userspace/tests/fuzz_save      userspace/tests/corpus/save/
 #                                  (first byte: even = trailer checked)
 set -u
@@ -28,6 +29,7 @@ targets=(
 	"profile userspace/tests/fuzz_profile userspace/tests/corpus/profile userspace"
 	"flowlist userspace/tests/fuzz_flowlist userspace/tests/corpus/flowlist userspace"
 	"save userspace/tests/fuzz_save userspace/tests/corpus/save userspace"
+	"addrset userspace/tests/fuzz_addrset userspace/tests/corpus/addrset userspace"
 )
 if [ $# -gt 0 ]; then
 	sel=()

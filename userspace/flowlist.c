@@ -425,6 +425,7 @@ static int parse_role(struct parser *p, const struct flowlist_word *t,
 	struct flowlist_set set = { .name = "" };
 	struct flowlist_prefix one;
 	unsigned int names = 0;
+	bool any_named = false;
 	size_t off = 0;
 	char msg[256];
 	int ret = 0;
@@ -476,6 +477,7 @@ static int parse_role(struct parser *p, const struct flowlist_word *t,
 				break;
 			if (!names++)
 				memcpy(set.name, name, elen);
+			any_named = true;
 		} else {
 			ret = parse_set_prefix(p, &e, &one);
 			if (!ret)
@@ -492,6 +494,12 @@ static int parse_role(struct parser *p, const struct flowlist_word *t,
 		set.name[0] = '\0';
 	if (!ret)
 		ret = flowlist_set_dedup(&set);
+	/* `10.0.0.5,10.0.0.5` is one prefix: the single-prefix form. */
+	if (!ret && !any_named && set.n == 1) {
+		*pfx = set.prefixes[0];
+		flowlist_set_free(&set);
+		return 0;
+	}
 	if (!ret && set.n > EPGATE_MAX_PREFIXES)
 		ret = fail(p, t->col, "more than %d prefixes in '%s'",
 			   EPGATE_MAX_PREFIXES, qt(p, 0, t));
