@@ -773,7 +773,9 @@ static int set_copy(struct flowlist_set *dst, const struct flowlist_set *src)
 	dst->prefixes = malloc((src->n ? src->n : 1) * sizeof(*src->prefixes));
 	if (!dst->prefixes)
 		return -ENOMEM;
-	memcpy(dst->prefixes, src->prefixes, src->n * sizeof(*src->prefixes));
+	if (src->n)
+		memcpy(dst->prefixes, src->prefixes,
+		       src->n * sizeof(*src->prefixes));
 	dst->alloc = src->n ? src->n : 1;
 	dst->n = src->n;
 	return 0;
