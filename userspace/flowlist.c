@@ -763,7 +763,8 @@ bool flowlist_set_equal(const struct flowlist_set *a,
 			const struct flowlist_set *b)
 {
 	return a && b && !strcmp(a->name, b->name) && a->n == b->n &&
-	       !memcmp(a->prefixes, b->prefixes, a->n * sizeof(*a->prefixes));
+	       (!a->n ||
+		!memcmp(a->prefixes, b->prefixes, a->n * sizeof(*a->prefixes)));
 }
 
 static int set_copy(struct flowlist_set *dst, const struct flowlist_set *src)
