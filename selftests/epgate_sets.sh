@@ -93,7 +93,7 @@ check "enable with a dual-stack role and a named set" -- \
 gw mode enforce
 check "status -j: @lan with its three prefixes, the server's pair" -- \
 	test "$(gw status -j | jq -c '[.sets[] | [.name, (.prefixes | length), .profiles]] | sort')" = \
-	     '[["lan",3,["kaspersky"]],[null,2,["kaspersky"]]]'
+	     '[[null,2,["kaspersky"]],["lan",3,["kaspersky"]]]'
 check "status: the set line" -- \
 	bash -c "ip netns exec $GW $EPGATE status | grep -q '^set: *@lan *3 prefixes'"
 
