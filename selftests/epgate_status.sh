@@ -30,7 +30,7 @@ absent_message() {
 human_output() {
 	local out
 	out=$("$EPGATE" status) &&
-	grep -qx "module:  epgate $1 (abi 3)" <<< "$out" &&
+	grep -qx "module:  epgate $1 (abi 4)" <<< "$out" &&
 	grep -qx "mode:    off" <<< "$out"
 }
 
@@ -38,7 +38,7 @@ json_output() {
 	local out
 	out=$("$EPGATE" status -j) &&
 	jq -e --arg v "$1" 'type == "object" and .version == $v and
-		.abi_version == 3 and .mode == "off" and .generation == 0 and
+		.abi_version == 4 and .mode == "off" and .generation == 0 and
 		.priority == -10 and .other == "accept" and
 		.flows == 0 and .counters.dropped == 0' \
 		<<< "$out" > /dev/null
@@ -63,7 +63,7 @@ ver=$(modinfo -F version "$EPGATE_KO")
 
 check "status without the module: exit 1 and the one-line message" -- absent_message
 check "the module loads" -- epgate_load
-check "status shows version $ver, ABI 3 and mode off" -- human_output "$ver"
+check "status shows version $ver, ABI 4 and mode off" -- human_output "$ver"
 check "status -j: one JSON object, version, ABI, mode off, empty table" -- json_output "$ver"
 check "sysfs mode file reads off, as status -j says" -- json_matches_sysfs
 check "status works in another network namespace" -- other_netns
