@@ -122,25 +122,27 @@ void epgate_pcounter_put(struct epgate_pcounter *pc)
 }
 
 void epgate_pcounter_sum(const struct epgate_pcounter *pc, u64 *packets,
-			 u64 *bytes, u64 *would_drop)
+			 u64 *bytes, u64 *would_drop, u64 *dropped)
 {
 	int cpu;
 
-	*packets = *bytes = *would_drop = 0;
+	*packets = *bytes = *would_drop = *dropped = 0;
 	for_each_possible_cpu(cpu) {
 		const struct epgate_profile_stats *s = per_cpu_ptr(pc->stats, cpu);
 		unsigned int start;
-		u64 p, b, w;
+		u64 p, b, w, d;
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
 			p = u64_stats_read(&s->packets);
 			b = u64_stats_read(&s->bytes);
 			w = u64_stats_read(&s->would_drop);
+			d = u64_stats_read(&s->dropped);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		*packets += p;
 		*bytes += b;
 		*would_drop += w;
+		*dropped += d;
 	}
 }
 
@@ -177,15 +179,16 @@ static void reset_profile(struct epgate_pcounter *pc)
 {
 	struct epgate_profile_stats *s;
 	unsigned long flags;
-	u64 p, b, w;
+	u64 p, b, w, d;
 
 	local_bh_disable();
-	epgate_pcounter_sum(pc, &p, &b, &w);
+	epgate_pcounter_sum(pc, &p, &b, &w, &d);
 	s = this_cpu_ptr(pc->stats);
 	flags = u64_stats_update_begin_irqsave(&s->syncp);
 	SUB_LOCAL(s, packets, p);
 	SUB_LOCAL(s, bytes, b);
 	SUB_LOCAL(s, would_drop, w);
+	SUB_LOCAL(s, dropped, d);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
 	local_bh_enable();
 }

@@ -66,6 +66,7 @@ struct epgate_profile_stats {
 	u64_stats_t packets;
 	u64_stats_t bytes;
 	u64_stats_t would_drop;
+	u64_stats_t dropped;
 	struct u64_stats_sync syncp;
 };
 
@@ -194,7 +195,7 @@ void epgate_global_sum(const struct epgate_global_stats __percpu *stats,
 struct epgate_pcounter *epgate_pcounter_new(const char *name);
 void epgate_pcounter_put(struct epgate_pcounter *pc);
 void epgate_pcounter_sum(const struct epgate_pcounter *pc, u64 *packets,
-			 u64 *bytes, u64 *would_drop);
+			 u64 *bytes, u64 *would_drop, u64 *dropped);
 void epgate_reset_counters(struct epgate_net *en);
 
 /* flows.c: one part of a set is one message's FLOWS and PROFILES. */

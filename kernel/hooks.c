@@ -178,17 +178,26 @@ static void count_flow(struct epgate_flow_stats __percpu *stats,
 	put_cpu_ptr(stats);
 }
 
+enum { PCTR_ALLOWED, PCTR_WOULD_DROP, PCTR_DROPPED };
+
+/* Called with a constant which: inlined, each call site keeps one branch. */
 static void count_profile(struct epgate_profile_stats __percpu *stats,
-			  unsigned int len, bool would_drop)
+			  unsigned int len, int which)
 {
 	struct epgate_profile_stats *s = get_cpu_ptr(stats);
 	unsigned long flags = u64_stats_update_begin_irqsave(&s->syncp);
 
-	if (would_drop) {
-		u64_stats_inc(&s->would_drop);
-	} else {
+	switch (which) {
+	case PCTR_ALLOWED:
 		u64_stats_inc(&s->packets);
 		u64_stats_add(&s->bytes, len);
+		break;
+	case PCTR_WOULD_DROP:
+		u64_stats_inc(&s->would_drop);
+		break;
+	case PCTR_DROPPED:
+		u64_stats_inc(&s->dropped);
+		break;
 	}
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
 	put_cpu_ptr(stats);
@@ -311,7 +320,7 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 		const struct epgate_flow_hot *h = &rs->hot[rule->id];
 
 		count_flow(h->stats, skb->len);
-		count_profile(h->pstats, skb->len, false);
+		count_profile(h->pstats, skb->len, PCTR_ALLOWED);
 		count_global(en, CTR_ALLOWED);
 		if (cfg->mark_mask)
 			skb->mark = (skb->mark & ~cfg->mark_mask) |
@@ -321,15 +330,20 @@ static unsigned int epgate_hook(void *priv, struct sk_buff *skb,
 
 	/*
 	 * No flow matched.  Enforce drops unless every profile that uses this
-	 * port is in monitor (credited to the profile of the port's first
-	 * flow).
+	 * port is in monitor.  A miss on a port some flow uses is credited to
+	 * the profile of the port's first flow: would_drop when it passes for
+	 * per-profile monitor, dropped when enforce drops it (global monitor
+	 * credits no profile).  A port no flow uses, malformed and
+	 * other-protocol packets belong to no profile.
 	 */
 	rules = epg_table_rules(rs->table, pkt.proto, pkt.dport, &n);
 	why = n ? WHY_NO_MATCH : WHY_NO_FLOW;
 	if (epgate_rules_monitored(rules, n)) {
-		count_profile(rs->hot[rules[0].id].pstats, 0, true);
+		count_profile(rs->hot[rules[0].id].pstats, 0, PCTR_WOULD_DROP);
 		goto would_drop;
 	}
+	if (n && cfg->mode == EPGATE_MODE_ENFORCE)
+		count_profile(rs->hot[rules[0].id].pstats, 0, PCTR_DROPPED);
 
 no_match:
 	if (cfg->mode == EPGATE_MODE_ENFORCE) {

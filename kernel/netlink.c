@@ -301,10 +301,10 @@ static int put_profile(struct sk_buff *skb, const struct epgate_ruleset *rs,
 		       u32 idx)
 {
 	const struct epgate_profile *p = &rs->profiles[idx];
-	u64 packets, bytes, would_drop;
+	u64 packets, bytes, would_drop, dropped;
 	struct nlattr *nest;
 
-	epgate_pcounter_sum(p->pc, &packets, &bytes, &would_drop);
+	epgate_pcounter_sum(p->pc, &packets, &bytes, &would_drop, &dropped);
 	nest = nla_nest_start(skb, EPGATE_A_PROFILE);
 	if (!nest ||
 	    nla_put_string(skb, EPGATE_PROFILE_NAME, p->name) ||
@@ -317,6 +317,8 @@ static int put_profile(struct sk_buff *skb, const struct epgate_ruleset *rs,
 	    nla_put_u64_64bit(skb, EPGATE_PROFILE_BYTES, bytes,
 			      EPGATE_PROFILE_PAD) ||
 	    nla_put_u64_64bit(skb, EPGATE_PROFILE_WOULD_DROP, would_drop,
+			      EPGATE_PROFILE_PAD) ||
+	    nla_put_u64_64bit(skb, EPGATE_PROFILE_DROPPED, dropped,
 			      EPGATE_PROFILE_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

@@ -207,13 +207,13 @@ static const struct kobj_type flow_ktype = {
 	.default_groups = flow_groups,
 };
 
-/* profiles/<name>/{enabled,mode,packets,bytes,would_drop} */
+/* profiles/<name>/{enabled,mode,packets,bytes,would_drop,dropped} */
 static ssize_t profile_show(struct kobject *kobj, char *buf, int which)
 {
 	struct epgate_sysfs_profile *p = container_of(kobj, typeof(*p), kobj);
-	u64 v[3];
+	u64 v[4];
 
-	epgate_pcounter_sum(p->pc, &v[0], &v[1], &v[2]);
+	epgate_pcounter_sum(p->pc, &v[0], &v[1], &v[2], &v[3]);
 	return sysfs_emit(buf, "%llu\n", v[which]);
 }
 
@@ -233,6 +233,12 @@ static ssize_t profile_would_drop_show(struct kobject *kobj,
 				       struct kobj_attribute *attr, char *buf)
 {
 	return profile_show(kobj, buf, 2);
+}
+
+static ssize_t profile_dropped_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return profile_show(kobj, buf, 3);
 }
 
 /* A directory exists exactly while its profile is enabled. */
@@ -259,6 +265,8 @@ static struct kobj_attribute profile_bytes_attr =
 	__ATTR(bytes, 0444, profile_bytes_show, NULL);
 static struct kobj_attribute profile_would_drop_attr =
 	__ATTR(would_drop, 0444, profile_would_drop_show, NULL);
+static struct kobj_attribute profile_dropped_attr =
+	__ATTR(dropped, 0444, profile_dropped_show, NULL);
 static struct kobj_attribute profile_enabled_attr =
 	__ATTR(enabled, 0444, profile_enabled_show, NULL);
 static struct kobj_attribute profile_mode_attr =
@@ -270,6 +278,7 @@ static struct attribute *profile_attrs[] = {
 	&profile_packets_attr.attr,
 	&profile_bytes_attr.attr,
 	&profile_would_drop_attr.attr,
+	&profile_dropped_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(profile);

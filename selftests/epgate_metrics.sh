@@ -8,12 +8,18 @@
 #
 # - Module not loaded: `epgate_module_loaded 0` alone, exit 0, on stdout and
 #   in the textfile, and promtool accepts it.
-# - Loaded, kaspersky enforced and eset monitored with its server bound
-#   elsewhere: UDP echoes allowed, datagrams dropped, datagrams that eset
-#   would drop, a TCP connection.  Every value epgate metrics prints equals
-#   its sysfs file (globals, generation, table, mode, each profile's and
-#   each flow's counters, no series more or fewer), and the exact numbers
-#   of the traffic sent; `promtool check metrics` finds nothing to say.
+# - Loaded, kaspersky enforced and bound to the client's and the server's
+#   addresses, eset monitored with its server bound elsewhere: UDP echoes
+#   allowed, datagrams to a port no flow uses dropped (global dropped, no
+#   profile's), datagrams to kaspersky's wake-up port from an address its
+#   server role does not hold dropped (kaspersky's dropped), datagrams that
+#   eset would drop (eset's would_drop, not dropped), a TCP connection.
+#   Every value epgate metrics prints equals its sysfs file (globals,
+#   generation, table, mode, each profile's and each flow's counters, no
+#   series more or fewer), `stats -j` (the GET_PROFILES dump) agrees, and
+#   the exact numbers of the traffic sent; `promtool check metrics` finds
+#   nothing to say; `lookup` gives the hook's verdict words; `stats
+#   --reset` (RESET_COUNTERS) zeroes the profiles' dropped.
 # - --textfile: DIR/epgate.prom is a new file each time (renamed over the
 #   old one, which is never written to), mode 0644, no temporary left; a
 #   reader looping over it while it is rewritten never sees part of one; a
@@ -91,19 +97,24 @@ tcp_done() {
 
 traffic() {
 	$E mode enforce > /dev/null &&
-	$E enable kaspersky > /dev/null 2>&1 &&
+	$E enable kaspersky "agent=${CLIENT_IP4%.*}.0/24" "server=$SERVER_IP4" \
+		> /dev/null 2>&1 &&
 	$E enable eset server=10.0.9.9 --with push --monitor > /dev/null 2>&1 &&
 	ip netns exec "$CLIENT" python3 netprobe.py probe \
 		"tcp:$SERVER_IP4:13000" | grep -q ' pass$' &&
 	busywait 5000 tcp_done 13000 &&
 	# 25 echoed datagrams of 100 bytes: 50 packets of 128 bytes (IP length).
 	[ "$(burst 13000 25 100)" = 25 ] &&
-	# 7 to an undocumented port: dropped.
+	# 7 to an undocumented port: dropped, credited to no profile.
 	[ "$(burst 9999 7 100 0.2)" = 0 ] &&
+	# 5 to kaspersky's server -> agent wake-up port, sent by an agent: no
+	# flow matches (the server role holds the server only), dropped and
+	# credited to kaspersky.
+	[ "$(burst 15000 5 100 0.2)" = 0 ] &&
 	# eset's push port, eset monitored and bound elsewhere: 8 would_drop.
 	[ "$(burst 137 4 50)" = 4 ]
 }
-check "traffic: a TCP connection, 25 UDP echoes, 7 drops, 4 monitored echoes" -- traffic
+check "traffic: a TCP connection, 25 UDP echoes, 7 + 5 drops, 4 monitored echoes" -- traffic
 
 $E metrics > "$tmp/out" 2> "$tmp/err"
 rc=$?
@@ -169,6 +180,7 @@ equal_sysfs() {
 		same "epgate_profile_packets_total{profile=\"$p\"}" $pd/packets
 		same "epgate_profile_bytes_total{profile=\"$p\"}" $pd/bytes
 		same "epgate_profile_would_drop_total{profile=\"$p\"}" $pd/would_drop
+		same "epgate_profile_dropped_total{profile=\"$p\"}" $pd/dropped
 		read -r mode < $pd/mode
 		state "epgate_profile_mode{profile=\"$p\",mode=" "$mode" monitor enforce
 		pf=0
@@ -180,13 +192,13 @@ equal_sysfs() {
 			pf=$((pf + 1))
 		done
 		is "epgate_profile_flows{profile=\"$p\"}" $pf
-		nf=$((nf + pf)) np=$((np + 1)) n=$((n + 6 + 2 * pf))
+		nf=$((nf + pf)) np=$((np + 1)) n=$((n + 7 + 2 * pf))
 	done
 	is epgate_flows $nf
 	is epgate_profiles $np
 	# module_loaded, info, 3 modes, generation, table, flows, profiles,
 	# 3 verdicts, malformed, rollbacks, the pending rollback, offload
-	# teardowns; per profile 2 modes, flows, 3 counters.
+	# teardowns; per profile 2 modes, flows, 4 counters.
 	[ "$nseries" = "$n" ] || { diag "$nseries series, sysfs has $n"; bad=1; }
 	[ "$bad" = 0 ]
 }
@@ -198,9 +210,13 @@ exact() {
 	bad=0
 	is 'epgate_flow_packets_total{profile="kaspersky",flow="agent-shutdown"}' 50
 	is 'epgate_flow_bytes_total{profile="kaspersky",flow="agent-shutdown"}' 6400
-	is 'epgate_packets_total{verdict="dropped"}' 7
+	# 7 on a port no flow uses (no profile's) and 5 on kaspersky's.
+	is 'epgate_packets_total{verdict="dropped"}' 12
+	is 'epgate_profile_dropped_total{profile="kaspersky"}' 5
+	is 'epgate_profile_would_drop_total{profile="kaspersky"}' 0
 	is 'epgate_packets_total{verdict="would_drop"}' 8
 	is 'epgate_profile_would_drop_total{profile="eset"}' 8
+	is 'epgate_profile_dropped_total{profile="eset"}' 0
 	is 'epgate_profile_packets_total{profile="eset"}' 0
 	is 'epgate_mode{mode="enforce"}' 1
 	is 'epgate_profile_mode{profile="eset",mode="monitor"}' 1
@@ -219,6 +235,33 @@ check "the traffic's exact counts; allowed is the sum of the flows; info has the
 
 check "promtool check metrics: no error, no lint" -- \
 	promtool_quiet promtool check metrics < "$tmp/out"
+
+# The same numbers through the GET_PROFILES dump, and in sysfs.
+profiles_dropped() {
+	local j
+	j=$($E stats -j) || return 1
+	jq -e '(.profiles | map({(.name): [.dropped, .would_drop]}) | add) ==
+	       {"kaspersky": [5, 0], "eset": [0, 8]} and
+	       .counters.dropped == 12' <<< "$j" > /dev/null ||
+		{ diag "stats -j: $(jq -c '[.profiles[], .counters]' <<< "$j")"; return 1; }
+	[ "$(val $P/kaspersky/dropped)" = 5 ] && [ "$(val $P/eset/dropped)" = 0 ] &&
+	[ "$(val $P/eset/would_drop)" = 8 ] && [ "$(val $SYSFS/counters/dropped)" = 12 ]
+}
+check "stats -j and sysfs: kaspersky dropped 5, eset would_drop 8 and dropped 0, 12 dropped in all" -- profiles_dropped
+
+# lookup's verdict words are the hook's: the monitored profile's miss is a
+# would-drop, the enforced one's a drop.
+lookup_words() {
+	$E lookup udp 137 from "$CLIENT_IP4" to "$SERVER_IP4" -j |
+		jq -e '.verdict == "would-drop" and .mode == "enforce"' > /dev/null &&
+	$E lookup udp 15000 from "$CLIENT_IP4" to "$SERVER_IP4" -j |
+		jq -e '.verdict == "drop"' > /dev/null &&
+	$E lookup udp 9999 from "$CLIENT_IP4" to "$SERVER_IP4" -j |
+		jq -e '.verdict == "drop" and .flows == []' > /dev/null &&
+	$E lookup udp 13000 from "$CLIENT_IP4" to "$SERVER_IP4" -j |
+		jq -e '.verdict == "allow"' > /dev/null
+}
+check "lookup: would-drop on eset's monitored port, drop on kaspersky's and on an unused one" -- lookup_words
 
 # The module lets only CAP_NET_ADMIN read its counters: a user without it
 # gets one line and no file is touched (the unit keeps that capability).
@@ -306,8 +349,10 @@ check "operations.md: promtool check rules on its alert rules" -- bash -c \
 	"grep -q '^groups:' $tmp/rules.yml && promtool check rules $tmp/rules.yml > $tmp/promtool 2>&1 ||
 	 { sed 's/^/# /' $tmp/promtool; exit 1; }"
 
-# One gateway: eset would drop from 5 min on, then nothing more from 10
-# min on; kaspersky never; the module goes away at 20 min.
+# gw1: eset (monitored) would drop from 5 min on, then nothing more from
+# 10 min on; kaspersky (enforced) drops from 8 to 11 min; neither the other
+# counter; the module goes away at 20 min.  gw2 runs a tool from before
+# the dropped counter: its eset would drop from 2 to 3 min.
 cat > "$tmp/rules-test.yml" << 'EOF'
 rule_files: [rules.yml]
 evaluation_interval: 15s
@@ -316,22 +361,55 @@ tests:
     input_series:
       - series: 'epgate_profile_would_drop_total{instance="gw1",profile="eset"}'
         values: '0x20 8+1x20 28x40'
+      - series: 'epgate_profile_dropped_total{instance="gw1",profile="eset"}'
+        values: '0x80'
       - series: 'epgate_profile_would_drop_total{instance="gw1",profile="kaspersky"}'
         values: '0x80'
+      - series: 'epgate_profile_dropped_total{instance="gw1",profile="kaspersky"}'
+        values: '0x32 5+1x11 16x36'
+      - series: 'epgate_profile_would_drop_total{instance="gw2",profile="eset"}'
+        values: '0x8 1+1x4 5x80'
       - series: 'epgate_module_loaded{instance="gw1"}'
         values: '1x80 0x20'
     alert_rule_test:
-      - eval_time: 4m
-        alertname: EpgateAgentsWouldBeDropped
+      - eval_time: 1m
+        alertname: EpgateAgentsDropped
         exp_alerts: []
-      - eval_time: 6m
-        alertname: EpgateAgentsWouldBeDropped
+      - eval_time: 3m
+        alertname: EpgateAgentsDropped
         exp_alerts:
-          - exp_labels: {severity: warning, instance: gw1, profile: eset}
+          - exp_labels: {severity: warning, instance: gw2, profile: eset, verdict: would_drop}
+            exp_annotations:
+              summary: "epgate on gw2: eset would drop agents' traffic"
+      - eval_time: 6m
+        alertname: EpgateAgentsDropped
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: gw1, profile: eset, verdict: would_drop}
             exp_annotations:
               summary: "epgate on gw1: eset would drop agents' traffic"
+          - exp_labels: {severity: warning, instance: gw2, profile: eset, verdict: would_drop}
+            exp_annotations:
+              summary: "epgate on gw2: eset would drop agents' traffic"
+      - eval_time: 9m
+        alertname: EpgateAgentsDropped
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: gw1, profile: eset, verdict: would_drop}
+            exp_annotations:
+              summary: "epgate on gw1: eset would drop agents' traffic"
+          - exp_labels: {severity: warning, instance: gw1, profile: kaspersky, verdict: dropped}
+            exp_annotations:
+              summary: "epgate on gw1: kaspersky drops agents' traffic"
+      - eval_time: 14m
+        alertname: EpgateAgentsDropped
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: gw1, profile: eset, verdict: would_drop}
+            exp_annotations:
+              summary: "epgate on gw1: eset would drop agents' traffic"
+          - exp_labels: {severity: warning, instance: gw1, profile: kaspersky, verdict: dropped}
+            exp_annotations:
+              summary: "epgate on gw1: kaspersky drops agents' traffic"
       - eval_time: 17m
-        alertname: EpgateAgentsWouldBeDropped
+        alertname: EpgateAgentsDropped
         exp_alerts: []
       - eval_time: 20m30s
         alertname: EpgateModuleNotLoaded
@@ -346,6 +424,21 @@ EOF
 check "promtool test rules: each alert fires when it should, and only then" -- bash -c \
 	"cd $tmp && promtool test rules rules-test.yml > $tmp/promtool 2>&1 ||
 	 { sed 's/^/# /' $tmp/promtool; exit 1; }"
+
+# --- RESET_COUNTERS --------------------------------------------------------
+reset_dropped() {
+	local out
+	$E stats --reset > /dev/null &&
+	[ "$(val $P/kaspersky/dropped)" = 0 ] && [ "$(val $P/eset/would_drop)" = 0 ] &&
+	[ "$(val $SYSFS/counters/dropped)" = 0 ] &&
+	out=$($E metrics) &&
+	grep -qx 'epgate_profile_dropped_total{profile="kaspersky"} 0' <<< "$out" &&
+	$E stats -j | jq -e '[.profiles[].dropped] == [0, 0]' > /dev/null &&
+	# and it counts again from there
+	[ "$(burst 15000 2 100 0.2)" = 0 ] &&
+	[ "$(val $P/kaspersky/dropped)" = 2 ] && [ "$(val $SYSFS/counters/dropped)" = 2 ]
+}
+check "stats --reset zeroes the profiles' dropped; it counts again after" -- reset_dropped
 
 # --- unloaded again --------------------------------------------------------
 unloaded() {

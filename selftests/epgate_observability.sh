@@ -53,6 +53,7 @@ tree() {
 	[ "$(val $P/kaspersky/enabled)" = 1 ] &&
 	[ "$(val $P/kaspersky/mode)" = enforce ] &&
 	[ "$(val $P/kaspersky/would_drop)" = 0 ] &&
+	[ "$(val $P/kaspersky/dropped)" = 0 ] &&
 	[ "$(val $P/kaspersky/flows/agent-shutdown/packets)" = 0 ] &&
 	[ "$(val $P/kaspersky/flows/agent-server/bytes)" = 0 ] &&
 	[ "$(ls $P/kaspersky/flows | wc -l)" = "$($E stats -j | jq '[.flows[] | select(.profile == "kaspersky")] | length')" ]
@@ -82,9 +83,11 @@ exact_dropped() {
 	d0=$(val $SYSFS/counters/dropped)
 	got=$(burst 9999 7 100 0.2) && [ "$got" = 0 ] &&
 	[ "$(val $SYSFS/counters/dropped)" = $((d0 + 7)) ] &&
-	[ "$(val $P/kaspersky/packets)" = 50 ]
+	[ "$(val $P/kaspersky/packets)" = 50 ] &&
+	# a port no flow uses belongs to no profile
+	[ "$(val $P/kaspersky/dropped)" = 0 ]
 }
-check "7 datagrams to an undocumented port: dropped +7, profile unchanged" -- exact_dropped
+check "7 datagrams to an undocumented port: dropped +7, no profile's dropped" -- exact_dropped
 
 # eset in monitor, its server bound elsewhere: udp/137 (push, opt-in) is
 # used by eset only, matches no flow, and is counted as eset's would_drop.
@@ -97,7 +100,9 @@ exact_would_drop() {
 	[ "$(val $P/eset/would_drop)" = 8 ] &&
 	[ "$(val $SYSFS/counters/would_drop)" = $((w0 + 8)) ] &&
 	[ "$(val $P/eset/packets)" = 0 ] &&
-	$E stats -j | jq -e '.profiles[] | select(.name == "eset") | .would_drop == 8' > /dev/null
+	[ "$(val $P/eset/dropped)" = 0 ] &&
+	$E stats -j | jq -e '.profiles[] | select(.name == "eset") |
+		.would_drop == 8 and .dropped == 0' > /dev/null
 }
 check "monitored eset, bound elsewhere: 4 echoed datagrams are 8 would_drop on eset" -- exact_would_drop
 

@@ -1091,7 +1091,8 @@ static void put_profile(struct msg *m, unsigned int i, const char *name,
 	if (d == F_FLOW_DUMP_ONLY) {
 		static const uint16_t t[] = { EPGATE_PROFILE_NFLOWS,
 			EPGATE_PROFILE_PACKETS, EPGATE_PROFILE_BYTES,
-			EPGATE_PROFILE_PAD, EPGATE_PROFILE_WOULD_DROP };
+			EPGATE_PROFILE_PAD, EPGATE_PROFILE_WOULD_DROP,
+			EPGATE_PROFILE_DROPPED };
 		uint16_t type = t[rnd(ARRAY_SIZE(t))];
 
 		if (type == EPGATE_PROFILE_NFLOWS)

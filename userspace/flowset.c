@@ -332,6 +332,11 @@ int flowset_parse_profile(const struct nlattr *nest,
 				return -EBADMSG;
 			p->would_drop = mnl_attr_get_u64(a);
 			break;
+		case EPGATE_PROFILE_DROPPED:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return -EBADMSG;
+			p->dropped = mnl_attr_get_u64(a);
+			break;
 		default:
 			break;
 		}

@@ -25,6 +25,7 @@ struct flowset_profile {
 	char userdata[EPGATE_USERDATA_MAX + 1];	/* NUL after udlen bytes */
 	uint64_t packets, bytes;	/* as dumped */
 	uint64_t would_drop;		/* as dumped; 0 if absent */
+	uint64_t dropped;		/* as dumped; 0 if absent */
 };
 
 struct flowset {

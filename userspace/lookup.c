@@ -19,10 +19,12 @@
 #include <netinet/in.h>
 
 #include <epgate/table.h>
+#include <epgate/verdict.h>
 
 #include "flowset.h"
 #include "flowtable.h"
 #include "json.h"
+#include "lookup.h"
 #include "status.h"
 #include "subcommands.h"
 
@@ -171,12 +173,23 @@ static void json_role(struct json *j, const char *key,
 	json_object_end(j);
 }
 
-/* The verdict word for a packet that no flow allowed. */
-static const char *unmatched(uint8_t mode)
+/*
+ * The verdict word, as kernel/hooks.c decides it: without addresses a
+ * port that some flow uses is "allow" (for some addresses); with them, the
+ * flow that matched.  Otherwise enforce drops, unless every profile using
+ * the port is in monitor (epgate_rules_monitored(), the hook's own test):
+ * then the packet passes and is counted as would_drop, as in global
+ * monitor.
+ */
+const char *lookup_verdict(uint8_t mode, const struct epg_rule *rules,
+			   unsigned int n, const struct epg_rule *match,
+			   bool addrs)
 {
+	if (addrs ? match != NULL : n > 0)
+		return "allow";
 	switch (mode) {
 	case EPGATE_MODE_ENFORCE:
-		return "drop";
+		return epgate_rules_monitored(rules, n) ? "would-drop" : "drop";
 	case EPGATE_MODE_MONITOR:
 		return "would-drop";
 	default:
@@ -196,10 +209,7 @@ static void print(const struct query *q, const struct flowset *fs,
 	unsigned int i;
 	struct json j;
 
-	if (addrs)
-		verdict = match ? "allow" : unmatched(mode);
-	else
-		verdict = n ? "allow" : unmatched(mode);
+	verdict = lookup_verdict(mode, rules, n, match, addrs);
 
 	if (q->json) {
 		json_init(&j, stdout);
@@ -250,8 +260,11 @@ static void print(const struct query *q, const struct flowset *fs,
 		f = &fs->fl.flows[match->id];
 		printf(": allow (%s/%s)\n", f->profile, f->name);
 	} else if (addrs && n) {
-		printf(": %s (mode %s): the port's flows are bound to other addresses\n",
-		       verdict, mode_name(mode));
+		printf(": %s (mode %s%s): the port's flows are bound to other addresses\n",
+		       verdict, mode_name(mode),
+		       mode == EPGATE_MODE_ENFORCE &&
+		       epgate_rules_monitored(rules, n) ?
+		       ", its profiles in monitor" : "");
 	} else if (n) {
 		printf(": allow, %u flow%s\n", n, n == 1 ? "" : "s");
 	} else {

@@ -183,6 +183,12 @@ static void profiles(FILE *f, const struct metrics *m)
 		prom_sample(f, "epgate_profile_would_drop_total",
 			    s->profiles[i].would_drop,
 			    "profile", s->profiles[i].name, NULL);
+	prom_family(f, "epgate_profile_dropped_total", "counter",
+		    "Packets enforce dropped on a port the profile's flows use that no flow matched (a role bound to other addresses), credited to the port's first profile; drops on ports no flow uses are in no profile.");
+	for (i = 0; i < s->nprofiles; i++)
+		prom_sample(f, "epgate_profile_dropped_total",
+			    s->profiles[i].dropped,
+			    "profile", s->profiles[i].name, NULL);
 }
 
 static void flows(FILE *f, const struct metrics *m)

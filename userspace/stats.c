@@ -211,7 +211,7 @@ int stats_digits(uint64_t v)
 /* Names left-aligned, counters right-aligned, columns as wide as needed. */
 static void print_profiles(const struct stats *s, FILE *f)
 {
-	int wp = 7, wn = 5, wk = 7, wb = 5, wd = 10;
+	int wp = 7, wn = 5, wk = 7, wb = 5, wd = 10, wx = 7;
 	size_t i;
 
 	for (i = 0; i < s->nprofiles; i++) {
@@ -222,15 +222,18 @@ static void print_profiles(const struct stats *s, FILE *f)
 		wk = MAX(wk, stats_digits(p->packets));
 		wb = MAX(wb, stats_digits(p->bytes));
 		wd = MAX(wd, stats_digits(p->would_drop));
+		wx = MAX(wx, stats_digits(p->dropped));
 	}
-	fprintf(f, "%-*s  %-7s  %*s  %*s  %*s  %*s\n", wp, "PROFILE", "MODE",
-		wn, "FLOWS", wk, "PACKETS", wb, "BYTES", wd, "WOULD_DROP");
+	fprintf(f, "%-*s  %-7s  %*s  %*s  %*s  %*s  %*s\n", wp, "PROFILE",
+		"MODE", wn, "FLOWS", wk, "PACKETS", wb, "BYTES", wd,
+		"WOULD_DROP", wx, "DROPPED");
 	for (i = 0; i < s->nprofiles; i++) {
 		const struct flowset_profile *p = &s->profiles[i];
 
-		fprintf(f, "%-*s  %-7s  %*u  %*" PRIu64 "  %*" PRIu64 "  %*" PRIu64 "\n",
+		fprintf(f, "%-*s  %-7s  %*u  %*" PRIu64 "  %*" PRIu64 "  %*" PRIu64 "  %*" PRIu64 "\n",
 			wp, p->name, mode_name(p->mode), wn, p->nflows,
-			wk, p->packets, wb, p->bytes, wd, p->would_drop);
+			wk, p->packets, wb, p->bytes, wd, p->would_drop,
+			wx, p->dropped);
 	}
 }
 
@@ -284,6 +287,7 @@ void stats_print_json(const struct stats *s, FILE *f)
 		json_u64(&j, "packets", p->packets);
 		json_u64(&j, "bytes", p->bytes);
 		json_u64(&j, "would_drop", p->would_drop);
+		json_u64(&j, "dropped", p->dropped);
 		json_object_end(&j);
 	}
 	json_array_end(&j);

@@ -229,6 +229,7 @@ static struct metrics known(void)
 	profiles[0].nflows = 2;
 	profiles[0].packets = 50;
 	profiles[0].bytes = 6400;
+	profiles[0].dropped = 5;
 	snprintf(profiles[1].name, sizeof(profiles[1].name), "eset");
 	profiles[1].mode = EPGATE_MODE_MONITOR;
 	profiles[1].nflows = 1;
@@ -285,7 +286,7 @@ static void test_metrics(void)
 	why = check_exposition(out, &fams);
 	ok(!why, "the exposition follows the format's rules%s%s",
 	   why ? ": bad line: " : "", why ? why : "");
-	ok(fams == 19, "19 families (%d)", fams);
+	ok(fams == 20, "20 families (%d)", fams);
 	ok(has_line(out, "epgate_rollback_pending_seconds 25") &&
 	   has_line(out, "epgate_rollbacks_total 3") &&
 	   has_line(out, "epgate_offload_teardowns_total 4"),
@@ -315,8 +316,10 @@ static void test_metrics(void)
 	ok(has_line(out, "epgate_profile_packets_total{profile=\"kaspersky\"} 50") &&
 	   has_line(out, "epgate_profile_bytes_total{profile=\"kaspersky\"} 6400") &&
 	   has_line(out, "epgate_profile_would_drop_total{profile=\"eset\"} 8") &&
-	   has_line(out, "epgate_profile_would_drop_total{profile=\"kaspersky\"} 0"),
-	   "per profile counters");
+	   has_line(out, "epgate_profile_would_drop_total{profile=\"kaspersky\"} 0") &&
+	   has_line(out, "epgate_profile_dropped_total{profile=\"kaspersky\"} 5") &&
+	   has_line(out, "epgate_profile_dropped_total{profile=\"eset\"} 0"),
+	   "per profile counters, dropped (enforce) beside would_drop (monitor)");
 	ok(has_line(out, "epgate_flow_packets_total{profile=\"kaspersky\",flow=\"agent-shutdown\",proto=\"udp\"} 50") &&
 	   has_line(out, "epgate_flow_bytes_total{profile=\"kaspersky\",flow=\"agent-shutdown\",proto=\"udp\"} 6400") &&
 	   has_line(out, "epgate_flow_packets_total{profile=\"kaspersky\",flow=\"agent-server\",proto=\"tcp\"} 0") &&
@@ -329,7 +332,7 @@ static void test_metrics(void)
 	m.s.n = 0;
 	CAPTURE(out, metrics_print(f, &m));
 	why = check_exposition(out, &fams);
-	ok(!why && fams == 19 && !strstr(out, "profile=\""),
+	ok(!why && fams == 20 && !strstr(out, "profile=\""),
 	   "no profile enabled: same families, no per-profile sample");
 	free(out);
 }

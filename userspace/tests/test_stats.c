@@ -50,10 +50,14 @@ static struct nlmsghdr *flow(char *buf, const char *profile, const char *name,
 	return nlh;
 }
 
-/* One GET_PROFILES dump part; @would_drop ~0: the attribute left out. */
+/*
+ * One GET_PROFILES dump part; @would_drop or @dropped ~0: that attribute
+ * left out.
+ */
 static struct nlattr *profile(char *buf, const char *name, uint8_t mode,
 			      uint32_t nflows, uint64_t packets,
-			      uint64_t bytes, uint64_t would_drop)
+			      uint64_t bytes, uint64_t would_drop,
+			      uint64_t dropped)
 {
 	struct nlmsghdr *nlh = part(buf);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, EPGATE_A_PROFILE);
@@ -66,6 +70,8 @@ static struct nlattr *profile(char *buf, const char *name, uint8_t mode,
 	mnl_attr_put_u64(nlh, EPGATE_PROFILE_BYTES, bytes);
 	if (would_drop != ~0ULL)
 		mnl_attr_put_u64(nlh, EPGATE_PROFILE_WOULD_DROP, would_drop);
+	if (dropped != ~0ULL)
+		mnl_attr_put_u64(nlh, EPGATE_PROFILE_DROPPED, dropped);
 	mnl_attr_nest_end(nlh, nest);
 	return nest;
 }
@@ -109,20 +115,29 @@ static void test_profiles(void)
 	char *out;
 
 	ok(!flowset_parse_profile(profile(buf, "kaspersky", EPGATE_MODE_ENFORCE,
-					  6, 1234, 567890, 0), &p[0]) &&
+					  6, 1234, 567890, 0, 8589934599ULL),
+				  &p[0]) &&
 	   !flowset_parse_profile(profile(buf, "eset-protect", EPGATE_MODE_MONITOR,
-					  12, 0, 0, 4294967296ULL), &p[1]) &&
+					  12, 0, 0, 4294967296ULL, 0), &p[1]) &&
 	   !strcmp(p[0].name, "kaspersky") && p[0].mode == EPGATE_MODE_ENFORCE &&
 	   p[0].nflows == 6 && p[0].packets == 1234 && p[0].bytes == 567890 &&
-	   p[0].would_drop == 0 && p[1].mode == EPGATE_MODE_MONITOR &&
-	   p[1].would_drop == 4294967296ULL,
-	   "dumped profiles: mode, flows, packets, bytes, would_drop exact");
+	   p[0].would_drop == 0 && p[0].dropped == 8589934599ULL &&
+	   p[1].mode == EPGATE_MODE_MONITOR &&
+	   p[1].would_drop == 4294967296ULL && p[1].dropped == 0,
+	   "dumped profiles: mode, flows, packets, bytes, would_drop, dropped exact");
 
 	p[1].would_drop = 9;
+	p[1].dropped = 9;
 	ok(!flowset_parse_profile(profile(buf, "old", EPGATE_MODE_ENFORCE, 1, 2,
-					  3, ~0ULL), &p[1]) &&
-	   p[1].would_drop == 0 && p[1].bytes == 3,
-	   "a profile without WOULD_DROP (older module) reads as 0");
+					  3, ~0ULL, ~0ULL), &p[1]) &&
+	   p[1].would_drop == 0 && p[1].dropped == 0 && p[1].bytes == 3,
+	   "a profile without WOULD_DROP and DROPPED (older module) reads as 0");
+
+	p[1].dropped = 9;
+	ok(!flowset_parse_profile(profile(buf, "abi4", EPGATE_MODE_ENFORCE, 1, 2,
+					  3, 5, ~0ULL), &p[1]) &&
+	   p[1].would_drop == 5 && p[1].dropped == 0,
+	   "a profile with WOULD_DROP but no DROPPED (module before it) reads as 0");
 
 	nlh = part(buf);
 	nest = mnl_attr_nest_start(nlh, EPGATE_A_PROFILE);
@@ -132,8 +147,16 @@ static void test_profiles(void)
 	ok(flowset_parse_profile(nest, &p[1]) == -EBADMSG,
 	   "a 32-bit WOULD_DROP is refused");
 
+	nlh = part(buf);
+	nest = mnl_attr_nest_start(nlh, EPGATE_A_PROFILE);
+	mnl_attr_put_strz(nlh, EPGATE_PROFILE_NAME, "p");
+	mnl_attr_put_u32(nlh, EPGATE_PROFILE_DROPPED, 1);
+	mnl_attr_nest_end(nlh, nest);
+	ok(flowset_parse_profile(nest, &p[1]) == -EBADMSG,
+	   "a 32-bit DROPPED is refused");
+
 	flowset_parse_profile(profile(buf, "eset-protect", EPGATE_MODE_MONITOR,
-				      12, 0, 0, 4294967296ULL), &p[1]);
+				      12, 0, 0, 4294967296ULL, 0), &p[1]);
 	s.profiles = malloc(sizeof(p));
 	if (!s.profiles)
 		return;
@@ -150,9 +173,9 @@ static void test_profiles(void)
 
 	out = render(&s, 0);
 	if (!ok(out && !strcmp(out,
-		    "PROFILE       MODE     FLOWS  PACKETS   BYTES  WOULD_DROP\n"
-		    "kaspersky     enforce      6     1234  567890           0\n"
-		    "eset-protect  monitor     12        0       0  4294967296\n"
+		    "PROFILE       MODE     FLOWS  PACKETS   BYTES  WOULD_DROP     DROPPED\n"
+		    "kaspersky     enforce      6     1234  567890           0  8589934599\n"
+		    "eset-protect  monitor     12        0       0  4294967296           0\n"
 		    "\n"
 		    "PROFILE       FLOW          PROTO  MODE     PACKETS   BYTES\n"
 		    "kaspersky     agent-server  tcp    enforce     1234  567890\n"
@@ -165,9 +188,10 @@ static void test_profiles(void)
 	if (!ok(out && !strcmp(out,
 		    "{\"profiles\": [{\"name\": \"kaspersky\", \"mode\": \"enforce\", "
 		    "\"flows\": 6, \"packets\": 1234, \"bytes\": 567890, "
-		    "\"would_drop\": 0}, {\"name\": \"eset-protect\", "
+		    "\"would_drop\": 0, \"dropped\": 8589934599}, "
+		    "{\"name\": \"eset-protect\", "
 		    "\"mode\": \"monitor\", \"flows\": 12, \"packets\": 0, "
-		    "\"bytes\": 0, \"would_drop\": 4294967296}], "
+		    "\"bytes\": 0, \"would_drop\": 4294967296, \"dropped\": 0}], "
 		    "\"flows\": [{\"profile\": \"kaspersky\", \"name\": \"agent-server\", "
 		    "\"proto\": \"tcp\", \"mode\": \"enforce\", \"packets\": 1234, "
 		    "\"bytes\": 567890}, {\"profile\": \"eset-protect\", "
@@ -192,7 +216,7 @@ int main(void)
 	char *out;
 	int ret;
 
-	tap_plan(14);
+	tap_plan(16);
 	test_profiles();
 
 	ret = stats_parse(flow(buf, "kaspersky", "agent-server", IPPROTO_TCP,
@@ -211,7 +235,7 @@ int main(void)
 
 	out = render(&s, 0);
 	if (!ok(out && !strcmp(out,
-		    "PROFILE  MODE     FLOWS  PACKETS  BYTES  WOULD_DROP\n"
+		    "PROFILE  MODE     FLOWS  PACKETS  BYTES  WOULD_DROP  DROPPED\n"
 		    "\n"
 		    "PROFILE    FLOW          PROTO  MODE     PACKETS   BYTES\n"
 		    "kaspersky  agent-server  tcp    enforce     1234  567890\n"
@@ -236,7 +260,7 @@ int main(void)
 
 	out = render(&s, 0);
 	ok(out && !strcmp(out,
-		"PROFILE  MODE     FLOWS  PACKETS  BYTES  WOULD_DROP\n"
+		"PROFILE  MODE     FLOWS  PACKETS  BYTES  WOULD_DROP  DROPPED\n"
 		"\n"
 		"PROFILE  FLOW  PROTO  MODE     PACKETS  BYTES\n"),
 	   "an empty set: the header lines only");

@@ -224,12 +224,17 @@
  * EPGATE_CMD_GET_PROFILES (dump)                        (CAP_NET_ADMIN)
  *   One message per profile of the active set, EPGATE_A_PROFILE nesting
  *   EPGATE_PROFILE_NAME, MODE, NFLOWS (NLA_U32), USERDATA (when set),
- *   PACKETS, BYTES and WOULD_DROP, with the same NLM_F_DUMP_INTR rule.
- *   PACKETS and BYTES count what the profile's flows allowed since the
- *   profile was enabled (or the last reset), flows since removed
+ *   PACKETS, BYTES, WOULD_DROP and DROPPED, with the same NLM_F_DUMP_INTR
+ *   rule.  PACKETS and BYTES count what the profile's flows allowed since
+ *   the profile was enabled (or the last reset), flows since removed
  *   included; WOULD_DROP counts packets to a port that only monitored
- *   profiles use and that none of their flows matched, credited to the
- *   profile of the port's first flow.
+ *   profiles use and that none of their flows matched; DROPPED counts
+ *   packets enforce dropped on a port some flow uses (not only monitored
+ *   profiles') that none of its flows matched.  Both are credited to the
+ *   profile of the port's first flow.  Drops of packets to a port no flow
+ *   uses, of malformed packets and of other protocols are credited to no
+ *   profile, only to the global EPGATE_CTR_DROPPED.  DROPPED came after
+ *   WOULD_DROP within the same ABI version: an older module leaves it out.
  *
  * Validation
  * ----------
@@ -404,6 +409,7 @@ enum epgate_profile_attr {
 	EPGATE_PROFILE_BYTES,	/* NLA_U64, dump only */
 	EPGATE_PROFILE_PAD,
 	EPGATE_PROFILE_WOULD_DROP, /* NLA_U64, dump only */
+	EPGATE_PROFILE_DROPPED,	/* NLA_U64, dump only */
 	__EPGATE_PROFILE_MAX
 };
 #define EPGATE_PROFILE_MAX (__EPGATE_PROFILE_MAX - 1)
