@@ -15,6 +15,9 @@
 #   userspace/tests/fuzz_flowlist  userspace/tests/corpus/flowlist/
 #   userspace/tests/fuzz_save      userspace/tests/corpus/save/
 #                                  (first byte: even = trailer checked)
+#   userspace/tests/fuzz_names     userspace/tests/corpus/names/
+#                                  (first byte: even = the names state
+#                                  file, odd = a hostname)
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +31,7 @@ targets=(
 	"profile userspace/tests/fuzz_profile userspace/tests/corpus/profile userspace"
 	"flowlist userspace/tests/fuzz_flowlist userspace/tests/corpus/flowlist userspace"
 	"save userspace/tests/fuzz_save userspace/tests/corpus/save userspace"
+	"names userspace/tests/fuzz_names userspace/tests/corpus/names userspace"
 )
 if [ $# -gt 0 ]; then
 	sel=()
