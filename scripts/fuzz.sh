@@ -16,6 +16,9 @@
 #   userspace/tests/fuzz_addrset   userspace/tests/corpus/addrset/
 #   userspace/tests/fuzz_save      userspace/tests/corpus/save/
 #                                  (first byte: even = trailer checked)
+#   userspace/tests/fuzz_names     userspace/tests/corpus/names/
+#                                  (first byte: even = the names state
+#                                  file, odd = a hostname)
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +33,7 @@ targets=(
 	"flowlist userspace/tests/fuzz_flowlist userspace/tests/corpus/flowlist userspace"
 	"save userspace/tests/fuzz_save userspace/tests/corpus/save userspace"
 	"addrset userspace/tests/fuzz_addrset userspace/tests/corpus/addrset userspace"
+	"names userspace/tests/fuzz_names userspace/tests/corpus/names userspace"
 )
 if [ $# -gt 0 ]; then
 	sel=()
