@@ -20,6 +20,7 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/netlink.h>	/* NL_SET_ERR_MSG_ATTR_FMT, if any */
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
 #include <linux/u64_stats_sync.h>
@@ -116,6 +117,20 @@ struct epgate_flow {
 	u32 first_range;		/* into epgate_ruleset.ranges */
 	u16 profile;			/* into epgate_ruleset.profiles */
 	struct epg_prefix from, to;	/* family 0: any address */
+	u16 from_set, to_set;		/* EPGATE_SET_ID; 0: none */
+};
+
+/*
+ * An address set as it was set, kept for EPGATE_CMD_GET_SETS and pointed
+ * at by the specs the table was built from (the table holds its compiled
+ * form).  as.prefixes is a slice of epgate_ruleset.prefixes, in the order
+ * given.  Immutable once published, like the rest of the ruleset.
+ */
+struct epgate_aset {
+	struct epg_addrset as;
+	u16 id;				/* EPGATE_SET_ID, the tool's number */
+	bool named;
+	char name[EPGATE_NAME_MAX];
 };
 
 struct epgate_profile {
@@ -134,6 +149,9 @@ struct epgate_ruleset {
 	u32 nprofiles;
 	struct epg_range *ranges;
 	struct epgate_profile *profiles;
+	u32 nsets;
+	struct epgate_aset *sets;	/* nsets, by increasing id */
+	struct epg_prefix *prefixes;	/* of every set, set after set */
 	struct epgate_flow_hot *hot;	/* nflows, after flows[] (same block) */
 	struct epgate_flow flows[];	/* indexed by epg_rule.id */
 };
@@ -198,17 +216,25 @@ void epgate_pcounter_sum(const struct epgate_pcounter *pc, u64 *packets,
 			 u64 *bytes, u64 *would_drop, u64 *dropped);
 void epgate_reset_counters(struct epgate_net *en);
 
-/* flows.c: one part of a set is one message's FLOWS and PROFILES. */
+/* flows.c: one part of a set is one message's FLOWS, PROFILES and SETS. */
 struct epgate_set_part {
 	const struct nlattr *flows;
 	const struct nlattr *profiles;
+	const struct nlattr *sets;
 	bool here;		/* from the message being handled (extack) */
+};
+
+/* What a part adds to its transaction, counted by epgate_check_part(). */
+struct epgate_part_count {
+	unsigned int flows;
+	unsigned int prefixes;		/* over its address sets */
 };
 
 struct epgate_ruleset *epgate_ruleset_empty(void);
 void epgate_ruleset_free(struct epgate_ruleset *rs);
 int epgate_check_part(const struct epgate_set_part *part,
-		      unsigned int *nflows, struct netlink_ext_ack *extack);
+		      unsigned int first_flow, struct epgate_part_count *count,
+		      struct netlink_ext_ack *extack);
 int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
 			 unsigned int nparts, struct nlattr **attrs,
 			 struct netlink_ext_ack *extack);
@@ -258,6 +284,23 @@ int epgate_config_swap(struct net *net, struct epgate_config *cfg,
 		       bool force, struct epgate_config **oldp,
 		       struct netlink_ext_ack *extack);
 void epgate_config_release_ct(struct net *net);
+
+/*
+ * A one-line error with numbers in it ("set 3: no prefix").  6.2 and later
+ * format it into the extack; 6.1 cannot, so its extack gets the fixed
+ * gist and the formatted line goes to the kernel log (info level,
+ * rate-limited).  Keep the formatted line under NETLINK_MAX_FMTMSG_LEN
+ * (80): a longer one is truncated with a kernel warning.
+ */
+#ifdef NL_SET_ERR_MSG_ATTR_FMT
+#define EPGATE_ERR_FMT(extack, attr, gist, fmt, args...)		\
+	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, fmt, ##args)
+#else
+#define EPGATE_ERR_FMT(extack, attr, gist, fmt, args...) do {		\
+	NL_SET_ERR_MSG_ATTR(extack, attr, gist);			\
+	pr_info_ratelimited(fmt "\n", ##args);				\
+} while (0)
+#endif
 
 /* sysfs.c: mirror the init_net ruleset's profiles and flows; en->lock. */
 void epgate_sysfs_sync(const struct epgate_ruleset *rs);

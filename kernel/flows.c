@@ -2,10 +2,10 @@
 /*
  * EPGATE_CMD_SET_FLOWS: replace the whole flow set in one transaction.
  *
- *   1. parse and check every flow and profile of every part (one part per
- *      message of the transaction, see xact.c; the policy has checked
- *      types, lengths and ranges; here: required attributes, names,
- *      prefixes, limits, duplicates);
+ *   1. parse and check every flow, profile and address set of every part
+ *      (one part per message of the transaction, see xact.c; the policy
+ *      has checked types, lengths and ranges; here: required attributes,
+ *      names, prefixes, limits, duplicates, the sets flows name);
  *   2. build the new table aside (lib/table.c, may sleep);
  *   3. attach counters: reuse the counter of every (profile, name) the
  *      active ruleset already has, else a new one;
@@ -34,6 +34,23 @@ struct parsed_flow {
 	u8 proto;
 	u8 profile_mode;
 	u16 pidx;			/* into flow_set.profiles */
+	u16 from_set, to_set;		/* EPGATE_SET_ID; 0: none */
+};
+
+/*
+ * An address set while parsing, indexed by its id.  A set may come in
+ * several entries over the parts: pass 1 counts every entry's prefixes,
+ * so that pass 2 writes them where they go, each set's contiguous, in
+ * the order given.
+ */
+struct parsed_aset {
+	const char *name;		/* NULL: none given (yet) */
+	u32 n;				/* prefixes, over all its entries */
+	u32 first;			/* into flow_set.prefixes */
+	u32 fill;			/* pass 2: written so far */
+	u16 idx;			/* into flow_set.sets */
+	bool present;
+	bool used;			/* named by a flow */
 };
 
 struct parsed_profile {
@@ -51,6 +68,14 @@ struct flow_set {
 	struct parsed_flow *flows;
 	struct epg_flow_spec *specs;
 	struct epg_range *ranges;	/* EPGATE_MAX_RANGES per flow */
+	unsigned int base;		/* number of the first flow (messages) */
+	/* Address sets; pset is NULL when no part has any. */
+	struct parsed_aset *pset;	/* EPGATE_MAX_SETS + 1, by id */
+	unsigned int nsets;
+	unsigned int nprefixes;
+	/* Built at the commit; both move to the ruleset (fill_ruleset()). */
+	struct epgate_aset *sets;	/* nsets, by increasing id */
+	struct epg_prefix *prefixes;	/* nprefixes, set after set */
 	struct parsed_profile profiles[EPGATE_MAX_PROFILES];
 };
 
@@ -63,6 +88,15 @@ struct flow_set {
 	else								\
 		NL_SET_ERR_MSG(extack, msg);				\
 } while (0)
+
+/* The same with numbers: @gist alone on 6.1 (see EPGATE_ERR_FMT). */
+#define SET_ERR_FMT(part, extack, attr, gist, fmt, args...)		\
+	EPGATE_ERR_FMT(extack, (part)->here ? (attr) : NULL, gist, fmt, ##args)
+
+/* The table's limits are the ABI's. */
+static_assert(EPGATE_MAX_SETS <= EPG_MAX_SETS);
+static_assert(EPGATE_MAX_PREFIXES <= EPG_MAX_PREFIXES);
+static_assert(EPGATE_MAX_SETS <= U16_MAX);
 
 struct epgate_ruleset *epgate_ruleset_empty(void)
 {
@@ -92,6 +126,8 @@ void epgate_ruleset_free(struct epgate_ruleset *rs)
 	}
 	kfree(rs->profiles);
 	kvfree(rs->ranges);
+	kvfree(rs->sets);
+	kvfree(rs->prefixes);
 	epg_table_free(rs->table);
 	kvfree(rs);
 }
@@ -242,6 +278,38 @@ static int parse_profile(const struct epgate_set_part *part,
 	return 0;
 }
 
+/*
+ * A role bound to an address set: its id, checked against the sets at the
+ * commit (bind_sets()).  A role is bound to a prefix or to a set, not both.
+ */
+static int parse_role_set(const struct epgate_set_part *part,
+			  struct nlattr **tb, int prefix_type, int set_type,
+			  unsigned int flow, u16 *id,
+			  struct netlink_ext_ack *extack)
+{
+	const char *role = prefix_type == EPGATE_FLOW_FROM ? "FROM" : "TO";
+	u32 v;
+
+	*id = 0;
+	if (!tb[set_type])
+		return 0;
+	if (tb[prefix_type]) {
+		SET_ERR_FMT(part, extack, tb[set_type],
+			    "a role bound to a prefix and to a set",
+			    "flow %u: %s and %s_SET together", flow, role, role);
+		return -EINVAL;
+	}
+	/* The policy's range, checked again: it indexes an array. */
+	v = nla_get_u32(tb[set_type]);
+	if (!v || v > EPGATE_MAX_SETS) {
+		SET_ERR_FMT(part, extack, tb[set_type], "set id out of range",
+			    "flow %u: set id %u out of range", flow, v);
+		return -EINVAL;
+	}
+	*id = v;
+	return 0;
+}
+
 static int parse_flow(const struct epgate_set_part *part,
 		      const struct nlattr *attr, struct flow_set *set,
 		      unsigned int i, struct netlink_ext_ack *extack)
@@ -336,6 +404,14 @@ static int parse_flow(const struct epgate_set_part *part,
 	if (ret)
 		return ret;
 	ret = parse_prefix(part, tb[EPGATE_FLOW_TO], &spec->to, extack);
+	if (ret)
+		return ret;
+	ret = parse_role_set(part, tb, EPGATE_FLOW_FROM, EPGATE_FLOW_FROM_SET,
+			     set->base + i, &f->from_set, extack);
+	if (ret)
+		return ret;
+	ret = parse_role_set(part, tb, EPGATE_FLOW_TO, EPGATE_FLOW_TO_SET,
+			     set->base + i, &f->to_set, extack);
 	if (ret)
 		return ret;
 
@@ -435,10 +511,323 @@ static void ruleset_names(const void *ctx, int pos, const char **p,
 
 static void flow_set_free(struct flow_set *set)
 {
+	kvfree(set->pset);
+	kvfree(set->sets);
+	kvfree(set->prefixes);
 	kvfree(set->flows);
 	kvfree(set->specs);
 	kvfree(set->ranges);
 	kfree(set);
+}
+
+/* Are address bits set beyond the prefix length (10.0.0.5/8)? */
+static bool host_bits(const struct epg_prefix *p)
+{
+	unsigned int w, bits;
+	u32 mask;
+
+	for (w = 0; w < 4; w++) {
+		bits = p->len > 32 * w ? p->len - 32 * w : 0;
+		mask = bits >= 32 ? ~0U : bits ? ~0U << (32 - bits) : 0;
+		if (be32_to_cpu(p->addr[w]) & ~mask)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Prefix @k of set @id: FLOW_FROM's format, and no host bits (the table
+ * builder would refuse them too, but could not say which set).  Errors
+ * name the set and the prefix.
+ */
+static int parse_set_prefix(const struct epgate_set_part *part,
+			    const struct nlattr *attr, struct epg_prefix *p,
+			    u32 id, u32 k, struct netlink_ext_ack *extack)
+{
+	const char *why;
+	int ret;
+
+	ret = parse_prefix(part, attr, p, extack);
+	if (ret) {
+		/* parse_prefix() gave a fixed reason: say where it is. */
+		why = extack && extack->_msg ? extack->_msg : "invalid prefix";
+#ifdef NL_SET_ERR_MSG_ATTR_FMT
+		/* (A formatted reason would be overwritten while read.) */
+		if (!extack || why != extack->_msg_buf)
+			NL_SET_ERR_MSG_ATTR_FMT(extack, part->here ? attr : NULL,
+						"set %u: prefix %u: %s", id, k,
+						why);
+#else
+		pr_info_ratelimited("set %u: prefix %u: %s\n", id, k, why);
+#endif
+		return ret;
+	}
+	if (host_bits(p)) {
+		SET_ERR_FMT(part, extack, attr,
+			    "set prefix with address bits beyond its length",
+			    "set %u: prefix %u: address bits beyond /%u", id, k,
+			    p->len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* An entry's id, the policy's range checked again: it indexes pset. */
+static int set_entry_id(const struct epgate_set_part *part,
+			const struct nlattr *attr, struct nlattr **tb,
+			u32 *id, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	ret = nla_parse_nested(tb, EPGATE_SET_MAX, attr, NULL,
+			       part->here ? extack : NULL);
+	if (ret)
+		return ret;
+	if (!tb[EPGATE_SET_ID]) {
+		SET_ERR(part, extack, attr, "address set without an id");
+		return -EINVAL;
+	}
+	*id = nla_get_u32(tb[EPGATE_SET_ID]);
+	if (!*id || *id > EPGATE_MAX_SETS) {
+		SET_ERR(part, extack, tb[EPGATE_SET_ID], "set id out of range");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Pass 1 over one entry: its id, its name, how many prefixes. */
+static int count_set_entry(const struct epgate_set_part *part,
+			   const struct nlattr *attr, struct flow_set *set,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[EPGATE_SET_MAX + 1];
+	const struct nlattr *a;
+	struct parsed_aset *s;
+	u32 id, n = 0;
+	int ret, rem;
+
+	ret = set_entry_id(part, attr, tb, &id, extack);
+	if (ret)
+		return ret;
+	s = &set->pset[id];
+	if (tb[EPGATE_SET_NAME]) {
+		const char *name = nla_data(tb[EPGATE_SET_NAME]);
+
+		if (s->name && strcmp(s->name, name)) {
+			SET_ERR_FMT(part, extack, tb[EPGATE_SET_NAME],
+				    "an address set given two names",
+				    "set %u: name differs from the one given before",
+				    id);
+			return -EINVAL;
+		}
+		s->name = name;
+	}
+	if (tb[EPGATE_SET_PREFIXES]) {
+		nla_for_each_nested(a, tb[EPGATE_SET_PREFIXES], rem)
+			n++;
+		if (rem > 0) {
+			SET_ERR_FMT(part, extack, tb[EPGATE_SET_PREFIXES],
+				    "trailing bytes after the last prefix of a set",
+				    "set %u: trailing bytes after the last prefix",
+				    id);
+			return -EINVAL;
+		}
+	}
+	if (!s->present) {
+		s->present = true;
+		set->nsets++;
+	}
+	/* No overflow: a prefix takes 4 bytes at least of 4 MiB staged. */
+	s->n += n;
+	set->nprefixes += n;
+	return 0;
+}
+
+/* Pass 2 over one entry: its prefixes, after those of earlier entries. */
+static int fill_set_entry(const struct epgate_set_part *part,
+			  const struct nlattr *attr, struct flow_set *set,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[EPGATE_SET_MAX + 1];
+	const struct nlattr *a;
+	struct parsed_aset *s;
+	struct epg_prefix tmp;
+	int ret, rem;
+	u32 id;
+
+	ret = set_entry_id(part, attr, tb, &id, extack);
+	if (ret)
+		return ret;
+	s = &set->pset[id];
+	if (!tb[EPGATE_SET_PREFIXES])
+		return 0;
+	nla_for_each_nested(a, tb[EPGATE_SET_PREFIXES], rem) {
+		/* A part checked alone keeps nothing: one scratch prefix. */
+		struct epg_prefix *p = set->prefixes ?
+				       &set->prefixes[s->first + s->fill] : &tmp;
+
+		if (WARN_ON_ONCE(s->fill >= s->n))
+			return -EINVAL;
+		ret = parse_set_prefix(part, a, p, id, s->fill, extack);
+		if (ret)
+			return ret;
+		s->fill++;
+	}
+	return 0;
+}
+
+/*
+ * The address sets of every part.  Pass 1 counts and checks the limits
+ * before anything is allocated for the prefixes; pass 2 parses them.  At
+ * the commit (@keep) they are kept: one array of prefixes, set after set,
+ * and the epg_addrset of each set (fill_ruleset() moves both into the
+ * ruleset); a part checked alone only validates.
+ */
+static int parse_sets(const struct epgate_set_part *parts, unsigned int nparts,
+		      struct flow_set *set, bool keep,
+		      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	unsigned int k, j;
+	u32 id, off;
+	int ret, rem;
+
+	for (k = 0; k < nparts && !parts[k].sets; k++)
+		;
+	if (k == nparts)
+		return 0;
+	set->pset = kvcalloc(EPGATE_MAX_SETS + 1, sizeof(*set->pset),
+			     GFP_KERNEL_ACCOUNT);
+	if (!set->pset)
+		return -ENOMEM;
+
+	for (k = 0; k < nparts; k++) {
+		if (!parts[k].sets)
+			continue;
+		nla_for_each_nested(attr, parts[k].sets, rem) {
+			ret = count_set_entry(&parts[k], attr, set, extack);
+			if (ret)
+				return ret;
+		}
+		if (rem > 0) {
+			SET_ERR(&parts[k], extack, parts[k].sets,
+				"trailing bytes after the last address set");
+			return -EINVAL;
+		}
+	}
+	for (id = 1; id <= EPGATE_MAX_SETS; id++) {
+		if (set->pset[id].n > EPGATE_MAX_PREFIXES) {
+			EPGATE_ERR_FMT(extack, NULL,
+				       "an address set with too many prefixes",
+				       "set %u: %u prefixes, limit %u", id,
+				       set->pset[id].n, EPGATE_MAX_PREFIXES);
+			return -E2BIG;
+		}
+	}
+	if (set->nprefixes > EPGATE_MAX_PREFIXES) {
+		EPGATE_ERR_FMT(extack, NULL, "address sets with too many prefixes",
+			       "sets: %u prefixes in all, limit %u",
+			       set->nprefixes, EPGATE_MAX_PREFIXES);
+		return -E2BIG;
+	}
+
+	if (keep && set->nprefixes) {
+		set->prefixes = kvcalloc(set->nprefixes, sizeof(*set->prefixes),
+					 GFP_KERNEL_ACCOUNT);
+		if (!set->prefixes)
+			return -ENOMEM;
+	}
+	off = 0;
+	for (id = 1; id <= EPGATE_MAX_SETS; id++) {
+		set->pset[id].first = off;
+		off += set->pset[id].n;
+	}
+	for (k = 0; k < nparts; k++) {
+		if (!parts[k].sets)
+			continue;
+		nla_for_each_nested(attr, parts[k].sets, rem) {
+			ret = fill_set_entry(&parts[k], attr, set, extack);
+			if (ret)
+				return ret;
+		}
+	}
+	if (!keep)
+		return 0;
+
+	set->sets = kvcalloc(set->nsets, sizeof(*set->sets),
+			     GFP_KERNEL_ACCOUNT);
+	if (!set->sets)
+		return -ENOMEM;
+	for (id = 1, j = 0; id <= EPGATE_MAX_SETS; id++) {
+		struct parsed_aset *s = &set->pset[id];
+		struct epgate_aset *a;
+
+		if (!s->present)
+			continue;
+		a = &set->sets[j];
+		a->id = id;
+		a->as.n = s->n;
+		a->as.prefixes = s->n ? &set->prefixes[s->first] : NULL;
+		if (s->name) {
+			a->named = true;
+			strscpy(a->name, s->name, sizeof(a->name));
+		}
+		s->idx = j++;
+	}
+	return 0;
+}
+
+/*
+ * At the commit, with every part parsed: every set a flow names exists,
+ * every set has a prefix and is named by a flow.  Each spec then points at
+ * its sets' epg_addrset, the same pointer for every flow of one set, so
+ * that the table compiles each set once.
+ */
+static int bind_sets(struct flow_set *set, struct netlink_ext_ack *extack)
+{
+	unsigned int i, r;
+	u32 id;
+
+	for (i = 0; i < set->n; i++) {
+		const struct epg_addrset **as[2] = { &set->specs[i].from_set,
+						     &set->specs[i].to_set };
+		u16 ids[2] = { set->flows[i].from_set, set->flows[i].to_set };
+
+		for (r = 0; r < 2; r++) {
+			if (!ids[r])
+				continue;
+			if (!set->pset || !set->pset[ids[r]].present) {
+				EPGATE_ERR_FMT(extack, NULL,
+					       "a flow names an address set that does not exist",
+					       "flow %u: set %u does not exist",
+					       set->base + i, ids[r]);
+				return -EINVAL;
+			}
+			set->pset[ids[r]].used = true;
+			*as[r] = &set->sets[set->pset[ids[r]].idx].as;
+		}
+	}
+	if (!set->pset)
+		return 0;
+	for (id = 1; id <= EPGATE_MAX_SETS; id++) {
+		const struct parsed_aset *s = &set->pset[id];
+
+		if (!s->present)
+			continue;
+		if (!s->n) {
+			EPGATE_ERR_FMT(extack, NULL,
+				       "an address set without a prefix",
+				       "set %u: no prefix", id);
+			return -EINVAL;
+		}
+		if (!s->used) {
+			EPGATE_ERR_FMT(extack, NULL,
+				       "an address set that no flow names",
+				       "set %u: named by no flow", id);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 static unsigned int count_flows(const struct nlattr *list)
@@ -455,10 +844,14 @@ static unsigned int count_flows(const struct nlattr *list)
 
 /*
  * Parse @nparts parts into one set.  Profiles come first (so that declared
- * ones keep the order given), then flows in order.
+ * ones keep the order given), then address sets, then flows in order.
+ * @commit: the parts are the whole transaction, so the sets flows name
+ * are checked and kept; else a part is checked alone, its flows numbered
+ * from @base in messages.
  */
 static struct flow_set *parse_set(const struct epgate_set_part *parts,
-				  unsigned int nparts, int *err,
+				  unsigned int nparts, unsigned int base,
+				  bool commit, int *err,
 				  struct netlink_ext_ack *extack)
 {
 	struct name_index ix = { 0 };
@@ -480,6 +873,7 @@ static struct flow_set *parse_set(const struct epgate_set_part *parts,
 	set = kzalloc(sizeof(*set), GFP_KERNEL_ACCOUNT);
 	if (!set)
 		return NULL;
+	set->base = base;
 	if (n) {
 		set->flows = kvcalloc(n, sizeof(*set->flows),
 				      GFP_KERNEL_ACCOUNT);
@@ -508,6 +902,10 @@ static struct flow_set *parse_set(const struct epgate_set_part *parts,
 		}
 	}
 
+	ret = parse_sets(parts, nparts, set, commit, extack);
+	if (ret)
+		goto err_ret;
+
 	i = 0;
 	for (k = 0; k < nparts; k++) {
 		if (!parts[k].flows)
@@ -533,6 +931,11 @@ static struct flow_set *parse_set(const struct epgate_set_part *parts,
 			goto err_ret;
 		}
 	}
+	if (commit) {
+		ret = bind_sets(set, extack);
+		if (ret)
+			goto err_ret;
+	}
 	for (i = 0; i < set->nprofiles; i++) {
 		if (set->profiles[i].mode < 0)
 			set->profiles[i].mode = EPGATE_MODE_ENFORCE;
@@ -548,23 +951,32 @@ err:
 }
 
 int epgate_check_part(const struct epgate_set_part *part,
-		      unsigned int *nflows, struct netlink_ext_ack *extack)
+		      unsigned int first_flow, struct epgate_part_count *count,
+		      struct netlink_ext_ack *extack)
 {
 	struct flow_set *set;
 	int ret;
 
-	set = parse_set(part, 1, &ret, extack);
+	set = parse_set(part, 1, first_flow, false, &ret, extack);
 	if (!set)
 		return ret;
-	*nflows = set->n;
+	count->flows = set->n;
+	count->prefixes = set->nprefixes;
 	flow_set_free(set);
 	return 0;
 }
 
 /* Copy what GET_FLOWS and GET_PROFILES give back into @rs. */
-static int fill_ruleset(struct epgate_ruleset *rs, const struct flow_set *set)
+static int fill_ruleset(struct epgate_ruleset *rs, struct flow_set *set)
 {
 	unsigned int i, off = 0;
+
+	/* The sets, with the prefixes the specs point at, move over. */
+	rs->nsets = set->nsets;
+	rs->sets = set->sets;
+	rs->prefixes = set->prefixes;
+	set->sets = NULL;
+	set->prefixes = NULL;
 
 	rs->profiles = kcalloc(max(set->nprofiles, 1U), sizeof(*rs->profiles),
 			       GFP_KERNEL_ACCOUNT);
@@ -597,6 +1009,8 @@ static int fill_ruleset(struct epgate_ruleset *rs, const struct flow_set *set)
 		f->profile = set->flows[i].pidx;
 		f->from = spec->from;
 		f->to = spec->to;
+		f->from_set = set->flows[i].from_set;
+		f->to_set = set->flows[i].to_set;
 		f->nranges = spec->nranges;
 		f->first_range = off;
 		memcpy(&rs->ranges[off], spec->ranges,
@@ -684,7 +1098,7 @@ int epgate_replace_flows(struct net *net, const struct epgate_set_part *parts,
 	int ret;
 
 	lockdep_assert_held(&en->lock);
-	set = parse_set(parts, nparts, &ret, extack);
+	set = parse_set(parts, nparts, 0, true, &ret, extack);
 	if (!set)
 		return ret;
 	if (epgate_config_requested(attrs)) {

@@ -70,6 +70,15 @@ static const struct nla_policy flow_policy[EPGATE_FLOW_MAX + 1] = {
 	[EPGATE_FLOW_PROFILE_MODE] = NLA_POLICY_RANGE(NLA_U8,
 						      EPGATE_MODE_MONITOR,
 						      EPGATE_MODE_ENFORCE),
+	[EPGATE_FLOW_FROM_SET] = NLA_POLICY_RANGE(NLA_U32, 1, EPGATE_MAX_SETS),
+	[EPGATE_FLOW_TO_SET] = NLA_POLICY_RANGE(NLA_U32, 1, EPGATE_MAX_SETS),
+};
+
+static const struct nla_policy set_policy[EPGATE_SET_MAX + 1] = {
+	[EPGATE_SET_ID] = NLA_POLICY_RANGE(NLA_U32, 1, EPGATE_MAX_SETS),
+	[EPGATE_SET_NAME] = { .type = NLA_NUL_STRING,
+			      .len = EPGATE_NAME_MAX - 1 },
+	[EPGATE_SET_PREFIXES] = NLA_POLICY_NESTED_ARRAY(prefix_policy),
 };
 
 static const struct nla_policy profile_policy[EPGATE_PROFILE_MAX + 1] = {
@@ -84,6 +93,7 @@ static const struct nla_policy profile_policy[EPGATE_PROFILE_MAX + 1] = {
 static const struct nla_policy set_flows_policy[EPGATE_A_MAX + 1] = {
 	[EPGATE_A_FLOWS] = NLA_POLICY_NESTED_ARRAY(flow_policy),
 	[EPGATE_A_PROFILES] = NLA_POLICY_NESTED_ARRAY(profile_policy),
+	[EPGATE_A_SETS] = NLA_POLICY_NESTED_ARRAY(set_policy),
 	[EPGATE_A_GENERATION] = { .type = NLA_U64 },
 	[EPGATE_A_XACT_FLAGS] = NLA_POLICY_MASK(NLA_U32, EPGATE_XACT_ALL),
 	EPGATE_CONFIG_POLICY,

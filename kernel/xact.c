@@ -4,8 +4,9 @@
  *
  * One attribute holds at most 64 KiB, so a large flow set is sent as a
  * series of SET_FLOWS messages, all but the last flagged EPGATE_XACT_MORE.
- * Each message is checked on arrival and a copy of its FLOWS and PROFILES
- * attributes is staged; the last message commits the staged parts and its
+ * Each message is checked on arrival and a copy of its FLOWS, PROFILES and
+ * SETS attributes is staged (an address set may span messages: its
+ * entries are joined at the commit); the last message commits the staged parts and its
  * own as one set (flows.c).  Nothing staged reaches packets.
  *
  * A transaction belongs to the netlink socket (portid) that opened it: other
@@ -28,9 +29,11 @@ struct epgate_xact {
 	u32 portid;
 	unsigned int nparts;
 	unsigned int nflows;
+	unsigned int nprefixes;		/* of address sets */
 	size_t bytes;
 	struct nlattr *flows[XACT_MAX_PARTS];
 	struct nlattr *profiles[XACT_MAX_PARTS];
+	struct nlattr *sets[XACT_MAX_PARTS];
 };
 
 /* Under en->lock. */
@@ -44,22 +47,37 @@ void epgate_xact_free(struct epgate_net *en)
 	for (i = 0; i < x->nparts; i++) {
 		kfree(x->flows[i]);
 		kfree(x->profiles[i]);
+		kfree(x->sets[i]);
 	}
 	kfree(x);
 	WRITE_ONCE(en->xact, NULL);
 }
 
+/* A copy of @attr, or NULL for none; false when out of memory. */
+static bool copy_attr(struct nlattr **to, const struct nlattr *attr)
+{
+	*to = NULL;
+	if (!attr)
+		return true;
+	*to = kmemdup(attr, attr->nla_len, GFP_KERNEL_ACCOUNT);
+	return *to != NULL;
+}
+
 static int stage(struct epgate_net *en, u32 portid,
-		 const struct epgate_set_part *part, unsigned int nflows,
+		 const struct epgate_set_part *part,
+		 const struct epgate_part_count *count,
 		 struct netlink_ext_ack *extack)
 {
 	struct epgate_xact *x = en->xact;
 	size_t bytes = 0;
+	unsigned int k;
 
 	if (part->flows)
 		bytes += nla_total_size(nla_len(part->flows));
 	if (part->profiles)
 		bytes += nla_total_size(nla_len(part->profiles));
+	if (part->sets)
+		bytes += nla_total_size(nla_len(part->sets));
 
 	if (!x) {
 		x = kzalloc(sizeof(*x), GFP_KERNEL_ACCOUNT);
@@ -73,29 +91,32 @@ static int stage(struct epgate_net *en, u32 portid,
 		NL_SET_ERR_MSG(extack, "transaction too large (max 4 MiB staged)");
 		return -E2BIG;
 	}
-	if (x->nflows + nflows > EPGATE_MAX_FLOWS) {
+	if (x->nflows + count->flows > EPGATE_MAX_FLOWS) {
 		NL_SET_ERR_MSG(extack, "too many flows (max "
 			       __stringify(EPGATE_MAX_FLOWS) ")");
 		return -E2BIG;
 	}
-	if (part->flows) {
-		x->flows[x->nparts] = kmemdup(part->flows, part->flows->nla_len,
-					      GFP_KERNEL_ACCOUNT);
-		if (!x->flows[x->nparts])
-			return -ENOMEM;
+	/* Refused now rather than at the commit, megabytes later. */
+	if (x->nprefixes + count->prefixes > EPGATE_MAX_PREFIXES) {
+		EPGATE_ERR_FMT(extack, NULL, "address sets with too many prefixes",
+			       "sets: %u prefixes in all, limit %u",
+			       x->nprefixes + count->prefixes,
+			       EPGATE_MAX_PREFIXES);
+		return -E2BIG;
 	}
-	if (part->profiles) {
-		x->profiles[x->nparts] = kmemdup(part->profiles,
-						 part->profiles->nla_len,
-						 GFP_KERNEL_ACCOUNT);
-		if (!x->profiles[x->nparts]) {
-			kfree(x->flows[x->nparts]);
-			x->flows[x->nparts] = NULL;
-			return -ENOMEM;
-		}
+	k = x->nparts;
+	if (!copy_attr(&x->flows[k], part->flows) ||
+	    !copy_attr(&x->profiles[k], part->profiles) ||
+	    !copy_attr(&x->sets[k], part->sets)) {
+		kfree(x->flows[k]);
+		kfree(x->profiles[k]);
+		kfree(x->sets[k]);
+		x->flows[k] = x->profiles[k] = x->sets[k] = NULL;
+		return -ENOMEM;
 	}
 	x->nparts++;
-	x->nflows += nflows;
+	x->nflows += count->flows;
+	x->nprefixes += count->prefixes;
 	x->bytes += bytes;
 	return 0;
 }
@@ -118,6 +139,7 @@ static int commit(struct net *net, struct epgate_net *en,
 	for (i = 0; i < n; i++) {
 		parts[i].flows = x->flows[i];
 		parts[i].profiles = x->profiles[i];
+		parts[i].sets = x->sets[i];
 	}
 	parts[n] = *last;
 	ret = epgate_replace_flows(net, parts, n + 1, attrs, extack);
@@ -132,9 +154,10 @@ int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 	struct epgate_set_part part = {
 		.flows = attrs[EPGATE_A_FLOWS],
 		.profiles = attrs[EPGATE_A_PROFILES],
+		.sets = attrs[EPGATE_A_SETS],
 		.here = true,
 	};
-	unsigned int nflows;
+	struct epgate_part_count count;
 	u32 flags = 0;
 	u64 gen;
 	int ret;
@@ -167,9 +190,10 @@ int epgate_set_flows(struct net *net, u32 portid, struct nlattr **attrs,
 				       "configuration and confirm go in the transaction's last message");
 			goto out;
 		}
-		ret = epgate_check_part(&part, &nflows, extack);
+		ret = epgate_check_part(&part, en->xact ? en->xact->nflows : 0,
+					&count, extack);
 		if (!ret)
-			ret = stage(en, portid, &part, nflows, extack);
+			ret = stage(en, portid, &part, &count, extack);
 		if (!ret)
 			goto unlock;	/* staged, wait for the rest */
 		goto out;
