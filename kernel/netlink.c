@@ -298,6 +298,9 @@ static int put_flow(struct sk_buff *skb, const struct epgate_ruleset *rs,
 	    put_ranges(skb, rs, f) ||
 	    put_prefix(skb, EPGATE_FLOW_FROM, &f->from) ||
 	    put_prefix(skb, EPGATE_FLOW_TO, &f->to) ||
+	    (f->from_set &&
+	     nla_put_u32(skb, EPGATE_FLOW_FROM_SET, f->from_set)) ||
+	    (f->to_set && nla_put_u32(skb, EPGATE_FLOW_TO_SET, f->to_set)) ||
 	    nla_put_u8(skb, EPGATE_FLOW_PROFILE_MODE, f->profile_mode) ||
 	    nla_put_u64_64bit(skb, EPGATE_FLOW_PACKETS, packets,
 			      EPGATE_FLOW_PAD) ||
@@ -389,6 +392,89 @@ static int epgate_get_profiles_dump(struct sk_buff *skb,
 	return dump_ruleset(skb, cb, EPGATE_CMD_GET_PROFILES);
 }
 
+/*
+ * One message holds one set's prefixes from cb->args[1] on, at most
+ * EPGATE_SET_DUMP_PREFIXES, fewer when the skb fills (a dump skb may be a
+ * page): 0 when not even one fitted, else how many were put.
+ */
+static int put_set(struct sk_buff *skb, const struct epgate_aset *a, u32 from)
+{
+	struct nlattr *nest, *list, *last;
+	u32 i, end = min_t(u32, a->as.n, from + EPGATE_SET_DUMP_PREFIXES);
+
+	nest = nla_nest_start(skb, EPGATE_A_SET);
+	if (!nest ||
+	    nla_put_u32(skb, EPGATE_SET_ID, a->id) ||
+	    (a->named && nla_put_string(skb, EPGATE_SET_NAME, a->name)))
+		return 0;
+	list = nla_nest_start(skb, EPGATE_SET_PREFIXES);
+	if (!list)
+		return 0;
+	for (i = from; i < end; i++) {
+		last = (struct nlattr *)skb_tail_pointer(skb);
+		if (put_prefix(skb, i - from + 1, &a->as.prefixes[i])) {
+			nlmsg_trim(skb, last);
+			break;
+		}
+	}
+	if (i == from)
+		return 0;
+	nla_nest_end(skb, list);
+	nla_nest_end(skb, nest);
+	return i - from;
+}
+
+/*
+ * GET_SETS: the active ruleset's sets, by id; cb->args[0] is the set,
+ * cb->args[1] the prefix of it the next message starts at.  Consistency
+ * as dump_ruleset(): a swap between two calls sets NLM_F_DUMP_INTR, and
+ * the cursor is clamped to the new ruleset, so the dump ends regardless.
+ */
+static int epgate_get_sets_dump(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct epgate_net *en = epgate_pernet(sock_net(skb->sk));
+	const struct epgate_ruleset *rs;
+	unsigned long idx = cb->args[0], from = cb->args[1];
+	void *hdr;
+	int n;
+
+	rcu_read_lock();
+	rs = rcu_dereference(en->rs);
+	cb->seq = (u32)atomic64_read(&en->generation) + 1;
+	while (idx < rs->nsets) {
+		const struct epgate_aset *a = &rs->sets[idx];
+
+		if (from >= a->as.n) {	/* done, or a new ruleset's */
+			idx++;
+			from = 0;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &epgate_genl_family,
+				  NLM_F_MULTI, EPGATE_CMD_GET_SETS);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		n = put_set(skb, a, from);
+		if (!n) {
+			genlmsg_cancel(skb, hdr);
+			/* Not even one prefix in an empty skb: no progress. */
+			if (!skb->len) {
+				rcu_read_unlock();
+				return -EMSGSIZE;
+			}
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		from += n;
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	cb->args[1] = from;
+	return skb->len;
+}
+
 static const struct genl_ops epgate_genl_ops[] = {
 	{
 		.cmd = EPGATE_CMD_GET_STATUS,
@@ -421,6 +507,13 @@ static const struct genl_ops epgate_genl_ops[] = {
 	{
 		.cmd = EPGATE_CMD_GET_PROFILES,
 		.dumpit = epgate_get_profiles_dump,
+		.policy = epgate_no_attrs_policy,
+		.maxattr = EPGATE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EPGATE_CMD_GET_SETS,
+		.dumpit = epgate_get_sets_dump,
 		.policy = epgate_no_attrs_policy,
 		.maxattr = EPGATE_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
