@@ -1286,7 +1286,8 @@ static void put_set(struct msg *m, unsigned int i, uint32_t id, enum defect d,
 	} else if (d == S_NAME_NONUL) {
 		set_name(name, sizeof(name), id, false);
 		a_put(m, EPGATE_SET_NAME, name, strlen(name));
-	} else if (other_name || rnd(2)) {
+	} else if (other_name || d == S_NAME_MISMATCH || rnd(2)) {
+		/* (the first entry of a mismatch is named, the second differs) */
 		set_name(name, sizeof(name), id, other_name);
 		a_str(m, EPGATE_SET_NAME, name);
 	}
