@@ -111,8 +111,8 @@
  *         EPGATE_PREFIX_ADDR   NLA_BINARY    4 or 16 bytes, network order
  *         EPGATE_PREFIX_LEN    NLA_U8        <= 32 or 128
  *       EPGATE_FLOW_FROM_SET NLA_U32         initiator bound to address set
- *                                            N of EPGATE_A_SETS (not with
- *                                            EPGATE_FLOW_FROM)
+ *                                            N of EPGATE_A_SETS (with
+ *                                            EPGATE_FLOW_FROM: -EINVAL)
  *       EPGATE_FLOW_TO_SET   NLA_U32         responder, the same
  *       EPGATE_FLOW_PROFILE_MODE NLA_U8      enum epgate_mode: ENFORCE
  *                                            (default) or MONITOR;
@@ -146,8 +146,12 @@
  *                            a flow names must exist and every set must
  *                            have a prefix and be named by a flow.  Totals:
  *                            EPGATE_MAX_SETS sets, EPGATE_MAX_PREFIXES
- *                            prefixes.  A role bound to a set holds an
- *                            address that any of its prefixes holds.
+ *                            prefixes (-E2BIG, at the message that goes
+ *                            over); in the table's count a plain prefix
+ *                            role of a flow whose other role is a set of
+ *                            several is one more set of one prefix.  A
+ *                            role bound to a set holds an address that any
+ *                            of its prefixes holds.
  *     EPGATE_A_GENERATION    NLA_U64 (optional): the generation the set was
  *                            computed from.  The set is committed only if
  *                            it is still the current generation, else
@@ -189,11 +193,12 @@
  *   generation); the tool retries.  Large sets are naturally multi-part.
  *
  * EPGATE_CMD_GET_SETS (dump)                            (CAP_NET_ADMIN)
- *   The address sets of the active flow set: messages of EPGATE_A_SET
- *   nesting EPGATE_SET_ID, EPGATE_SET_NAME (when given) and
- *   EPGATE_SET_PREFIXES, at most EPGATE_SET_DUMP_PREFIXES prefixes per
- *   message; a larger set takes several messages with the same ID, its
- *   prefixes in the order they were set.  With GET_FLOWS (same generation,
+ *   The address sets of the active flow set, by increasing id: messages of
+ *   EPGATE_A_SET nesting EPGATE_SET_ID, EPGATE_SET_NAME (when given) and
+ *   EPGATE_SET_PREFIXES, 1..EPGATE_SET_DUMP_PREFIXES prefixes per message
+ *   (fewer when the reader's buffer is small); a larger set takes several
+ *   consecutive messages with the same ID and NAME, its prefixes in the
+ *   order they were set.  With GET_FLOWS (same generation,
  *   same NLM_F_DUMP_INTR rule) a tool rebuilds the whole set.
  *
  * Confirm or roll back (SET_CONFIG, and the last message of SET_FLOWS):
