@@ -751,7 +751,8 @@ static int parse_sets(const struct epgate_set_part *parts, unsigned int nparts,
 				return ret;
 		}
 	}
-	if (!keep)
+	/* (An empty SETS list leaves no set: nothing to keep.) */
+	if (!keep || !set->nsets)
 		return 0;
 
 	set->sets = kvcalloc(set->nsets, sizeof(*set->sets),
