@@ -12,9 +12,21 @@
 # to a port no flow allows).  Every verdict must be the same.  Also: the
 # exported text and JSON load with `nft -c`, and the table --apply
 # installs through libnftnl lists exactly as the one `nft -f` makes of
-# the text.  Last, still without the module, --apply --confirm: the
+# the text.  Then, still without the module, --apply --confirm: the
 # kernel takes a change back at its deadline (also with the CLI killed),
 # confirm keeps it under the real name, rollback takes it back at once.
+# Last, roles bound to address sets (issue 17), kaspersky tcp/13000:
+#
+#   agent=@lan     10.0.1.0/28 10.0.1.16/28 (adjacent)  10.0.1.128/25
+#                  10.0.1.200 (inside the /25)  fd00:1::/124 fd00:1::10/124
+#   server=10.0.2.2,fd00:2::2   (a dual-stack role: an anonymous set)
+#
+#   client c0: 10.0.1.2 10.0.1.20 10.0.1.200 fd00:1::2 fd00:1::1f  allowed
+#              10.0.1.32 10.0.1.127 fd00:1::20  (just outside)     dropped
+#   server s0: 10.0.2.3 (just outside server=)                     dropped
+#
+# exported with --apply as named interval sets (lan-v4, lan-v6, addr-1-v4,
+# addr-1-v6), merged; the text and the JSON load and list the same.
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
 source ./topology.sh
@@ -282,6 +294,95 @@ check "the next export --apply cleans up the spent change" -- bash -c "
 
 check "--confirm without --apply: refused, one line" -- bash -c "
 	[ \"\$(ip netns exec $GW $EPGATE export nft --from-profiles eset --confirm $D 2>&1 >/dev/null)\" = 'epgate: export: --confirm goes with --apply' ]"
+
+gwnft delete table inet epgate
+
+# Address sets.  The echo services of the matrix still listen on 13000.
+export EPGATE_SETS_DIR=$tmp/sets.d
+mkdir -p "$EPGATE_SETS_DIR"
+cat > "$EPGATE_SETS_DIR/lan.set" <<'SET'
+10.0.1.0/28
+10.0.1.16/28
+10.0.1.128/25
+10.0.1.200
+fd00:1::/124
+fd00:1::10/124
+SET
+for a in 10.0.1.20 10.0.1.200 10.0.1.32 10.0.1.127; do
+	ip -n "$CLIENT" addr add $a/24 dev c0
+done
+for a in fd00:1::1f fd00:1::20; do
+	ip -n "$CLIENT" addr add $a/64 dev c0 nodad
+done
+ip -n "$SERVER" addr add 10.0.2.3/24 dev s0
+# from SRC DST: the echo of tcp/13000 from the client's address SRC.
+from() {
+	local src=$1 dst=$2 peer t=$((2 * EPGATE_SLOW))
+	local token="epgate-$RANDOM$RANDOM" reply
+	case "$dst" in
+	*:*) peer="[$dst]:13000" ;;
+	*) peer="$dst:13000" ;;
+	esac
+	case "$src" in
+	*:*) src="[$src]" ;;
+	esac
+	reply=$(echo "$token" | ip netns exec "$CLIENT" timeout $((2 * t)) \
+		socat -T$t - "TCP:$peer,connect-timeout=$t,bind=$src" 2>/dev/null)
+	[ "$reply" = "$token" ]
+}
+SETS="kaspersky server=$SERVER_IP4,$SERVER_IP6 agent=@lan"
+check "sets: export nft --apply of a policy with address sets" -- \
+	quiet gw export nft --from-profiles $SETS --apply
+check "sets: nft list: lan-v4, lan-v6, addr-1-v4, addr-1-v6 with flags interval" -- bash -c "
+	for s in lan-v4 lan-v6 addr-1-v4 addr-1-v6; do
+		ip netns exec $GW nft list set inet epgate \$s | grep -q 'flags interval' || exit 1
+	done"
+check "sets: lan-v4 merged: 10.0.1.0/27 and 10.0.1.128/25" -- bash -c "
+	ip netns exec $GW nft list set inet epgate lan-v4 | tr -d '\n\t' |
+		grep -q 'elements = { 10.0.1.0/27, *10.0.1.128/25 }'"
+check "sets: lan-v6 merged: fd00:1::/123" -- bash -c "
+	ip netns exec $GW nft list set inet epgate lan-v6 | tr -d '\n\t' |
+		grep -q 'elements = { fd00:1::/123 }'"
+ip netns exec "$GW" conntrack -F > /dev/null 2>&1
+for a in 10.0.1.2 10.0.1.20 10.0.1.200; do
+	check "sets: IPv4 $a inside @lan: allowed" -- from $a $SERVER_IP4
+done
+for a in fd00:1::2 fd00:1::1f; do
+	check "sets: IPv6 $a inside @lan: allowed" -- from $a $SERVER_IP6
+done
+for a in 10.0.1.32 10.0.1.127; do
+	check "sets: IPv4 $a just outside @lan: dropped" -- fails from $a $SERVER_IP4
+done
+check "sets: IPv6 fd00:1::20 just outside @lan: dropped" -- \
+	fails from fd00:1::20 $SERVER_IP6
+check "sets: to 10.0.2.3, outside server=: dropped" -- \
+	fails from 10.0.1.2 10.0.2.3
+check "sets: export nft: text" -- \
+	quiet bash -c "$(declare -f gw); GW=$GW EPGATE=$EPGATE gw export nft --from-profiles $SETS > $tmp/sets.nft"
+check "sets: the text's header names the nft sets of @lan" -- \
+	grep -qx '# address set @lan: nft sets lan-v4, lan-v6' "$tmp/sets.nft"
+check "sets: export nft -j: JSON" -- \
+	quiet bash -c "$(declare -f gw); GW=$GW EPGATE=$EPGATE gw export nft --from-profiles $SETS -j > $tmp/sets.json"
+gwnft list table inet epgate | grep -v 'counter packets' > "$tmp/sets.apply"
+check "sets: nft -f of the text loads and lists as --apply made it" -- bash -c "
+	ip netns exec $GW nft -f $tmp/sets.nft &&
+	ip netns exec $GW nft list table inet epgate | grep -v 'counter packets' |
+		diff -u $tmp/sets.apply -"
+check "sets: nft -j -f of the JSON too" -- bash -c "
+	ip netns exec $GW nft -j -f $tmp/sets.json &&
+	ip netns exec $GW nft list table inet epgate | grep -v 'counter packets' |
+		diff -u $tmp/sets.apply -"
+ip netns exec "$GW" conntrack -F > /dev/null 2>&1
+check "sets: from the text too: inside allowed, outside dropped" -- bash -c "
+	$(declare -f from); CLIENT=$CLIENT EPGATE_SLOW=$EPGATE_SLOW
+	from 10.0.1.200 $SERVER_IP4 && from fd00:1::1f $SERVER_IP6 &&
+	! from 10.0.1.127 $SERVER_IP4 && ! from fd00:1::20 $SERVER_IP6"
+check "sets: --apply --confirm and confirm keep the sets" -- bash -c "
+	$(declare -f gw); GW=$GW EPGATE=$EPGATE
+	gw export nft --from-profiles $SETS --apply --confirm $D > /dev/null 2>&1 &&
+	gw confirm > /dev/null &&
+	ip netns exec $GW nft list table inet epgate | grep -v 'counter packets' |
+		diff -u $tmp/sets.apply -"
 
 gwnft delete table inet epgate
 

@@ -16,7 +16,9 @@
  * profiles or --from-file reads a file of `epgate save`: the fallback for
  * a host that cannot load out-of-tree modules.  There, the mode is enforce
  * and the hook forward unless the file or the options say otherwise; the
- * options override the module's configuration too.
+ * options override the module's configuration too.  Roles bound to
+ * address sets become named interval sets (`lan-v4`, `lan-v6`, ...); the
+ * text's header says which epgate set became which nft sets.
  */
 
 #include <errno.h>
@@ -428,17 +430,6 @@ int export_main(int argc, const char *argv[])
 	if (parse_args(&rq, argc, argv, copies) || gather(&rq, &fs, &cfg))
 		goto out;
 	lint_policy(&rq, &fs);
-	/* nftgen does not write sets yet: refuse rather than widen a role. */
-	for (i = 0; i < fs.fl.n; i++) {
-		if (fs.fl.flows[i].from_set || fs.fl.flows[i].to_set) {
-			fprintf(stderr, "%s: export: flow %s/%s: roles bound to address sets are not exported to nftables yet\n",
-				prog, fs.fl.flows[i].profile,
-				fs.fl.flows[i].name);
-			flowset_free(&fs);
-			ret = -EOPNOTSUPP;
-			goto out;
-		}
-	}
 	ret = nftgen_build(&fs.fl, &cfg, &g, err, sizeof(err));
 	flowset_free(&fs);
 	if (ret) {
@@ -457,7 +448,8 @@ int export_main(int argc, const char *argv[])
 			for (i = 0; i < NFTGEN_NCHAINS; i++)
 				nrules += g.chains[i].n;
 			printf("table %s %s: %zu flows, %zu sets, %zu rules, mode %s, hooks %s\n",
-			       cfg.family, cfg.table, g.nflows, g.nsets, nrules,
+			       cfg.family, cfg.table, g.nflows,
+			       g.nsets + g.naddrsets, nrules,
 			       mode_name(cfg.mode),
 			       nftgen_hooks(cfg.hooks, hooks, sizeof(hooks)));
 			if (epgate_confirm_secs)

@@ -37,17 +37,55 @@
 #include "nftpending.h"
 
 /* nft's datatype numbers (set key types). */
+#define TYPE_IPADDR		7
+#define TYPE_IP6ADDR		8
 #define TYPE_INET_PROTOCOL	12
 #define TYPE_INET_SERVICE	13
 #define TYPE_IFNAME		41
 
 #define ELEMS_PER_MSG		800	/* an attribute nest holds 64 KiB */
 
+static bool all_bytes(const uint8_t *k, uint32_t len, uint8_t b)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++) {
+		if (k[i] != b)
+			return false;
+	}
+	return true;
+}
+
+/* An element of key @k into @s, with @flags; 0 or -ENOMEM. */
+static int elem(struct nftnl_set *s, const void *k, uint32_t klen,
+		uint32_t flags, bool open)
+{
+	/* What nft keeps with the start of a range that reaches the top. */
+	static const uint8_t open_ud[6] = {
+		NFTNL_UDATA_SET_ELEM_FLAGS, 4, NFTNL_SET_ELEM_F_INTERVAL_OPEN,
+	};
+	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, k, klen);
+	if (flags)
+		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, flags);
+	if (open)
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA, open_ud,
+				   sizeof(open_ud));
+	nftnl_set_elem_add(s, e);
+	return 0;
+}
+
 /*
  * A set: @keys holds @n keys of @klen bytes; with @interval, @keys are
- * (start, end) pairs of big-endian u16 ports, turned into the interval
- * elements nft sends (an end element at 0 first, a start per range and an
- * end after it unless it reaches 65535).  Returns the set id.
+ * (first, last) pairs of big-endian keys (ports, addresses), sorted,
+ * disjoint and not adjacent, turned into the interval elements nft sends:
+ * an end element at 0 first (unless the first range starts there), a
+ * start per range and an end at last + 1 after it, unless it reaches the
+ * top (then the start carries nft's "open interval" user data).  Returns
+ * the set id.
  */
 static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 			 bool interval, uint32_t key_type, uint32_t klen,
@@ -60,7 +98,8 @@ static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 	 */
 	uint8_t ud[24] = {
 		NFTNL_UDATA_SET_KEYBYTEORDER, 4,
-		key_type == TYPE_INET_SERVICE ? 2 : 1, 0, 0, 0,
+		key_type == TYPE_INET_SERVICE || key_type == TYPE_IPADDR ||
+		key_type == TYPE_IP6ADDR ? 2 : 1, 0, 0, 0,
 		NFTNL_UDATA_SET_KEY_TYPEOF, 14,
 		NFTNL_UDATA_SET_TYPEOF_EXPR, 4, 9 /* meta */, 0, 0, 0,
 		NFTNL_UDATA_SET_TYPEOF_DATA, 6, 0, 4, meta_key, 0, 0, 0,
@@ -102,50 +141,38 @@ static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 		nftnl_set_set_str(s, NFTNL_SET_NAME, name);
 		nftnl_set_set_u32(s, NFTNL_SET_ID, id);
 		for (inchunk = 0; i < n && inchunk < ELEMS_PER_MSG; i++) {
-			struct nftnl_set_elem *e;
-			uint16_t port;
+			const uint8_t *first = k + i * 2 * klen;
+			const uint8_t *last = first + klen;
+			uint8_t key[16];
+			bool top;
+			int j;
 
 			if (!interval) {
-				e = nftnl_set_elem_alloc();
-				if (!e)
+				if (elem(s, k + i * klen, klen, 0, false))
 					goto nomem;
-				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY,
-						   k + i * klen, klen);
-				nftnl_set_elem_add(s, e);
 				inchunk++;
 				continue;
 			}
-			memcpy(&port, k + i * 4, 2);	/* start, BE */
-			if (!i && port) {
-				uint16_t zero = 0;
-
-				e = nftnl_set_elem_alloc();
-				if (!e)
+			if (!i && !all_bytes(first, klen, 0)) {
+				memset(key, 0, klen);
+				if (elem(s, key, klen, NFT_SET_ELEM_INTERVAL_END,
+					 false))
 					goto nomem;
-				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &zero, 2);
-				nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS,
-						       NFT_SET_ELEM_INTERVAL_END);
-				nftnl_set_elem_add(s, e);
 				inchunk++;
 			}
-			e = nftnl_set_elem_alloc();
-			if (!e)
+			top = all_bytes(last, klen, 0xff);
+			if (elem(s, first, klen, 0, top))
 				goto nomem;
-			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &port, 2);
-			nftnl_set_elem_add(s, e);
 			inchunk++;
-			memcpy(&port, k + i * 4 + 2, 2);	/* end, BE */
-			if (port != 0xffff) {
-				port = htons(ntohs(port) + 1);
-				e = nftnl_set_elem_alloc();
-				if (!e)
-					goto nomem;
-				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &port, 2);
-				nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS,
-						       NFT_SET_ELEM_INTERVAL_END);
-				nftnl_set_elem_add(s, e);
-				inchunk++;
-			}
+			if (top)
+				continue;
+			/* last + 1, big endian */
+			memcpy(key, last, klen);
+			for (j = klen - 1; j >= 0 && ++key[j] == 0; j--)
+				;
+			if (elem(s, key, klen, NFT_SET_ELEM_INTERVAL_END, false))
+				goto nomem;
+			inchunk++;
 		}
 		nftnl_set_elems_nlmsg_build_payload(
 			nftbatch_msg(x, NFT_MSG_NEWSETELEM, NLM_F_CREATE), s);
@@ -285,6 +312,29 @@ static uint32_t port_set(struct nftbatch *x, const struct nftgen_set *s)
 	return id;
 }
 
+/* An address set of @g: its intervals as (first, last) keys; its id. */
+static uint32_t addr_set(struct nftbatch *x, const struct nftgen_addrset *a)
+{
+	uint32_t klen = a->family == AF_INET ? 4 : 16, id;
+	uint8_t *keys;
+	size_t i;
+
+	keys = calloc(a->n ? a->n : 1, 2 * klen);
+	if (!keys) {
+		x->err = -ENOMEM;
+		return 0;
+	}
+	for (i = 0; i < a->n; i++) {
+		memcpy(keys + 2 * i * klen, a->ranges[i].lo, klen);
+		memcpy(keys + (2 * i + 1) * klen, a->ranges[i].hi, klen);
+	}
+	id = set_msgs(x, a->name, false, true,
+		      a->family == AF_INET ? TYPE_IPADDR : TYPE_IP6ADDR, klen,
+		      keys, a->n, 0);
+	free(keys);
+	return id;
+}
+
 /* The address of @p against a register of the full address, loaded. */
 static void prefix_cmp(struct nftbatch *x, struct nftnl_rule *r,
 		       const struct flowlist_prefix *p, bool shortened)
@@ -315,6 +365,7 @@ static void prefix_cmp(struct nftbatch *x, struct nftnl_rule *r,
 struct rule_ctx {
 	const struct nftgen *g;
 	const uint32_t *set_ids;	/* of g->sets */
+	const uint32_t *addrset_ids;	/* of g->addrsets */
 	bool nfproto;			/* dependency already in the rule */
 };
 
@@ -404,7 +455,11 @@ static void put_match(struct nftbatch *x, struct nftnl_rule *r,
 		/* The initiator before SNAT, the responder after DNAT. */
 		ct_load(x, r, v4 ? NFT_CT_SRC_IP : NFT_CT_SRC_IP6,
 			m->key == NK_CT_SADDR ? 0 /* ORIGINAL */ : 1 /* REPLY */);
-		prefix_cmp(x, r, &m->pfx, false);
+		if (m->val == NV_ADDRSET)
+			lookup(x, r, c->g->addrsets[m->set].name,
+			       c->addrset_ids[m->set]);
+		else
+			prefix_cmp(x, r, &m->pfx, false);
 		break;
 	case NK_SADDR:
 	case NK_DADDR: {
@@ -416,6 +471,13 @@ static void put_match(struct nftbatch *x, struct nftnl_rule *r,
 			meta_load(x, r, NFT_META_NFPROTO);
 			cmp_u8(x, r, v4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
 			c->nfproto = true;
+		}
+		if (m->val == NV_ADDRSET) {
+			payload_load(x, r, NFT_PAYLOAD_NETWORK_HEADER, off,
+				     full);
+			lookup(x, r, c->g->addrsets[m->set].name,
+			       c->addrset_ids[m->set]);
+			break;
 		}
 		payload_load(x, r, NFT_PAYLOAD_NETWORK_HEADER, off,
 			     m->pfx.len % 8 ? full : m->pfx.len / 8u);
@@ -518,10 +580,12 @@ static void put_mark(struct nftbatch *x, struct nftnl_rule *r,
 }
 
 static void rule_msg(struct nftbatch *x, const struct nftgen *g,
-		     const uint32_t *set_ids, const struct nftgen_chain *ch,
+		     const uint32_t *set_ids, const uint32_t *addrset_ids,
+		     const struct nftgen_chain *ch,
 		     const struct nftgen_rule *rule)
 {
-	struct rule_ctx c = { .g = g, .set_ids = set_ids };
+	struct rule_ctx c = { .g = g, .set_ids = set_ids,
+			      .addrset_ids = addrset_ids };
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	unsigned int i;
 
@@ -581,13 +645,19 @@ static void chain_msg(struct nftbatch *x, const struct nftgen_chain *ch)
 	nftbatch_next(x);
 }
 
-/* A generous bound of the batch's size. */
+/*
+ * A generous bound of the batch's size: an interval is at most two
+ * elements (about 40 bytes each for IPv6 keys), a message of the
+ * elements of a set per ELEMS_PER_MSG.
+ */
 static size_t batch_size(const struct nftgen *g)
 {
 	size_t n = 16384, i;
 
 	for (i = 0; i < g->nsets; i++)
 		n += 1024 + g->sets[i].n * 2 * 64;
+	for (i = 0; i < g->naddrsets; i++)
+		n += 1024 + g->addrsets[i].n * 2 * 96;
 	for (i = 0; i < NFTGEN_NCHAINS; i++)
 		n += 1024 + g->chains[i].n * 4096;
 	return n;
@@ -600,11 +670,14 @@ static size_t batch_size(const struct nftgen *g)
 static void add_ruleset(struct nftbatch *x, const struct nftgen *g,
 			unsigned int secs)
 {
-	uint32_t *set_ids;
+	uint32_t *set_ids, *addrset_ids;
 	size_t i, k;
 
 	set_ids = calloc(g->nsets + 1, sizeof(*set_ids));
-	if (!set_ids) {
+	addrset_ids = calloc(g->naddrsets + 1, sizeof(*addrset_ids));
+	if (!set_ids || !addrset_ids) {
+		free(set_ids);
+		free(addrset_ids);
 		x->err = -ENOMEM;
 		return;
 	}
@@ -612,6 +685,8 @@ static void add_ruleset(struct nftbatch *x, const struct nftgen *g,
 		nftpending_confirm_set(x, secs);
 	for (i = 0; i < g->nsets && !x->err; i++)
 		set_ids[i] = port_set(x, &g->sets[i]);
+	for (i = 0; i < g->naddrsets && !x->err; i++)
+		addrset_ids[i] = addr_set(x, &g->addrsets[i]);
 	for (i = 0; i < NFTGEN_NCHAINS && !x->err; i++) {
 		if (g->chains[i].used)
 			chain_msg(x, &g->chains[i]);
@@ -624,9 +699,11 @@ static void add_ruleset(struct nftbatch *x, const struct nftgen *g,
 		const struct nftgen_chain *ch = &g->chains[i];
 
 		for (k = 0; ch->used && k < ch->n && !x->err; k++)
-			rule_msg(x, g, set_ids, ch, &ch->rules[k]);
+			rule_msg(x, g, set_ids, addrset_ids, ch,
+				 &ch->rules[k]);
 	}
 	free(set_ids);
+	free(addrset_ids);
 }
 
 /*

@@ -45,6 +45,9 @@ void nftgen_free(struct nftgen *g)
 	for (i = 0; i < g->nsets; i++)
 		free(g->sets[i].ranges);
 	free(g->sets);
+	for (i = 0; i < g->naddrsets; i++)
+		free(g->addrsets[i].ranges);
+	free(g->addrsets);
 	for (i = 0; i < NFTGEN_NCHAINS; i++)
 		free(g->chains[i].rules);
 	memset(g, 0, sizeof(*g));
@@ -113,20 +116,189 @@ static bool same_prefix(const struct flowlist_prefix *a,
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-/* One group: the flows of one protocol between the same two prefixes. */
+/*
+ * One group: the flows of one protocol between the same two roles, each a
+ * prefix (from_set/to_set 0) or a set of the flow list, by identity.
+ */
 struct group {
 	uint8_t proto;
 	struct flowlist_prefix from, to;
+	uint32_t from_set, to_set;
+	unsigned int families;	/* both roles can hold: bit 0 v4, bit 1 v6 */
 	struct nftgen_set ports;
 };
 
 struct builder {
 	struct nftgen *g;
+	const struct flowlist *fl;
 	struct group *groups;
 	size_t ngroups;
 	/* Per protocol (0 tcp, 1 udp): ports of enforced and monitored flows. */
 	uint8_t *used[2][2];
+	/* Per set of the flow list: 1 + index in g->addrsets, v4 and v6. */
+	size_t (*addrset)[2];
+	unsigned int anonymous;	/* addr-N given so far */
 };
+
+/* ---- address sets ------------------------------------------------------ */
+
+static unsigned int addr_len(uint8_t family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+static bool all_ones(const uint8_t *a, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++) {
+		if (a[i] != 0xff)
+			return false;
+	}
+	return true;
+}
+
+/* @a + 1 into @out (@a not all ones). */
+static void addr_next(const uint8_t *a, unsigned int len, uint8_t *out)
+{
+	unsigned int i = len;
+
+	memcpy(out, a, len);
+	while (i-- && ++out[i] == 0)
+		;
+}
+
+static int cmp_addr_range(const void *a, const void *b)
+{
+	const struct nftgen_addr_range *x = a, *y = b;
+	int c = memcmp(x->lo, y->lo, sizeof(x->lo));
+
+	return c ? c : memcmp(x->hi, y->hi, sizeof(x->hi));
+}
+
+/* The prefixes of @family in @s, as sorted, merged intervals in @a. */
+static int addr_ranges(struct nftgen_addrset *a, const struct flowlist_set *s,
+		       uint8_t family)
+{
+	unsigned int alen = addr_len(family), b;
+	struct nftgen_addr_range *r;
+	uint8_t next[16];
+	size_t i, n = 0, j;
+
+	for (i = 0; i < s->n; i++)
+		n += s->prefixes[i].family == family;
+	a->ranges = calloc(n ? n : 1, sizeof(*a->ranges));
+	if (!a->ranges)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++) {
+		const struct flowlist_prefix *p = &s->prefixes[i];
+
+		if (p->family != family)
+			continue;
+		r = &a->ranges[a->n++];
+		memcpy(r->lo, p->addr, alen);
+		memcpy(r->hi, p->addr, alen);
+		for (b = p->len; b < alen * 8; b++)
+			r->hi[b / 8] |= 0x80 >> (b % 8);
+	}
+	if (!a->n)
+		return 0;
+	qsort(a->ranges, a->n, sizeof(*a->ranges), cmp_addr_range);
+	for (i = 1, j = 0; i < a->n; i++) {
+		r = &a->ranges[j];
+		/* Overlapping or adjacent: r reaches the top or next >= lo. */
+		if (!all_ones(r->hi, alen)) {
+			addr_next(r->hi, alen, next);
+			if (memcmp(a->ranges[i].lo, next, alen) > 0) {
+				a->ranges[++j] = a->ranges[i];
+				continue;
+			}
+		}
+		if (memcmp(a->ranges[i].hi, r->hi, alen) > 0)
+			memcpy(r->hi, a->ranges[i].hi, alen);
+	}
+	a->n = j + 1;
+	return 0;
+}
+
+/* An epgate set name nft takes as an identifier, as it is. */
+static bool nft_name_ok(const char *s)
+{
+	size_t i;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	for (i = 1; s[i]; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		      s[i] == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* Whether @fl has a set whose nft name would be @base-v4/-v6. */
+static bool name_taken(const struct flowlist *fl, const char *base)
+{
+	size_t i;
+
+	for (i = 0; i < fl->nsets; i++) {
+		if (nft_name_ok(fl->sets[i].name) &&
+		    !strcmp(fl->sets[i].name, base))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The nft sets of set @ref of the flow list, made on its first use: one
+ * per family it holds.  0 or -ENOMEM.
+ */
+static int addrsets_of(struct builder *b, uint32_t ref)
+{
+	const struct flowlist_set *s = flowlist_set_of(b->fl, ref);
+	static const uint8_t families[2] = { AF_INET, AF_INET6 };
+	struct nftgen *g = b->g;
+	struct flowlist_prefix none = { 0 };
+	char base[NFTGEN_NAME_MAX - 4];
+	struct nftgen_addrset *na;
+	unsigned int fams, f;
+	int ret;
+
+	if (!s || b->addrset[ref - 1][0] || b->addrset[ref - 1][1])
+		return 0;
+	fams = flowlist_role_families(b->fl, &none, ref);
+	if (nft_name_ok(s->name)) {
+		snprintf(base, sizeof(base), "%s", s->name);
+	} else {
+		do
+			snprintf(base, sizeof(base), "addr-%u", ++b->anonymous);
+		while (name_taken(b->fl, base));
+	}
+	for (f = 0; f < 2; f++) {
+		if (!(fams & 1u << f))
+			continue;
+		na = realloc(g->addrsets, (g->naddrsets + 1) * sizeof(*na));
+		if (!na)
+			return -ENOMEM;
+		g->addrsets = na;
+		na = &g->addrsets[g->naddrsets];
+		memset(na, 0, sizeof(*na));
+		snprintf(na->name, sizeof(na->name), "%s-v%c", base,
+			 f ? '6' : '4');
+		flowlist_role_str(b->fl, &none, ref, 3, na->role,
+				  sizeof(na->role));
+		na->ref = ref;
+		na->family = families[f];
+		g->naddrsets++;
+		ret = addr_ranges(na, s, families[f]);
+		if (ret)
+			return ret;
+		b->addrset[ref - 1][f] = g->naddrsets;
+	}
+	return 0;
+}
 
 static struct nftgen_rule *new_rule(struct nftgen *g, unsigned int chain)
 {
@@ -220,12 +392,30 @@ static void addr_match(struct nftgen_rule *r, bool ct, bool src,
 	m->pfx = *p;
 }
 
-static int flow_rule(struct nftgen *g, unsigned int chain, bool ct,
-		     const struct group *gr, int set)
+/* A role bound to a set: its nft set of family @f (0 IPv4, 1 IPv6). */
+static void addrset_match(struct builder *b, struct nftgen_rule *r, bool ct,
+			  bool src, uint32_t ref, unsigned int f)
 {
+	struct nftgen_match *m;
+
+	m = add_match(r, ct ? (src ? NK_CT_SADDR : NK_CT_DADDR) :
+			      (src ? NK_SADDR : NK_DADDR), NV_ADDRSET);
+	m->set = b->addrset[ref - 1][f] - 1;
+	m->pfx.family = f ? AF_INET6 : AF_INET;
+}
+
+/*
+ * The rule of group @gr in @chain; with @f (1 IPv4, 2 IPv6) for a group
+ * with a set role: the rule of that family (a set match implies its
+ * family: no `meta nfproto` for a /0 prefix beside it).
+ */
+static int flow_rule(struct builder *b, unsigned int chain, bool ct,
+		     const struct group *gr, int set, unsigned int f)
+{
+	struct nftgen *g = b->g;
 	struct nftgen_rule *r = new_rule(g, chain);
 	struct nftgen_match *m;
-	bool nfproto = false;
+	bool nfproto = f != 0;
 
 	if (!r)
 		return -ENOMEM;
@@ -242,14 +432,21 @@ static int flow_rule(struct nftgen *g, unsigned int chain, bool ct,
 			m->val = m->lo == m->hi ? NV_PORT : NV_RANGE;
 		}
 	}
-	addr_match(r, ct, true, &gr->from, &nfproto);
-	addr_match(r, ct, false, &gr->to, &nfproto);
+	if (gr->from_set)
+		addrset_match(b, r, ct, true, gr->from_set, f - 1);
+	else
+		addr_match(r, ct, true, &gr->from, &nfproto);
+	if (gr->to_set)
+		addrset_match(b, r, ct, false, gr->to_set, f - 1);
+	else
+		addr_match(r, ct, false, &gr->to, &nfproto);
 	r->mark = g->cfg.mark_mask != 0;
 	r->verdict = NFTGEN_ACCEPT;
 	return 0;
 }
 
-static int find_group(struct builder *b, const struct flowlist_flow *f)
+static int find_group(struct builder *b, const struct flowlist_flow *f,
+		      unsigned int families)
 {
 	struct group *ng;
 	size_t i;
@@ -257,7 +454,9 @@ static int find_group(struct builder *b, const struct flowlist_flow *f)
 	for (i = 0; i < b->ngroups; i++) {
 		if (b->groups[i].proto == f->proto &&
 		    same_prefix(&b->groups[i].from, &f->from) &&
-		    same_prefix(&b->groups[i].to, &f->to))
+		    same_prefix(&b->groups[i].to, &f->to) &&
+		    b->groups[i].from_set == f->from_set &&
+		    b->groups[i].to_set == f->to_set)
 			return (int)i;
 	}
 	ng = realloc(b->groups, (b->ngroups + 1) * sizeof(*ng));
@@ -269,6 +468,9 @@ static int find_group(struct builder *b, const struct flowlist_flow *f)
 	ng->proto = f->proto;
 	ng->from = f->from;
 	ng->to = f->to;
+	ng->from_set = f->from_set;
+	ng->to_set = f->to_set;
+	ng->families = families;
 	return (int)b->ngroups++;
 }
 
@@ -385,17 +587,24 @@ static int build(struct builder *b, const struct flowlist *fl)
 
 	for (i = 0; i < fl->n; i++) {
 		const struct flowlist_flow *f = &fl->flows[i];
+		unsigned int fams;
 		int gi;
 
-		if (f->from.family && f->to.family &&
-		    f->from.family != f->to.family)
+		fams = flowlist_role_families(fl, &f->from, f->from_set) &
+		       flowlist_role_families(fl, &f->to, f->to_set);
+		if (!fams)
 			continue;	/* matches nothing */
+		ret = addrsets_of(b, f->from_set);
+		if (!ret)
+			ret = addrsets_of(b, f->to_set);
+		if (ret)
+			return ret;
 		p = f->proto == IPPROTO_UDP;
 		for (k = 0; k < f->nranges; k++)
 			memset(b->used[p][f->mode == EPGATE_MODE_MONITOR] +
 			       f->ranges[k].lo, 1,
 			       f->ranges[k].hi - f->ranges[k].lo + 1);
-		gi = find_group(b, f);
+		gi = find_group(b, f, fams);
 		if (gi < 0)
 			return gi;
 		for (k = 0; k < f->nranges; k++) {
@@ -440,7 +649,19 @@ static int build(struct builder *b, const struct flowlist *fl)
 		unsigned int chain = ct ? NFTGEN_JUDGE : NFTGEN_JUDGE_UNTRACKED;
 
 		for (i = 0; i < b->ngroups; i++) {
-			ret = flow_rule(g, chain, ct, &b->groups[i], sets[i]);
+			const struct group *gr = &b->groups[i];
+			unsigned int f;
+
+			ret = 0;
+			for (f = 1; f <= 2; f++) {
+				if (!gr->from_set && !gr->to_set)
+					f = 0;	/* one rule, as the prefixes say */
+				else if (!(gr->families & f))
+					continue;
+				ret = flow_rule(b, chain, ct, gr, sets[i], f);
+				if (ret || !f)
+					break;
+			}
 			if (ret) {
 				free(sets);
 				return ret;
@@ -475,8 +696,8 @@ static int build(struct builder *b, const struct flowlist *fl)
 			return set;
 		}
 		for (ct = 1; ct >= 0; ct--) {
-			ret = flow_rule(g, ct ? NFTGEN_JUDGE :
-					NFTGEN_JUDGE_UNTRACKED, ct, &gr, set);
+			ret = flow_rule(b, ct ? NFTGEN_JUDGE :
+					NFTGEN_JUDGE_UNTRACKED, ct, &gr, set, 0);
 			if (ret) {
 				free(s.ranges);
 				return ret;
@@ -552,7 +773,7 @@ static int add_logging(struct nftgen *g)
 int nftgen_build(const struct flowlist *fl, const struct nftgen_config *cfg,
 		 struct nftgen *g, char *err, size_t errlen)
 {
-	struct builder b = { .g = g };
+	struct builder b = { .g = g, .fl = fl };
 	unsigned int i;
 	int ret = 0, p, k;
 
@@ -588,6 +809,9 @@ int nftgen_build(const struct flowlist *fl, const struct nftgen_config *cfg,
 				ret = -ENOMEM;
 		}
 	}
+	b.addrset = calloc(fl->nsets + 1, sizeof(*b.addrset));
+	if (!b.addrset)
+		ret = -ENOMEM;
 	if (!ret)
 		ret = build(&b, fl);
 	if (!ret)
@@ -598,6 +822,7 @@ int nftgen_build(const struct flowlist *fl, const struct nftgen_config *cfg,
 	for (i = 0; i < b.ngroups; i++)
 		free(b.groups[i].ports.ranges);
 	free(b.groups);
+	free(b.addrset);
 	if (ret) {
 		nftgen_free(g);
 		snprintf(err, errlen, "%s", strerror(-ret));
@@ -616,6 +841,43 @@ static void print_prefix(FILE *f, const struct flowlist_prefix *p)
 		fprintf(f, "%s", buf);
 	else
 		fprintf(f, "%s/%u", buf, p->len);
+}
+
+/* The prefix length of @r if it is exactly a prefix, else -1. */
+static int range_prefix(const struct nftgen_addr_range *r, uint8_t family)
+{
+	unsigned int bits = addr_len(family) * 8, len, i;
+
+#define BIT(a, i) ((a)[(i) / 8] >> (7 - (i) % 8) & 1)
+	for (len = bits; len > 0; len--) {
+		if (BIT(r->lo, len - 1) || !BIT(r->hi, len - 1))
+			break;	/* not a host bit */
+	}
+	for (i = 0; i < len; i++) {
+		if (BIT(r->lo, i) != BIT(r->hi, i))
+			return -1;
+	}
+#undef BIT
+	return (int)len;
+}
+
+/* An element of an address set: a prefix, an address or a range a-b. */
+static void print_addr_range(FILE *f, const struct nftgen_addr_range *r,
+			     uint8_t family)
+{
+	struct flowlist_prefix p = { .family = family };
+	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
+	int len = range_prefix(r, family);
+
+	if (len >= 0) {
+		p.len = len;
+		memcpy(p.addr, r->lo, sizeof(p.addr));
+		print_prefix(f, &p);
+		return;
+	}
+	inet_ntop(family, r->lo, lo, sizeof(lo));
+	inet_ntop(family, r->hi, hi, sizeof(hi));
+	fprintf(f, "%s-%s", lo, hi);
 }
 
 static void print_range(FILE *f, const struct flowlist_range *r)
@@ -698,6 +960,9 @@ static void print_match(const struct nftgen *g, const struct nftgen_match *m,
 		break;
 	case NV_SET:
 		fprintf(f, "@%s", g->sets[m->set].name);
+		break;
+	case NV_ADDRSET:
+		fprintf(f, "@%s", g->addrsets[m->set].name);
 		break;
 	case NV_PREFIX:
 		print_prefix(f, &m->pfx);
@@ -787,6 +1052,17 @@ static void print_comment(const struct nftgen *g, FILE *f)
 	if (c->mark_mask)
 		fprintf(f, ", mark 0x%x/0x%x", c->mark_value, c->mark_mask);
 	fprintf(f, ", %zu flow%s\n", g->nflows, g->nflows == 1 ? "" : "s");
+	/* Which nft sets each address set became (its halves are adjacent). */
+	for (i = 0; i < g->naddrsets; i++) {
+		const struct nftgen_addrset *a = &g->addrsets[i];
+		bool two = i + 1 < g->naddrsets && g->addrsets[i + 1].ref == a->ref;
+
+		fprintf(f, "# address set %s: nft set%s %s", a->role,
+			two ? "s" : "", a->name);
+		if (two)
+			fprintf(f, ", %s", g->addrsets[++i].name);
+		fputc('\n', f);
+	}
 }
 
 void nftgen_print(const struct nftgen *g, FILE *f)
@@ -817,6 +1093,19 @@ void nftgen_print(const struct nftgen *g, FILE *f)
 		for (k = 0; k < s->n; k++) {
 			fputs(k ? ", " : "", f);
 			print_range(f, &s->ranges[k]);
+		}
+		fputs(" }\n\t}\n", f);
+		first = false;
+	}
+	for (i = 0; i < g->naddrsets; i++) {
+		const struct nftgen_addrset *a = &g->addrsets[i];
+
+		fprintf(f, "%s\tset %s {\n\t\ttype %s\n\t\tflags interval\n\t\telements = { ",
+			first ? "" : "\n", a->name,
+			a->family == AF_INET ? "ipv4_addr" : "ipv6_addr");
+		for (k = 0; k < a->n; k++) {
+			fputs(k ? ", " : "", f);
+			print_addr_range(f, &a->ranges[k], a->family);
 		}
 		fputs(" }\n\t}\n", f);
 		first = false;
@@ -861,6 +1150,34 @@ static void json_prefix(struct json *j, const struct flowlist_prefix *p)
 	json_string(j, "addr", buf);
 	json_u64(j, "len", p->len);
 	json_object_end(j);
+	json_object_end(j);
+}
+
+/* An element of an address set, as print_addr_range() writes it. */
+static void json_addr_range(struct json *j, const struct nftgen_addr_range *r,
+			    uint8_t family)
+{
+	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
+	int len = range_prefix(r, family);
+
+	inet_ntop(family, r->lo, lo, sizeof(lo));
+	if (len == (int)addr_len(family) * 8) {
+		json_string(j, NULL, lo);
+		return;
+	}
+	json_object_begin(j, NULL);
+	if (len >= 0) {
+		json_object_begin(j, "prefix");
+		json_string(j, "addr", lo);
+		json_u64(j, "len", len);
+		json_object_end(j);
+	} else {
+		inet_ntop(family, r->hi, hi, sizeof(hi));
+		json_array_begin(j, "range");
+		json_string(j, NULL, lo);
+		json_string(j, NULL, hi);
+		json_array_end(j);
+	}
 	json_object_end(j);
 }
 
@@ -971,6 +1288,10 @@ static void json_match(struct json *j, const struct nftgen *g,
 		break;
 	case NV_SET:
 		snprintf(set, sizeof(set), "@%s", g->sets[m->set].name);
+		json_string(j, "right", set);
+		break;
+	case NV_ADDRSET:
+		snprintf(set, sizeof(set), "@%s", g->addrsets[m->set].name);
 		json_string(j, "right", set);
 		break;
 	case NV_PREFIX:
@@ -1136,6 +1457,27 @@ void nftgen_print_json(const struct nftgen *g, FILE *f)
 		json_array_begin(&j, "elem");
 		for (k = 0; k < s->n; k++)
 			json_range(&j, NULL, &s->ranges[k]);
+		json_array_end(&j);
+		json_object_end(&j);
+		json_object_end(&j);
+		json_object_end(&j);
+	}
+	for (i = 0; i < g->naddrsets; i++) {
+		const struct nftgen_addrset *a = &g->addrsets[i];
+
+		json_object_begin(&j, NULL);
+		json_object_begin(&j, "add");
+		json_object_begin(&j, "set");
+		json_table_ref(&j, c);
+		json_string(&j, "name", a->name);
+		json_string(&j, "type", a->family == AF_INET ? "ipv4_addr" :
+							       "ipv6_addr");
+		json_array_begin(&j, "flags");
+		json_string(&j, NULL, "interval");
+		json_array_end(&j);
+		json_array_begin(&j, "elem");
+		for (k = 0; k < a->n; k++)
+			json_addr_range(&j, &a->ranges[k], a->family);
 		json_array_end(&j);
 		json_object_end(&j);
 		json_object_end(&j);

@@ -26,10 +26,14 @@
  *     invalid packets go to `judge-untracked`, which judges their own
  *     headers (`th dport`, `ip saddr`, ...), as the module does without a
  *     conntrack entry;
- *   - one rule per (protocol, initiator prefix, responder prefix) with the
+ *   - one rule per (protocol, initiator role, responder role) with the
  *     union of the ports of its flows: one port is a comparison, one range
  *     a range, more a named set (`tcp-1`, ...; `flags interval` only when
- *     it holds a range) shared by both judging chains;
+ *     it holds a range) shared by both judging chains.  A role is unbound,
+ *     a prefix, or an address set of the flow list (the same set is the
+ *     same role); a role bound to a set gives one rule per address family
+ *     both roles can hold, matched against a named set of that family
+ *     (struct nftgen_addrset: `ct original ip saddr @lan-v4`, ...);
  *   - an allowed packet gets the fwmark when one is configured; in enforce
  *     mode, a miss on a port that only monitored profiles use is counted
  *     and accepted (sets `tcp-monitored`, `udp-monitored`), and any other
@@ -99,6 +103,7 @@ enum nftgen_val {
 	NV_SET,			/* @sets[set] */
 	NV_PREFIX,		/* pfx */
 	NV_NAMES,		/* names[0..nnames) */
+	NV_ADDRSET,		/* @addrsets[set], of family pfx.family */
 };
 
 struct nftgen_match {
@@ -164,19 +169,48 @@ struct nftgen_set {
 	size_t n, alloc;
 };
 
+/* Addresses lo..hi, inclusive, network byte order (IPv4: bytes 0..3). */
+struct nftgen_addr_range {
+	uint8_t lo[16];
+	uint8_t hi[16];
+};
+
+/*
+ * The prefixes of one address family of an address set of the flow list,
+ * as a named set `type ipv4_addr` or `ipv6_addr`, `flags interval`: nft
+ * refuses overlapping intervals (without auto-merge) and the kernel's
+ * interval backends need them disjoint, so they are merged.  Its name
+ * stays the same as long as the policy does, for a refresh that replaces
+ * only the elements: the epgate set's name and the family (`lan-v4`,
+ * `lan-v6`), or `addr-N-v4`/`-v6` for the N-th anonymous set in flow
+ * order (N skips the numbers of sets named `addr-N`), also for a name
+ * that is not an nft identifier (one that starts with a digit).
+ */
+struct nftgen_addrset {
+	char name[NFTGEN_NAME_MAX];
+	char role[192];		/* "@lan" or the first prefixes, for comments */
+	uint32_t ref;		/* the flow list's set (flowlist_flow.from_set) */
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	struct nftgen_addr_range *ranges;	/* sorted, disjoint, not adjacent */
+	size_t n;
+};
+
 struct nftgen {
 	struct nftgen_config cfg;
 	size_t nflows;		/* enabled flows the ruleset was built from */
 	struct nftgen_set *sets;
 	size_t nsets;
+	/* Of one flow list set, the IPv4 half (if any) comes first, then IPv6. */
+	struct nftgen_addrset *addrsets;
+	size_t naddrsets;
 	struct nftgen_chain chains[NFTGEN_NCHAINS];
 };
 
 /*
  * Build the ruleset of @fl under @cfg into @g (zeroed or freed).  A flow
- * whose two prefixes are of different families matches nothing and is left
- * out.  Returns 0, -EINVAL with @err set (a name nft cannot quote), or
- * -ENOMEM.
+ * whose two roles share no address family (a prefix or a set of IPv4
+ * only, the other of IPv6 only) matches nothing and is left out.  Returns
+ * 0, -EINVAL with @err set (a name nft cannot quote), or -ENOMEM.
  */
 int nftgen_build(const struct flowlist *fl, const struct nftgen_config *cfg,
 		 struct nftgen *g, char *err, size_t errlen);
@@ -184,7 +218,8 @@ void nftgen_free(struct nftgen *g);
 
 /*
  * `nft -f` text that replaces the table atomically (the table is created
- * if absent, deleted and defined again in the same transaction).
+ * if absent, deleted and defined again in the same transaction).  Its
+ * comment header names the nft sets each address set became.
  */
 void nftgen_print(const struct nftgen *g, FILE *f);
 
