@@ -27,7 +27,7 @@
 #include "guard.h"
 #include "json.h"
 #include "save.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 #define APPLY_CHANGED	2

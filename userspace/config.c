@@ -21,8 +21,7 @@
 
 #include "config.h"
 #include "genl.h"
-#include "guard.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 static const struct {
@@ -467,30 +466,4 @@ int config_send(const struct epgate_config *cfg, const char *cmd)
 		status_report_change(&g, cmd);
 	epgate_genl_close(&g);
 	return ret;
-}
-
-static void usage(void)
-{
-	fprintf(stderr,
-		"Usage: %s config [hooks HOOK[,HOOK...]] [in IF[,IF...]|any] [out IF[,IF...]|any] [mark VALUE/MASK|none] [log off|kernel|nflog GROUP|kernel,nflog GROUP] [priority N] [other accept|drop]\n",
-		prog);
-}
-
-int config_main(int argc, const char *argv[])
-{
-	struct epgate_config cfg;
-	char err[160];
-	int ret;
-
-	ret = config_parse(argc - 1, argv + 1, &cfg, err, sizeof(err));
-	if (ret) {
-		if (err[0])
-			fprintf(stderr, "%s: config: %s\n", prog, err);
-		else
-			usage();
-		return 1;
-	}
-	if (guard_change(NULL, "config", &cfg, NULL))
-		return 1;
-	return config_send(&cfg, "config") ? 1 : 0;
 }

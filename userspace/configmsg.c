@@ -12,7 +12,7 @@
 #include <linux/epgate.h>
 
 #include "config.h"
-#include "status.h"
+#include "statusmsg.h"
 
 #define CONFIG_ALL	(CONFIG_MODE | CONFIG_HOOKS | CONFIG_IN | CONFIG_OUT | \
 			 CONFIG_MARK | CONFIG_LOG | CONFIG_PRIORITY | CONFIG_OTHER)

@@ -16,7 +16,7 @@
 
 #include "genl.h"
 #include "nftconfirm.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 /*

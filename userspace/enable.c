@@ -27,7 +27,7 @@
 #include "flowset.h"
 #include "guard.h"
 #include "profile.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 #define MAX_NAMES	EPGATE_MAX_PROFILES

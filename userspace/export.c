@@ -35,7 +35,7 @@
 #include "nftpending.h"
 #include "profile.h"
 #include "save.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 #define MAX_NAMES	EPGATE_MAX_PROFILES

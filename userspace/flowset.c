@@ -20,7 +20,7 @@
 #include "config.h"
 #include "flowmsg.h"
 #include "flowset.h"
-#include "status.h"
+#include "statusmsg.h"
 
 #define READ_TRIES	10
 /* A message: headers, the profiles, a full SETS and FLOWS nest, slack. */

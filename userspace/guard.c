@@ -32,7 +32,7 @@
 #include "flowtable.h"
 #include "guard.h"
 #include "route.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 bool epgate_force;

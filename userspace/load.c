@@ -21,7 +21,7 @@
 #include "flowset.h"
 #include "genl.h"
 #include "guard.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 /* Far more than EPGATE_MAX_FLOWS lines: anything bigger is a mistake. */

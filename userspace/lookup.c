@@ -25,7 +25,7 @@
 #include "flowtable.h"
 #include "json.h"
 #include "lookup.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 struct query {

@@ -27,8 +27,8 @@
 #include "genl.h"
 #include "metrics.h"
 #include "prom.h"
-#include "stats.h"
-#include "status.h"
+#include "statsmsg.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 
 #define MODULE_DIR "/sys/module/epgate"

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "genl.h"
-#include "stats.h"
+#include "statsmsg.h"
 #include "status.h"
 
 /* The file --textfile DIR writes. */

@@ -26,7 +26,6 @@
 
 #include "addrset.h"
 #include "flowcheck.h"
-#include "guard.h"
 #include "profile.h"
 #include "save.h"
 #include "sha256.h"
@@ -981,90 +980,6 @@ int save_write(FILE *f, const struct epgate_status *st,
 
 /* ---- the commands ------------------------------------------------------ */
 
-static int write_file(const char *path, const struct epgate_status *st,
-		      const struct flowset *fs)
-{
-	char tmp[4096], dir[4096], *slash;
-	FILE *f;
-	int fd, ret;
-
-	if (!strcmp(path, "-")) {
-		ret = save_write(stdout, st, fs, stderr);
-		fflush(stdout);
-		return ret;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
-	    (int)sizeof(tmp)) {
-		fprintf(stderr, "%s: save: %s: name too long\n", prog, path);
-		return -ENAMETOOLONG;
-	}
-	/* The default /etc/epgate may not exist yet. */
-	if (!strcmp(path, SAVE_DEFAULT_FILE)) {
-		snprintf(dir, sizeof(dir), "%s", path);
-		slash = strrchr(dir, '/');
-		*slash = '\0';
-		mkdir(dir, 0755);
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		fprintf(stderr, "%s: save: %s: %s\n", prog, tmp,
-			strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -errno;
-	}
-	ret = save_write(f, st, fs, stderr);
-	if (!ret && (fflush(f) || fsync(fileno(f))))
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		fprintf(stderr, "%s: save: %s: %s\n", prog, path,
-			strerror(-ret));
-		unlink(tmp);
-	}
-	return ret;
-}
-
-int save_main(int argc, const char *argv[])
-{
-	const char *path = SAVE_DEFAULT_FILE;
-	struct epgate_status st;
-	struct epgate_genl g;
-	struct flowset fs;
-	int ret;
-
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
-		if (argc > 2)
-			fprintf(stderr, "%s: save: one file at most: unexpected '%s'\n",
-				prog, argv[2]);
-		else
-			fprintf(stderr, "%s: save: unknown option '%s'\n", prog,
-				argv[1]);
-		fprintf(stderr, "Usage: %s save [FILE|-]\n", prog);
-		return 1;
-	}
-	if (argc == 2)
-		path = argv[1];
-	if (status_connect(&g, "save"))
-		return 1;
-	ret = status_fetch(&g, &st);
-	if (!ret)
-		ret = flowset_read(&g, &fs);
-	if (ret) {
-		fprintf(stderr, "%s: save: %s\n", prog,
-			epgate_genl_strerror(&g, ret));
-		epgate_genl_close(&g);
-		return 1;
-	}
-	epgate_genl_close(&g);
-	ret = write_file(path, &st, &fs);
-	flowset_free(&fs);
-	return ret ? 1 : 0;
-}
-
 /* Read all of @path ("-": standard input). */
 static char *read_all(const char *path, size_t *len)
 {
@@ -1139,64 +1054,4 @@ void save_lint_profiles(const struct saveconf *sc)
 	for (i = 0; i < n; i++)
 		names[i] = sc->fs.profiles[i].name;
 	profile_lint_names(names, n, stderr);
-}
-
-int restore_main(int argc, const char *argv[])
-{
-	const char *path = SAVE_DEFAULT_FILE;
-	unsigned int flags = 0;
-	struct saveconf sc;
-	struct epgate_genl g;
-	int i, nfiles = 0, ret;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--unchecked")) {
-			flags |= SAVE_UNCHECKED;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "%s: restore: unknown option '%s'\n",
-				prog, argv[i]);
-			goto usage;
-		} else if (nfiles++) {
-			fprintf(stderr, "%s: restore: one file at most, got '%s' and '%s'\n",
-				prog, path, argv[i]);
-			goto usage;
-		} else {
-			path = argv[i];
-		}
-	}
-	if (save_load_file(path, flags, &sc, "restore"))
-		return 1;
-	if (flags & SAVE_UNCHECKED)
-		save_lint_profiles(&sc);
-	if (status_connect(&g, "restore")) {
-		save_free(&sc);
-		return 1;
-	}
-	/*
-	 * The state the file leaves, judged before the flows go: they are
-	 * written first, the mode and configuration after.
-	 */
-	if (guard_change(&g, "restore", &sc.cfg, &sc.fs.fl)) {
-		epgate_genl_close(&g);
-		save_free(&sc);
-		return 1;
-	}
-	ret = flowset_write_retry(&g, &sc.fs);
-	if (ret)
-		fprintf(stderr, "%s: restore: %s\n", prog,
-			epgate_genl_strerror(&g, ret));
-	else
-		status_report_change(&g, "restore");
-	epgate_genl_close(&g);
-	if (!ret && sc.cfg.set)
-		ret = config_send(&sc.cfg, "restore");
-	if (!ret)
-		printf("%s: restored %zu profile%s, %zu flows%s\n", path,
-		       sc.fs.nprofiles, sc.fs.nprofiles == 1 ? "" : "s",
-		       sc.fs.fl.n, sc.cfg.set ? ", mode and config" : "");
-	save_free(&sc);
-	return ret ? 1 : 0;
-usage:
-	fprintf(stderr, "Usage: %s restore [--unchecked] [FILE|-]\n", prog);
-	return 1;
 }

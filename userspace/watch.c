@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "genl.h"
-#include "status.h"
+#include "statusmsg.h"
 #include "subcommands.h"
 #include "watch.h"
 
@@ -283,7 +283,7 @@ static void sleep_until(uint64_t deadline)
 		;
 }
 
-int watch_main(const struct watch_opts *o)
+int watch_run(const struct watch_opts *o)
 {
 	struct watch_sample samples[2], *prev = NULL, *cur = &samples[0];
 	bool tty = isatty(STDOUT_FILENO);

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "stats.h"
+#include "statsmsg.h"
 
 #define WATCH_INTERVAL_MIN_NS	100000000ULL		/* 0.1 s */
 #define WATCH_INTERVAL_MAX_NS	3600000000000ULL	/* 1 h */
@@ -64,6 +64,6 @@ void watch_print(const struct watch_sample *cur, const struct watch_view *v,
 		 FILE *f);
 
 /* Sample until o->count or a signal: exit status (0 on SIGINT/SIGTERM). */
-int watch_main(const struct watch_opts *o);
+int watch_run(const struct watch_opts *o);
 
 #endif

@@ -13,7 +13,7 @@
 #include <linux/genetlink.h>
 #include <linux/epgate.h>
 
-#include "stats.h"
+#include "statsmsg.h"
 #include "tap.h"
 
 const char *prog = "epgate";

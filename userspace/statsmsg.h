@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef EPGATE_STATS_H
-#define EPGATE_STATS_H
+#ifndef EPGATE_STATSMSG_H
+#define EPGATE_STATSMSG_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +44,9 @@ void stats_free(struct stats *s);
  * profiles when @profiles, and the flows.  A dump torn by a concurrent
  * load is taken again; -EINTR if every try was.  0 or a negative errno.
  */
+/* A dump torn by concurrent loads this many times in a row: give up. */
+#define STATS_DUMP_TRIES 3
+
 int stats_read(struct epgate_genl *g, struct stats *s, int profiles);
 
 /* "tcp", "udp", or the number in @buf. */
