@@ -40,6 +40,10 @@ typedef __u16 u16;
 typedef __u32 u32;
 typedef __u64 u64;
 
+#ifndef noinline
+#define noinline	__attribute__((__noinline__))
+#endif
+
 #ifndef __always_inline
 #define __always_inline	inline __attribute__((__always_inline__))
 #endif
