@@ -795,6 +795,55 @@ out:
 	return ret;
 }
 
+int save_recompile(const char *name, const char *ud, size_t udlen,
+		   struct addrset_cache *sets, struct flowlist *fl, char *err,
+		   size_t errlen)
+{
+	struct pstate ps = { .file = name, .line = 0, .err = err,
+			     .errlen = errlen };
+	const char *v[TOKENS_MAX + 1];
+	struct enable_stmt *e;
+	struct tokens *t;
+	size_t i;
+	int ret;
+
+	e = calloc(1, sizeof(*e));
+	t = malloc(sizeof(*t));
+	if (!e || !t) {
+		free(e);
+		free(t);
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ret = tokenize(&ps, ud, udlen, t);
+	if (!ret && t->n >= TOKENS_MAX)
+		ret = fail(&ps, "more than %d words", TOKENS_MAX - 1);
+	if (!ret) {
+		v[0] = name;
+		for (i = 0; i < (size_t)t->n; i++)
+			v[i + 1] = t->v[i];
+		ret = parse_enable(&ps, v, t->n + 1, e, sets);
+	}
+	if (!ret)
+		ret = compile_enable(e, fl, err, errlen);
+	if (ret == -ENOMEM) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+	} else if (ret) {
+		/* No file and no line here: drop fail()'s "NAME:0: ". */
+		char pre[EPGATE_NAME_MAX + 8];
+		size_t n = snprintf(pre, sizeof(pre), "%s:0: ", name);
+
+		if (!strncmp(err, pre, n))
+			memmove(err, err + n, strlen(err + n) + 1);
+	}
+	if (e->loaded)
+		profile_free(&e->profile);
+	profile_bindings_free(e->binds, e->nbinds);
+	free(e);
+	free(t);
+	return ret;
+}
+
 static void write_ifaces(FILE *f, const char (*names)[EPGATE_IFNAME_MAX],
 			 unsigned int n)
 {
