@@ -9,6 +9,7 @@
 
 #include "flowset.h"
 #include "genl.h"
+#include "names.h"
 
 struct epgate_status {
 	char version[32];
@@ -37,6 +38,9 @@ struct epgate_status {
 	size_t nprofiles;
 	/* The flows and their address sets, when fetched; else NULL. */
 	const struct flowlist *fl;
+	/* The followed hostnames (the names state file), or NULL; at @now. */
+	const struct names *names;
+	int64_t now;
 	unsigned int seen;		/* bit per EPGATE_A_* received */
 	unsigned int ctr_seen;		/* bit per EPGATE_CTR_* received */
 };
