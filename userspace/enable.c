@@ -59,6 +59,9 @@ struct request {
 	const char *with[MAX_WITH];
 	size_t nwith;
 	bool monitor;
+	bool bind_hosts;		/* --bind-hosts */
+	char *host_args[MAX_BINDS];	/* the ROLE=NAME,... it made */
+	size_t nhost_args;
 	struct profile *profiles;	/* nnames of them (enable) */
 };
 
@@ -138,6 +141,8 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 
 		if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--monitor")) {
 			rq->monitor = true;
+		} else if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--bind-hosts")) {
+			rq->bind_hosts = true;
 		} else if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--with")) {
 			if (++i == argc || !*argv[i]) {
 				usage_error(rq->cmd, "missing an option after --with");
@@ -210,6 +215,58 @@ static int resolve_bindings(struct request *rq)
 			fprintf(stderr, "%s: enable: %s\n", prog, err);
 			return ret;
 		}
+	}
+	return 0;
+}
+
+/*
+ * --bind-hosts: each role for which a named profile lists hosts is bound
+ * to them, as if ROLE=NAME,NAME... had been typed (so that the user data,
+ * hence refresh, save and restore, see ordinary hostname bindings).
+ */
+static int add_profile_hosts(struct request *rq)
+{
+	size_t k, i, m, len;
+	char *arg;
+
+	for (k = 0; k < rq->nnames; k++) {
+		const struct profile *p = &rq->profiles[k];
+
+		for (i = 0; i < p->nhosts; i++) {
+			/* One argument per role, at the role's first host. */
+			for (m = 0; m < i; m++) {
+				if (!strcmp(p->hosts[m].role, p->hosts[i].role))
+					break;
+			}
+			if (m < i)
+				continue;
+			len = strlen(p->hosts[i].role) + 2;
+			for (m = i; m < p->nhosts; m++) {
+				if (!strcmp(p->hosts[m].role, p->hosts[i].role))
+					len += strlen(p->hosts[m].name) + 1;
+			}
+			if (rq->nhost_args == MAX_BINDS)
+				return -E2BIG;
+			arg = malloc(len);
+			if (!arg)
+				return -ENOMEM;
+			rq->host_args[rq->nhost_args++] = arg;
+			len = sprintf(arg, "%s=", p->hosts[i].role);
+			for (m = i; m < p->nhosts; m++) {
+				if (!strcmp(p->hosts[m].role, p->hosts[i].role))
+					len += sprintf(arg + len, "%s%s",
+						       arg[len - 1] == '=' ? "" : ",",
+						       p->hosts[m].name);
+			}
+			if (add_binding(rq, arg))
+				return -EINVAL;
+		}
+	}
+	if (!rq->nhost_args) {
+		fprintf(stderr, "%s: enable: --bind-hosts: %s lists no hosts (see: %s profile show %s)\n",
+			prog, rq->nnames > 1 ? "none of the profiles" : rq->names[0],
+			prog, rq->names[0]);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -472,20 +529,6 @@ static int enable_disable(const char *cmd, int argc, const char *argv[])
 	rq.sets.hosts_ctx = &rq.hosts;
 	if (parse_args(&rq, argc, argv, copies))
 		goto out;
-	if (rq.hosts.nseen) {
-		char err[512];
-
-		/* Leaving addresses a refresh still keeps stay in force. */
-		if (hosts_state_load(&rq.hosts.ns, err, sizeof(err)))
-			fprintf(stderr, "%s: enable: warning: %s (ignored)\n",
-				prog, err);
-		for (k = 0; k < rq.hosts.nseen; k++) {
-			if (names_add(&rq.hosts.ns, rq.hosts.seen[k]))
-				goto out;
-		}
-		if (resolve_bindings(&rq))
-			goto out;
-	}
 	if (!strcmp(cmd, "enable")) {
 		rq.profiles = calloc(rq.nnames, sizeof(*rq.profiles));
 		if (!rq.profiles)
@@ -497,7 +540,23 @@ static int enable_disable(const char *cmd, int argc, const char *argv[])
 				goto out;
 			}
 		}
+		if (rq.bind_hosts && add_profile_hosts(&rq))
+			goto out;
 		if (check_request(&rq))
+			goto out;
+	}
+	if (rq.hosts.nseen) {
+		char msg[512];
+
+		/* Leaving addresses a refresh still keeps stay in force. */
+		if (hosts_state_load(&rq.hosts.ns, msg, sizeof(msg)))
+			fprintf(stderr, "%s: enable: warning: %s (ignored)\n",
+				prog, msg);
+		for (k = 0; k < rq.hosts.nseen; k++) {
+			if (names_add(&rq.hosts.ns, rq.hosts.seen[k]))
+				goto out;
+		}
+		if (resolve_bindings(&rq))
 			goto out;
 	}
 	ret = run(&rq);
@@ -505,6 +564,8 @@ out:
 	profile_bindings_free(rq.binds, rq.nbinds);
 	addrset_cache_free(&rq.sets);
 	hosts_free(&rq.hosts);
+	for (k = 0; k < rq.nhost_args; k++)
+		free(rq.host_args[k]);
 	for (k = 0; k < loaded; k++)
 		profile_free(&rq.profiles[k]);
 	free(rq.profiles);
