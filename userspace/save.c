@@ -757,7 +757,9 @@ static int enable_matches(const struct flowset *fs,
 	for (i = 0; i < (size_t)t->n; i++)
 		v[i + 1] = t->v[i];
 	if (parse_enable(&ps, v, t->n + 1, e, &sets)) {
-		if (strstr(err, "unknown set"))
+		if (strstr(err, "hostnames are not supported"))
+			*why = "its arguments name hostnames: saved as today's addresses (enable it again after restore to follow DNS)";
+		else if (strstr(err, "unknown set"))
 			*why = "its arguments name a set that the module holds merged with other prefixes, not by its name";
 		else if (e->loaded)
 			*why = "its arguments no longer fit its profile file";
