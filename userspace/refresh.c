@@ -43,7 +43,7 @@
 #include "status.h"
 #include "subcommands.h"
 
-/* The daemon looks for profiles enabled with new names at least this often. */
+/* The daemon reads the module's profiles at least this often (seconds). */
 #define REFRESH_IDLE_MAX	60
 
 int hosts_resolve(struct hosts *h, const char *const *names, size_t n,
@@ -307,17 +307,17 @@ static void write_state(struct refresh *r)
 		fprintf(stderr, "%s: refresh: %s\n", prog, err);
 }
 
-/* Seconds until the next deadline, at least 0, at most REFRESH_IDLE_MAX
- * when no name is followed. */
+/*
+ * Milliseconds until the next deadline (a name due, an address leaving),
+ * at most REFRESH_IDLE_MAX s: the daemon also looks at the module that
+ * often, for profiles enabled with new names since (SIGHUP: at once).
+ */
 static int wait_ms(const struct refresh *r)
 {
 	int64_t next = names_next(&r->h.ns), now = time(NULL), s;
 
-	if (next == INT64_MAX || next - now > (int64_t)r->h.ns.p.ttl_max)
-		s = r->h.ns.n ? (int64_t)r->h.ns.p.ttl_max : REFRESH_IDLE_MAX;
-	else
-		s = next - now;
-	if (!r->h.ns.n && s > REFRESH_IDLE_MAX)
+	s = next == INT64_MAX ? REFRESH_IDLE_MAX : next - now;
+	if (s > REFRESH_IDLE_MAX)
 		s = REFRESH_IDLE_MAX;
 	if (s < 0)
 		s = 0;
