@@ -7,7 +7,8 @@
 #                         /lib/modules/KVER/extra), the tool, the profiles,
 #                         the man pages, bash completion, the systemd units
 #                         (epgate.service, epgate-metrics.service and
-#                         .timer; none enabled), /etc/epgate/profiles.d and
+#                         .timer, epgate-refresh.service; none enabled),
+#                         /etc/epgate/profiles.d and
 #                         the modules-load.d/modprobe.d and
 #                         /etc/default/epgate-metrics examples (not active)
 #   make uninstall        removes exactly what install added; what an admin
@@ -43,7 +44,7 @@ INSTALL ?= install
 
 PROFILES := $(wildcard profiles/*.profile)
 EXAMPLES := modules-load.d/epgate.conf modprobe.d/epgate.conf default/epgate-metrics
-UNITS := epgate.service epgate-metrics.service epgate-metrics.timer
+UNITS := epgate.service epgate-metrics.service epgate-metrics.timer epgate-refresh.service
 
 # Kbuild signs at modules_install when the kernel's config asks for it;
 # distribution headers never hold the private key, and sign-file then

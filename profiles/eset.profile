@@ -41,6 +41,24 @@ option external-db "database on a separate machine from the Server or the MDC (M
 option virtual-appliance "ESET PROTECT Virtual Appliance only: Kerberos tickets (UDP 88)"
 option legacy "Apple push ports of ESMC up to 7.2.11.1 (2195, 2196)"
 
+# The hostnames the document names, all in tables 6 and 7 (MDC and
+# MDM-managed devices), cited like the ports.  `enable eset --bind-hosts`
+# binds the role `internet` to exactly these names: every flow towards
+# `internet` (the agents' and the Server's too: ESET repository, push
+# notification service, LiveGuard, whose names the document does not give)
+# then reaches only them.  Use it for a mobile-only gateway, or bind
+# internet= yourself (hostnames, prefixes) with the names you need.
+host internet i1.c.eset.com "table 7 (MDM-managed device), row TCP 443: ESET LiveGrid (Android), incoming"
+host internet i3.c.eset.com "table 7 (MDM-managed device), row TCP 443: ESET LiveGrid (Android), outgoing"
+host internet ts.eset.com "table 7 (MDM-managed device), row TCP 443: anonymous statistics to ESET's research lab (Android)"
+host internet play.eset.com "table 7 (MDM-managed device), row TCP 443: categorisation of installed apps (Android)"
+host internet suppreq.eset.eu "table 7 (MDM-managed device), row TCP 443: support requests (Android)"
+host internet update.eset.com "table 7 (MDM-managed device), row TCP 80: module updates (Android)"
+host internet go.eset.eu "table 7 (MDM-managed device), row TCP 80: app version information, web version only (Android)"
+host internet gateway.push.apple.com "table 6 (MDC machine), row TCP 2195: Apple Push Notification service (ESMC up to 7.2.11.1)"
+host internet feedback.push.apple.com "table 6 (MDC machine), row TCP 2196: Apple feedback service (ESMC up to 7.2.11.1)"
+host internet api.push.apple.com "table 6 (MDC machine), row HTTPS 2197: Apple push notification and feedback (ESMC 7.2.11.3 and later)"
+
 # ---------------------------------------------------------------- core
 
 # 2222 is the ESET default for agent replication; it is also the usual

@@ -98,7 +98,7 @@ check "complete -p: _epgate completes epgate" -- \
 
 profiles="escan eset kaspersky symantec trendmicro zz-site"
 check "commands" -- offers "epgate " \
-	"--version apply config confirm disable enable export help load lookup metrics mode profile restore rollback save stats status version"
+	"--version apply config confirm disable enable export help load lookup metrics mode profile refresh restore rollback save stats status version"
 check "a command from its start" -- offers "epgate st" "stats status"
 check "mode" -- offers "epgate mode " "enforce monitor off"
 check "mode takes one word" -- offers "epgate mode off " ""
@@ -117,7 +117,7 @@ check "load: file names" -- files_at "epgate load "
 check "restore: file names" -- files_at "epgate restore "
 check "enable: profile names" -- offers "epgate enable " "$profiles"
 check "enable: a profile from its start" -- offers "epgate enable ka" "kaspersky"
-check "enable: options" -- offers "epgate enable kaspersky --" "--monitor --with"
+check "enable: options" -- offers "epgate enable kaspersky --" "--bind-hosts --monitor --with"
 check "enable: a role of the profile as ROLE=" -- offers "epgate enable kaspersky ser" "server="
 comp "epgate enable kaspersky ser"
 check "enable: no space after ROLE=" -- test "$compopt_args" = " -o nospace"

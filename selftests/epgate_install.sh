@@ -119,6 +119,7 @@ expected() { # SBINDIR MANDIR DOCDIR (relative), then the fixed places
 		echo "lib/systemd/system/epgate.service"
 		echo "lib/systemd/system/epgate-metrics.service"
 		echo "lib/systemd/system/epgate-metrics.timer"
+		echo "lib/systemd/system/epgate-refresh.service"
 		for p in "$EPGATE_TOP"/profiles/*.profile; do
 			echo "usr/share/epgate/profiles/${p##*/}"
 		done
@@ -189,9 +190,12 @@ check "unit runs /usr/sbin/epgate restore, after modprobe epgate" -- bash -c \
 check "metrics unit runs /usr/sbin/epgate metrics --textfile; the timer every 15 s" -- bash -c \
 	"grep -qx 'ExecStart=/usr/sbin/epgate metrics --textfile \${EPGATE_METRICS_DIR}' $d/lib/systemd/system/epgate-metrics.service &&
 	 grep -qx 'OnUnitActiveSec=15s' $d/lib/systemd/system/epgate-metrics.timer"
+check "refresh unit runs /usr/sbin/epgate refresh --daemon, after the restore unit" -- bash -c \
+	"grep -qx 'ExecStart=/usr/sbin/epgate refresh --daemon \$EPGATE_REFRESH_ARGS' $d/lib/systemd/system/epgate-refresh.service &&
+	 grep -qx 'After=network-online.target epgate.service' $d/lib/systemd/system/epgate-refresh.service"
 if command -v systemd-analyze > /dev/null; then
 	mkdir -p "$tmp/unit"
-	for u in epgate.service epgate-metrics.service epgate-metrics.timer; do
+	for u in epgate.service epgate-metrics.service epgate-metrics.timer epgate-refresh.service; do
 		sed "s|/usr/sbin/epgate|$E|" "$d/lib/systemd/system/$u" > "$tmp/unit/$u"
 	done
 	# It exits 0 on some errors ("..., ignoring"): any output fails.

@@ -14,7 +14,7 @@
 #    of three prefixes from $EPGATE_SETS_DIR (sets.d), IPv4 and IPv6;
 #  - status -j and lookup show the sets; disable of another profile keeps
 #    them;
-#  - bad input (host bits, hostname, unknown, empty, malformed set file) is
+#  - bad input (host bits, unresolvable hostname, unknown, empty, malformed set file) is
 #    one line naming it and changes nothing (generation unchanged);
 #  - save/restore gives the same sets though sets.d changed since;
 #  - 10,000 prefixes in one role: `enable` under a second.
@@ -122,11 +122,15 @@ printf 'ksc.corp.example\n' > "$EPGATE_SETS_DIR/dns.set"
 refused "host bits: refused, nothing changed" "host bits set in '10.0.2.2/24'" \
 	server=10.0.2.2/24
 refused "malformed prefix: refused" "bad address '10.0.2.300'" server=10.0.2.2,10.0.2.300
-refused "hostname: not supported yet" "hostnames are not supported yet" server=ksc.corp.example
+# Hostnames are asked of DNS (epgate_hostnames.sh): here a server that
+# is not there, so the name has no address and the enable is refused.
+export EPGATE_DNS_SERVER=127.0.0.1:9
+refused "hostname without an answer: refused, naming it" "ksc.corp.example: no address (DNS: " server=ksc.corp.example
 refused "unknown set: refused" "unknown set 'nosuch'" agent=@nosuch
 refused "empty set: refused" "set 'empty' is empty" agent=@empty
 refused "bad set file: FILE:LINE" "broken.set:3: host bits set in '10.9.1.1/16'" agent=@broken
-refused "hostname in a set file: FILE:LINE" "dns.set:1: 'ksc.corp.example': hostnames are not supported yet" agent=@dns
+refused "hostname in a set file without an answer: FILE:LINE" "dns.set:1: ksc.corp.example: no address (DNS: " agent=@dns
+unset EPGATE_DNS_SERVER
 check "after the refusals the old binding still holds" -- from 10.0.1.200 $SERVER_IP4
 
 gw save "$tmp/saved.conf" > /dev/null

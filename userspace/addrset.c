@@ -23,10 +23,38 @@ const char *addrset_dir(void)
 	return env && *env ? env : ADDRSET_DEFAULT_DIR;
 }
 
+/* Hostname-like with a dot: what flowlist.c hands its lookup as a name. */
+static bool host_word(const char *s, size_t len)
+{
+	bool letter = false, dot = false;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			letter = true;
+		else if (c == '.')
+			dot = true;
+		else if (!(c >= '0' && c <= '9') && c != '-')
+			return false;
+	}
+	return letter && dot && len <= 253;
+}
+
 int addrset_parse(const char *file, const char *name, const char *buf,
 		  size_t len, struct flowlist_set *out, char *err,
 		  size_t errlen)
 {
+	return addrset_parse_hosts(file, name, buf, len, out, err, errlen,
+				   NULL, NULL);
+}
+
+int addrset_parse_hosts(const char *file, const char *name, const char *buf,
+			size_t len, struct flowlist_set *out, char *err,
+			size_t errlen, flowlist_lookup_fn hosts, void *ctx)
+{
+	unsigned int nhosts = 0;
 	struct flowlist_word w[2];
 	struct flowlist_error fe;
 	struct flowlist_prefix p;
@@ -59,6 +87,32 @@ int addrset_parse(const char *file, const char *name, const char *buf,
 			ret = -EINVAL;
 			break;
 		}
+		if (hosts && host_word(w[0].s, w[0].len)) {
+			const struct flowlist_set *addrs;
+			char host[254], msg[256];
+			uint32_t i;
+
+			memcpy(host, w[0].s, w[0].len);
+			host[w[0].len] = '\0';
+			msg[0] = '\0';
+			ret = hosts(ctx, host, &addrs, msg, sizeof(msg));
+			if (ret) {
+				snprintf(err, errlen, "%s:%u: %s", file, line, msg);
+				break;
+			}
+			for (i = 0; !ret && i < addrs->n; i++) {
+				if (out->n == EPGATE_MAX_PREFIXES) {
+					snprintf(err, errlen,
+						 "%s:%u: more than %d prefixes",
+						 file, line, EPGATE_MAX_PREFIXES);
+					ret = -EINVAL;
+					break;
+				}
+				ret = flowlist_set_add(out, &addrs->prefixes[i]);
+			}
+			nhosts++;
+			continue;
+		}
 		ret = flowlist_parse_set_prefix(w[0].s, w[0].len, &p, &fe);
 		if (ret) {
 			snprintf(err, errlen, "%s:%u: %s", file, line, fe.msg);
@@ -74,7 +128,7 @@ int addrset_parse(const char *file, const char *name, const char *buf,
 	}
 	if (!ret)
 		ret = flowlist_set_dedup(out);
-	if (!ret && !out->n) {
+	if (!ret && !out->n && !nhosts) {
 		snprintf(err, errlen, "%s: set '%s' is empty (no prefix)", file,
 			 name);
 		ret = -EINVAL;
@@ -118,8 +172,8 @@ static char *read_file(int fd, size_t *len)
 	}
 }
 
-int addrset_load(const char *name, struct flowlist_set *out, char *err,
-		 size_t errlen)
+static int load(const char *name, struct flowlist_set *out, char *err,
+		size_t errlen, flowlist_lookup_fn hosts, void *ctx)
 {
 	struct flowcheck_error fe;
 	char path[4096];
@@ -161,9 +215,16 @@ int addrset_load(const char *name, struct flowlist_set *out, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
-	ret = addrset_parse(path, name, buf, len, out, err, errlen);
+	ret = addrset_parse_hosts(path, name, buf, len, out, err, errlen,
+				  hosts, ctx);
 	free(buf);
 	return ret;
+}
+
+int addrset_load(const char *name, struct flowlist_set *out, char *err,
+		 size_t errlen)
+{
+	return load(name, out, err, errlen, NULL, NULL);
 }
 
 static const struct flowlist_set *find(const struct flowlist *fl,
@@ -186,6 +247,15 @@ int addrset_lookup(void *cache, const char *name,
 	uint32_t ref;
 	int ret;
 
+	if (strchr(name, '.')) {
+		/* A hostname (flowlist.h): set names have no dot. */
+		if (c->hosts)
+			return c->hosts(c->hosts_ctx, name, out, err, errlen);
+		snprintf(err, errlen,
+			 "'%s': hostnames are not supported here (give its addresses)",
+			 name);
+		return -EINVAL;
+	}
 	*out = find(c->first, name);
 	if (!*out)
 		*out = find(&c->loaded, name);
@@ -195,7 +265,7 @@ int addrset_lookup(void *cache, const char *name,
 		snprintf(err, errlen, "unknown set '%s'", name);
 		return -EINVAL;
 	}
-	ret = addrset_load(name, &s, err, errlen);
+	ret = load(name, &s, err, errlen, c->hosts, c->hosts_ctx);
 	if (ret)
 		return ret;
 	ret = flowlist_push_set(&c->loaded, &s, &ref);

@@ -11,8 +11,11 @@
  * `#` starts a comment, blank lines are ignored, duplicates collapse.
  * Prefixes are read by the flow list's own lexer and prefix parser
  * (flowlist.h), so they follow the rules of every other format (host bits
- * zero, no `any`).  Hostnames are refused for now.  A role names a set as
- * `ROLE=@NAME`, alone or among prefixes (`agent=@lan,10.9.0.0/16`).
+ * zero, no `any`).  A line may also be a hostname (hostname.h) where
+ * the caller follows names (addrset_cache.hosts): the set then holds the
+ * name's addresses in force, each /32 or /128, beside its prefixes.  A
+ * role names a set as `ROLE=@NAME`, alone or among prefixes
+ * (`agent=@lan,10.9.0.0/16`).
  */
 #ifndef EPGATE_ADDRSET_H
 #define EPGATE_ADDRSET_H
@@ -36,6 +39,15 @@ const char *addrset_dir(void);
 int addrset_parse(const char *file, const char *name, const char *buf,
 		  size_t len, struct flowlist_set *out, char *err,
 		  size_t errlen);
+/*
+ * The same, a hostname line's addresses found with @hosts (a
+ * flowlist_lookup_fn asked for the name, flowlist.h; NULL: hostnames are
+ * refused).  A set of hostnames whose lookup gave no address is not
+ * refused as empty here: the lookup refuses what it cannot bind.
+ */
+int addrset_parse_hosts(const char *file, const char *name, const char *buf,
+			size_t len, struct flowlist_set *out, char *err,
+			size_t errlen, flowlist_lookup_fn hosts, void *ctx);
 
 /*
  * Load set @name from addrset_dir().  A bad name, a missing file
@@ -54,6 +66,12 @@ struct addrset_cache {
 	const struct flowlist *first;	/* may be NULL */
 	bool first_only;		/* no addrset_dir(): @first or unknown */
 	struct flowlist loaded;		/* sets read from files */
+	/*
+	 * Hostnames (in a role or a set file): their addresses, e.g.
+	 * hosts_lookup() (hosts.h).  NULL: refused ("not supported here").
+	 */
+	flowlist_lookup_fn hosts;
+	void *hosts_ctx;
 };
 int addrset_lookup(void *cache, const char *name,
 		   const struct flowlist_set **out, char *err, size_t errlen);

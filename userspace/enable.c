@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * epgate enable NAME... [ROLE=A[,B...]...] [--with OPTION...] [--monitor]
- *   (A: ADDR[/LEN] or @SET, a named set of /etc/epgate/sets.d)
+ *   (A: ADDR[/LEN], @SET, a named set of /etc/epgate/sets.d, or HOSTNAME)
  * epgate disable NAME...
  *
  * Both read the module's whole set (flowset_read), change it in memory and
@@ -14,6 +14,14 @@
  * How a profile was enabled is stored with it in the module (profile user
  * data) as the arguments that would enable it again, e.g.
  * "server=10.0.0.5/32 --with push --monitor".
+ *
+ * Hostnames (in a binding or in a set file it names) are asked of DNS
+ * before anything is read from the module: the bindings are parsed once to
+ * collect the names, the names resolved in one batch, and parsed again with
+ * each name's addresses (and the addresses the names state file still
+ * holds for it, hosts.h).  A name without an address refuses the whole
+ * enable; the state file is written after the change, for `refresh` and
+ * `status`.
  */
 
 #include <errno.h>
@@ -21,11 +29,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 
 #include "addrset.h"
 #include "flowset.h"
 #include "guard.h"
+#include "hosts.h"
 #include "profile.h"
 #include "statusmsg.h"
 #include "subcommands.h"
@@ -45,9 +55,13 @@ struct request {
 	char bind_roles[MAX_BINDS][EPGATE_NAME_MAX];
 	size_t nargs;
 	struct addrset_cache sets;	/* sets.d, each file read once */
+	struct hosts hosts;		/* the names bindings follow */
 	const char *with[MAX_WITH];
 	size_t nwith;
 	bool monitor;
+	bool bind_hosts;		/* --bind-hosts */
+	char *host_args[MAX_BINDS];	/* the ROLE=NAME,... it made */
+	size_t nhost_args;
 	struct profile *profiles;	/* nnames of them (enable) */
 };
 
@@ -127,6 +141,8 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 
 		if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--monitor")) {
 			rq->monitor = true;
+		} else if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--bind-hosts")) {
+			rq->bind_hosts = true;
 		} else if (!strcmp(rq->cmd, "enable") && !strcmp(a, "--with")) {
 			if (++i == argc || !*argv[i]) {
 				usage_error(rq->cmd, "missing an option after --with");
@@ -153,6 +169,103 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 	}
 	if (!rq->nnames) {
 		usage_error(rq->cmd, "missing a profile name");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The bindings name hostnames (the first parse only followed them): ask
+ * DNS, then parse the bindings again with the names' addresses.  A name
+ * without an address in force is refused with its DNS status.
+ */
+static int resolve_bindings(struct request *rq)
+{
+	const char **names;
+	char err[512];
+	int64_t now = time(NULL);
+	size_t i, n = rq->hosts.nseen;
+	int ret;
+
+	names = calloc(n, sizeof(*names));
+	if (!names) {
+		fprintf(stderr, "%s: enable: %s\n", prog, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		names[i] = rq->hosts.seen[i];
+	ret = hosts_resolve(&rq->hosts, names, n, now, err, sizeof(err));
+	free(names);
+	if (ret < 0) {
+		fprintf(stderr, "%s: enable: %s\n", prog, err);
+		return ret;
+	}
+	names_expire(&rq->hosts.ns, now);
+	profile_bindings_free(rq->binds, rq->nbinds);
+	rq->nbinds = 0;
+	addrset_cache_free(&rq->sets);
+	memset(&rq->sets.loaded, 0, sizeof(rq->sets.loaded));
+	rq->hosts.collect = false;
+	rq->hosts.now = now;
+	for (i = 0; i < rq->nargs; i++) {
+		ret = profile_binding_add(rq->binds, &rq->nbinds, MAX_BINDS,
+					  rq->bind_args[i], addrset_lookup,
+					  &rq->sets, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "%s: enable: %s\n", prog, err);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * --bind-hosts: each role for which a named profile lists hosts is bound
+ * to them, as if ROLE=NAME,NAME... had been typed (so that the user data,
+ * hence refresh, save and restore, see ordinary hostname bindings).
+ */
+static int add_profile_hosts(struct request *rq)
+{
+	size_t k, i, m, len;
+	char *arg;
+
+	for (k = 0; k < rq->nnames; k++) {
+		const struct profile *p = &rq->profiles[k];
+
+		for (i = 0; i < p->nhosts; i++) {
+			/* One argument per role, at the role's first host. */
+			for (m = 0; m < i; m++) {
+				if (!strcmp(p->hosts[m].role, p->hosts[i].role))
+					break;
+			}
+			if (m < i)
+				continue;
+			len = strlen(p->hosts[i].role) + 2;
+			for (m = i; m < p->nhosts; m++) {
+				if (!strcmp(p->hosts[m].role, p->hosts[i].role))
+					len += strlen(p->hosts[m].name) + 1;
+			}
+			if (rq->nhost_args == MAX_BINDS)
+				return -E2BIG;
+			arg = malloc(len);
+			if (!arg)
+				return -ENOMEM;
+			rq->host_args[rq->nhost_args++] = arg;
+			len = sprintf(arg, "%s=", p->hosts[i].role);
+			for (m = i; m < p->nhosts; m++) {
+				if (!strcmp(p->hosts[m].role, p->hosts[i].role))
+					len += sprintf(arg + len, "%s%s",
+						       arg[len - 1] == '=' ? "" : ",",
+						       p->hosts[m].name);
+			}
+			if (add_binding(rq, arg))
+				return -EINVAL;
+		}
+	}
+	if (!rq->nhost_args) {
+		fprintf(stderr, "%s: enable: --bind-hosts: %s lists no hosts (see: %s profile show %s)\n",
+			prog, rq->nnames > 1 ? "none of the profiles" : rq->names[0],
+			prog, rq->names[0]);
 		return -EINVAL;
 	}
 	return 0;
@@ -339,6 +452,15 @@ static void report(const struct request *rq, const struct flowset *fs)
 	}
 }
 
+/* The names state after an enable that follows names, for refresh and status. */
+static void write_names(struct request *rq)
+{
+	char err[512];
+
+	if (hosts_state_write(&rq->hosts.ns, err, sizeof(err)))
+		fprintf(stderr, "%s: enable: warning: %s\n", prog, err);
+}
+
 static int run(struct request *rq)
 {
 	struct epgate_genl g;
@@ -379,6 +501,8 @@ static int run(struct request *rq)
 			report(rq, &fs);
 		if (!ret)
 			status_report_change(&g, rq->cmd);
+		if (!ret && rq->hosts.nseen)
+			write_names(rq);
 		flowset_free(&fs);
 		break;
 	}
@@ -399,6 +523,10 @@ static int enable_disable(const char *cmd, int argc, const char *argv[])
 		fprintf(stderr, "%s: %s: %s\n", prog, cmd, strerror(ENOMEM));
 		return 1;
 	}
+	hosts_init(&rq.hosts, NULL);
+	rq.hosts.collect = true;
+	rq.sets.hosts = hosts_lookup;
+	rq.sets.hosts_ctx = &rq.hosts;
 	if (parse_args(&rq, argc, argv, copies))
 		goto out;
 	if (!strcmp(cmd, "enable")) {
@@ -412,13 +540,32 @@ static int enable_disable(const char *cmd, int argc, const char *argv[])
 				goto out;
 			}
 		}
+		if (rq.bind_hosts && add_profile_hosts(&rq))
+			goto out;
 		if (check_request(&rq))
+			goto out;
+	}
+	if (rq.hosts.nseen) {
+		char msg[512];
+
+		/* Leaving addresses a refresh still keeps stay in force. */
+		if (hosts_state_load(&rq.hosts.ns, msg, sizeof(msg)))
+			fprintf(stderr, "%s: enable: warning: %s (ignored)\n",
+				prog, msg);
+		for (k = 0; k < rq.hosts.nseen; k++) {
+			if (names_add(&rq.hosts.ns, rq.hosts.seen[k]))
+				goto out;
+		}
+		if (resolve_bindings(&rq))
 			goto out;
 	}
 	ret = run(&rq);
 out:
 	profile_bindings_free(rq.binds, rq.nbinds);
 	addrset_cache_free(&rq.sets);
+	hosts_free(&rq.hosts);
+	for (k = 0; k < rq.nhost_args; k++)
+		free(rq.host_args[k]);
 	for (k = 0; k < loaded; k++)
 		profile_free(&rq.profiles[k]);
 	free(rq.profiles);

@@ -21,6 +21,9 @@
 
 #include "flowcheck.h"
 #include "flowlist.h"
+#include "hostname.h"
+
+#define HOSTNAME_BUF	(HOSTNAME_MAX + 1)
 
 /* profile flow proto ports from to [mode], plus one to catch extras. */
 #define FIELDS_MAX 8
@@ -223,7 +226,21 @@ static bool hostname_like(const struct flowlist_word *t)
 	return letter;
 }
 
-/* One element of a set: a prefix, never `any`, never a hostname (yet). */
+/*
+ * An element that the lookup is asked for as a hostname: hostname-like,
+ * with a dot (a set name never has one), at most HOSTNAME_BUF - 1 bytes;
+ * the lookup applies the full rules (hostname.h).
+ */
+static bool host_element(const struct flowlist_word *t)
+{
+	return t->len < HOSTNAME_BUF && memchr(t->s, '.', t->len) &&
+	       hostname_like(t);
+}
+
+/*
+ * One element of a set: a prefix, never `any`; a hostname only where the
+ * caller's lookup takes them (parse_role).
+ */
 static int parse_set_prefix(struct parser *p, const struct flowlist_word *t,
 			    struct flowlist_prefix *pfx)
 {
@@ -235,7 +252,7 @@ static int parse_set_prefix(struct parser *p, const struct flowlist_word *t,
 	ret = parse_prefix(p, t, pfx);
 	if (ret && hostname_like(t))
 		return fail(p, t->col,
-			    "'%s': hostnames are not supported yet (give its addresses)",
+			    "'%s': hostnames are not supported here (give its addresses)",
 			    qt(p, 0, t));
 	return ret;
 }
@@ -431,7 +448,8 @@ static int parse_role(struct parser *p, const struct flowlist_word *t,
 	int ret = 0;
 
 	*ref = 0;
-	if (!memchr(t->s, ',', t->len) && !(t->len && t->s[0] == '@')) {
+	if (!memchr(t->s, ',', t->len) && !(t->len && t->s[0] == '@') &&
+	    !(p->lookup && host_element(t))) {
 		if (tok_is(t, "any"))
 			return parse_prefix(p, t, pfx);
 		return parse_set_prefix(p, t, pfx);
@@ -477,6 +495,33 @@ static int parse_role(struct parser *p, const struct flowlist_word *t,
 				break;
 			if (!names++)
 				memcpy(set.name, name, elen);
+			any_named = true;
+		} else if (p->lookup && host_element(&e)) {
+			/*
+			 * A hostname: its addresses in force, from the same
+			 * lookup (a name with a dot is never a set's).  The
+			 * role stays a set even with one address, so that it
+			 * keeps its form when the answer grows.
+			 */
+			const struct flowlist_set *addrs;
+			char name[HOSTNAME_BUF];
+			uint32_t i;
+
+			memcpy(name, e.s, elen);
+			name[elen] = '\0';
+			msg[0] = '\0';
+			ret = p->lookup(p->ctx, name, &addrs, msg, sizeof(msg));
+			if (ret) {
+				if (ret != -ENOMEM)
+					ret = fail(p, e.col, "%s", msg[0] ? msg :
+						   "cannot resolve a hostname");
+				break;
+			}
+			for (i = 0; !ret && i < addrs->n; i++)
+				ret = flowlist_set_add(&set, &addrs->prefixes[i]);
+			if (ret)
+				break;
+			names += 2;	/* the set has no name */
 			any_named = true;
 		} else {
 			ret = parse_set_prefix(p, &e, &one);

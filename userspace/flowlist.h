@@ -44,7 +44,8 @@ struct flowlist_range {
  * the same set share it, here as in the module (one EPGATE_SET_ID).
  * Named sets come from /etc/epgate/sets.d/NAME.set (addrset.h); the name
  * is shown, kept across save and restore, never interpreted by the module.
- * Hostnames will be a second list beside the prefixes.
+ * A hostname in a role or a set file contributes its addresses in force
+ * (each /32 or /128), looked up when the role is parsed (addrset.h).
  */
 struct flowlist_set {
 	char name[EPGATE_NAME_MAX];	/* "" for an anonymous set */
@@ -90,6 +91,15 @@ struct flowlist_error {
  * Where @NAME of a FROM or TO is found: 0 with *@out pointing at the set
  * (valid until the parse returns), or -errno with a one-line reason in
  * @err (e.g. "unknown set 'x' (no /etc/epgate/sets.d/x.set)").
+ *
+ * The same function is asked for the hostnames of a role (a list element
+ * of letters, digits, dots and hyphens, with a dot and a letter): @name is
+ * then the element as written, never a set's name (set names have no
+ * dot), and *@out the addresses in force of the name (valid until the
+ * next call).  A lookup that does not follow names refuses them with its
+ * reason; without a lookup they are refused as "hostnames are not
+ * supported here".  A role with a hostname is always a set (one address
+ * or many), anonymous.
  */
 typedef int (*flowlist_lookup_fn)(void *ctx, const char *name,
 				  const struct flowlist_set **out, char *err,
@@ -214,7 +224,7 @@ int flowlist_parse_prefix(const char *s, struct flowlist_prefix *pfx,
 
 /*
  * The same on @len bytes of @s, `any` refused: one element of a set.  A
- * word that reads as a hostname gets "hostnames are not supported yet".
+ * word that reads as a hostname gets "hostnames are not supported here".
  * err->col is the column in @s.
  */
 int flowlist_parse_set_prefix(const char *s, size_t len,

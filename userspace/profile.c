@@ -27,6 +27,7 @@
 
 #include "flowcheck.h"
 #include "profile.h"
+#include "hostname.h"
 
 /* The longest statement is `direction A -> B`; one more catches extras. */
 #define TOKS_MAX 6
@@ -94,6 +95,7 @@ enum stmt {
 	STMT_ROLE,
 	STMT_OPTION,
 	STMT_FLOW,
+	STMT_HOST,
 	STMT_COUNT
 };
 
@@ -105,6 +107,7 @@ static const char * const stmt_names[] = {
 	[STMT_ROLE] = "role",
 	[STMT_OPTION] = "option",
 	[STMT_FLOW] = "flow",
+	[STMT_HOST] = "host",
 };
 
 /*
@@ -839,6 +842,56 @@ static int parse_decl(struct parser *p, const struct line *l, bool role)
 	return 0;
 }
 
+/* host ROLE NAME "WHERE" (the role is checked at the end of the file). */
+static int parse_host(struct parser *p, const struct line *l)
+{
+	struct profile *pr = p->p;
+	struct profile_host *h;
+	char role[EPGATE_NAME_MAX], why[128];
+	const struct tok *t;
+	size_t i, off = 0;
+	int ret;
+
+	ret = parse_name(p, l, 1, "role", role);
+	if (!ret)
+		ret = need_word(p, l, 2, "hostname");
+	if (ret)
+		return ret;
+	t = &l->toks[2];
+	if (!hostname_valid(t->s, t->len, &off, why, sizeof(why)))
+		return fail(p, t->col + off, "hostname '%s': %s", qt(p, 0, t),
+			    why);
+	ret = need_string(p, l, 3, "host source (where the document names it)");
+	if (!ret)
+		ret = no_more(p, l, 4);
+	if (ret)
+		return ret;
+	if (pr->nhosts >= 256)
+		return fail(p, l->toks[0].col, "more than 256 hosts");
+	for (i = 0; i < pr->nhosts; i++) {
+		char lower[HOSTNAME_MAX + 1];
+
+		hostname_lower(lower, t->s, t->len);
+		if (!strcmp(pr->hosts[i].role, role) &&
+		    !strcmp(pr->hosts[i].name, lower))
+			return fail(p, t->col,
+				    "duplicate host '%s' of role '%s' (first at line %u)",
+				    lower, role, pr->hosts[i].line);
+	}
+	h = realloc(pr->hosts, (pr->nhosts + 1) * sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	pr->hosts = h;
+	h = &pr->hosts[pr->nhosts++];
+	memset(h, 0, sizeof(*h));
+	memcpy(h->role, role, sizeof(role));
+	hostname_lower(h->name, t->s, t->len);
+	str_copy(&l->toks[3], h->where);
+	h->line = p->line;
+	h->role_col = l->toks[1].col;
+	return 0;
+}
+
 static int parse_top(struct parser *p, const struct line *l)
 {
 	const struct tok *t = &l->toks[0];
@@ -891,6 +944,8 @@ static int parse_top(struct parser *p, const struct line *l)
 	case STMT_ROLE:
 	case STMT_OPTION:
 		return parse_decl(p, l, s == STMT_ROLE);
+	case STMT_HOST:
+		return parse_host(p, l);
 	default:	/* STMT_FLOW */
 		return parse_flow(p, l);
 	}
@@ -987,6 +1042,17 @@ static int finish(struct parser *p)
 	ret = resolve(p);
 	if (ret)
 		return ret;
+	for (i = 0; i < pr->nhosts; i++) {
+		char list[160];
+
+		if (profile_has_role(pr, pr->hosts[i].role))
+			continue;
+		p->line = pr->hosts[i].line;
+		declared(pr, true, list, sizeof(list));
+		return fail(p, pr->hosts[i].role_col,
+			    "unknown role '%s' (declared: %s)",
+			    pr->hosts[i].role, list);
+	}
 	for (i = 0; i < pr->nflows; i++) {
 		if (!pr->flows[i].source[0])
 			memcpy(pr->flows[i].source, pr->document,
@@ -1198,6 +1264,7 @@ void profile_free(struct profile *p)
 	free(p->roles);
 	free(p->options);
 	free(p->flows);
+	free(p->hosts);
 	for (i = 0; i < p->noverrides; i++)
 		free(p->overrides[i]);
 	free(p->overrides);

@@ -43,6 +43,19 @@ struct profile_option {
 	unsigned int line;
 };
 
+/*
+ * host ROLE NAME "WHERE": a hostname the vendor documents for a role,
+ * cited in the profile's document (`enable --bind-hosts` binds the role
+ * to its names).
+ */
+struct profile_host {
+	char role[EPGATE_NAME_MAX];
+	char name[254];			/* lower case, hostname.h */
+	char where[PROFILE_STR_MAX];	/* where in the document */
+	unsigned int line;
+	unsigned int role_col;
+};
+
 struct profile_flow {
 	char name[EPGATE_NAME_MAX];
 	unsigned int protos;		/* PROFILE_PROTO_* */
@@ -77,6 +90,8 @@ struct profile {
 	size_t noptions;
 	struct profile_flow *flows;	/* in file order */
 	size_t nflows;
+	struct profile_host *hosts;	/* in file order */
+	size_t nhosts;
 	/* The override files profile_override() applied, in order. */
 	char **overrides;
 	size_t noverrides;

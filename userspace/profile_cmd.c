@@ -340,6 +340,16 @@ static void show_json(const struct profile *p)
 		}
 	}
 	json_array_end(&j);
+	json_array_begin(&j, "hosts");
+	for (i = 0; i < p->nhosts; i++) {
+		json_object_begin(&j, NULL);
+		json_string(&j, "role", p->hosts[i].role);
+		json_string(&j, "name", p->hosts[i].name);
+		json_string(&j, "source", p->document);
+		json_string(&j, "where", p->hosts[i].where);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
 	json_object_end(&j);
 	json_finish(&j);
 }
@@ -443,6 +453,12 @@ static int show_human(const struct profile *p)
 	for (i = 0; i < p->noptions; i++)
 		printf("  %-*s  %s\n", (int)w, p->options[i].name,
 		       p->options[i].description);
+	if (p->nhosts) {
+		printf("\nhosts (enable --bind-hosts binds their roles to them):\n");
+		for (i = 0; i < p->nhosts; i++)
+			printf("  %-*s  %-24s %s\n", (int)w, p->hosts[i].role,
+			       p->hosts[i].name, p->hosts[i].where);
+	}
 	printf("\n");
 	return show_flows(p);
 }

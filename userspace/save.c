@@ -756,7 +756,9 @@ static int enable_matches(const struct flowset *fs,
 	for (i = 0; i < (size_t)t->n; i++)
 		v[i + 1] = t->v[i];
 	if (parse_enable(&ps, v, t->n + 1, e, &sets)) {
-		if (strstr(err, "unknown set"))
+		if (strstr(err, "hostnames are not supported"))
+			*why = "its arguments name hostnames: saved as today's addresses (enable it again after restore to follow DNS)";
+		else if (strstr(err, "unknown set"))
 			*why = "its arguments name a set that the module holds merged with other prefixes, not by its name";
 		else if (e->loaded)
 			*why = "its arguments no longer fit its profile file";
@@ -786,6 +788,55 @@ static int enable_matches(const struct flowset *fs,
 out:
 	flowlist_free(&fl);
 	addrset_cache_free(&sets);
+	if (e->loaded)
+		profile_free(&e->profile);
+	profile_bindings_free(e->binds, e->nbinds);
+	free(e);
+	free(t);
+	return ret;
+}
+
+int save_recompile(const char *name, const char *ud, size_t udlen,
+		   struct addrset_cache *sets, struct flowlist *fl, char *err,
+		   size_t errlen)
+{
+	struct pstate ps = { .file = name, .line = 0, .err = err,
+			     .errlen = errlen };
+	const char *v[TOKENS_MAX + 1];
+	struct enable_stmt *e;
+	struct tokens *t;
+	size_t i;
+	int ret;
+
+	e = calloc(1, sizeof(*e));
+	t = malloc(sizeof(*t));
+	if (!e || !t) {
+		free(e);
+		free(t);
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ret = tokenize(&ps, ud, udlen, t);
+	if (!ret && t->n >= TOKENS_MAX)
+		ret = fail(&ps, "more than %d words", TOKENS_MAX - 1);
+	if (!ret) {
+		v[0] = name;
+		for (i = 0; i < (size_t)t->n; i++)
+			v[i + 1] = t->v[i];
+		ret = parse_enable(&ps, v, t->n + 1, e, sets);
+	}
+	if (!ret)
+		ret = compile_enable(e, fl, err, errlen);
+	if (ret == -ENOMEM) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+	} else if (ret) {
+		/* No file and no line here: drop fail()'s "NAME:0: ". */
+		char pre[EPGATE_NAME_MAX + 8];
+		size_t n = snprintf(pre, sizeof(pre), "%s:0: ", name);
+
+		if (!strncmp(err, pre, n))
+			memmove(err, err + n, strlen(err + n) + 1);
+	}
 	if (e->loaded)
 		profile_free(&e->profile);
 	profile_bindings_free(e->binds, e->nbinds);

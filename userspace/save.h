@@ -106,6 +106,17 @@ void save_write_flow(FILE *f, const struct flowlist *l,
 		     const struct flowlist_flow *fl);
 
 /* The lint `enable` makes, for the profiles of a hand-written file. */
+/*
+ * Compile profile @name again as `enable NAME USERDATA` would, @ud being
+ * its user data (@udlen bytes): its profile file, its arguments, @NAME
+ * and hostnames found through @sets; its flows appended to @fl.  0, or
+ * -errno with a one-line reason in @err (messages start "NAME:0: ").
+ */
+struct addrset_cache;
+int save_recompile(const char *name, const char *ud, size_t udlen,
+		   struct addrset_cache *sets, struct flowlist *fl, char *err,
+		   size_t errlen);
+
 void save_lint_profiles(const struct saveconf *sc);
 
 #endif

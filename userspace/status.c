@@ -12,7 +12,12 @@
 #include <linux/genetlink.h>
 #include <linux/epgate.h>
 
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <time.h>
+
 #include "genl.h"
+#include "hosts.h"
 #include "json.h"
 #include "status.h"
 #include "subcommands.h"
@@ -198,6 +203,102 @@ static void json_sets(struct json *j, const struct epgate_status *st)
 }
 
 /* `key: value` lines, the key column 9 characters wide. */
+/* Stale as names_stale() says (not called: status.o links no names.o). */
+static bool name_stale(const struct names_entry *e, int64_t now)
+{
+	return e->good && now >= e->good_until;
+}
+
+static const char *addr_str(const struct names_addr *a, char *buf,
+			    size_t len)
+{
+	if (!inet_ntop(a->family, a->addr, buf, len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* Seconds from @now to @t, at least 0. */
+static int64_t until(int64_t t, int64_t now)
+{
+	return t > now ? t - now : 0;
+}
+
+/*
+ * name: update.vendor.test  2 addresses  age 3 s  next in 2 s  ok
+ *       10.0.2.3 fd00:2::2 10.0.2.2 (leaving in 5 s)
+ */
+static void print_names(const struct epgate_status *st, FILE *f)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t i, k;
+
+	for (i = 0; st->names && i < st->names->n; i++) {
+		const struct names_entry *e = &st->names->v[i];
+
+		fprintf(f, "name: %-24s %zu address%s", e->name, e->naddrs,
+			e->naddrs == 1 ? "" : "es");
+		if (e->good)
+			fprintf(f, "  age %" PRId64 " s", st->now - e->good);
+		else
+			fprintf(f, "  never resolved");
+		fprintf(f, "  next in %" PRId64 " s  %s%s%s%s%s\n",
+			until(e->next, st->now), resolve_status_name(e->status),
+			name_stale(e, st->now) ? "  stale" : "",
+			e->truncated ? "  truncated" : "",
+			e->error[0] ? ": " : "", e->error);
+		if (!e->naddrs)
+			continue;
+		fprintf(f, "     ");
+		for (k = 0; k < e->naddrs; k++) {
+			fprintf(f, " %s", addr_str(&e->addrs[k], a, sizeof(a)));
+			if (e->addrs[k].leaving)
+				fprintf(f, " (leaving in %" PRId64 " s)",
+					until(e->addrs[k].leaving, st->now));
+		}
+		fputc('\n', f);
+	}
+}
+
+static void json_names(struct json *j, const struct epgate_status *st)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t i, k;
+
+	if (!st->names)
+		return;
+	json_array_begin(j, "names");
+	for (i = 0; i < st->names->n; i++) {
+		const struct names_entry *e = &st->names->v[i];
+
+		json_object_begin(j, NULL);
+		json_string(j, "name", e->name);
+		json_array_begin(j, "addresses");
+		for (k = 0; k < e->naddrs; k++) {
+			json_object_begin(j, NULL);
+			json_string(j, "address",
+				    addr_str(&e->addrs[k], a, sizeof(a)));
+			json_bool(j, "leaving", e->addrs[k].leaving != 0);
+			if (e->addrs[k].leaving)
+				json_i64(j, "leaves_in",
+					 until(e->addrs[k].leaving, st->now));
+			json_object_end(j);
+		}
+		json_array_end(j);
+		if (e->good)
+			json_i64(j, "age", st->now - e->good);
+		else
+			json_null(j, "age");
+		json_i64(j, "next_refresh", until(e->next, st->now));
+		json_bool(j, "stale", name_stale(e, st->now));
+		json_string(j, "status", resolve_status_name(e->status));
+		json_string(j, "error", e->error);
+		json_u64(j, "failures", e->failures);
+		json_bool(j, "truncated", e->truncated);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 void status_print(const struct epgate_status *st, FILE *f)
 {
 	size_t i;
@@ -246,6 +347,7 @@ void status_print(const struct epgate_status *st, FILE *f)
 			p->udlen ? "  " : "", p->userdata);
 	}
 	print_sets(st, f);
+	print_names(st, f);
 }
 
 static void json_ifaces(struct json *j, const char *key,
@@ -330,6 +432,7 @@ void status_print_json(const struct epgate_status *st, FILE *f)
 		json_array_end(&j);
 	}
 	json_sets(&j, st);
+	json_names(&j, st);
 	json_object_end(&j);
 	json_finish(&j);
 }
@@ -344,6 +447,8 @@ int status_main(int argc, const char *argv[])
 	struct epgate_status st;
 	struct epgate_genl g;
 	struct flowset fs;
+	struct names names;
+	char err[512];
 	int json = 0, ret;
 
 	if (argc == 2 && !strcmp(argv[1], "-j")) {
@@ -366,10 +471,18 @@ int status_main(int argc, const char *argv[])
 	st.profiles = fs.profiles;
 	st.nprofiles = fs.nprofiles;
 	st.fl = &fs.fl;
+	/* The followed hostnames, when a refresh or an enable wrote them. */
+	names_init(&names, NULL);
+	if (hosts_state_load(&names, err, sizeof(err)))
+		fprintf(stderr, "%s: status: warning: %s\n", prog, err);
+	else if (names.n)
+		st.names = &names;
+	st.now = time(NULL);
 	if (json)
 		status_print_json(&st, stdout);
 	else
 		status_print(&st, stdout);
+	names_free(&names);
 	flowset_free(&fs);
 	return 0;
 }

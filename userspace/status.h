@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "flowset.h"
+#include "names.h"
 #include "statusmsg.h"
 
 void status_print(const struct epgate_status *st, FILE *f);

@@ -17,6 +17,7 @@
 
 struct flowset_profile;
 struct flowlist;
+struct names;
 
 struct epgate_status {
 	char version[32];
@@ -45,6 +46,9 @@ struct epgate_status {
 	size_t nprofiles;
 	/* The flows and their address sets, when fetched; else NULL. */
 	const struct flowlist *fl;
+	/* The followed hostnames (the names state file), or NULL; at @now. */
+	const struct names *names;
+	int64_t now;
 	unsigned int seen;		/* bit per EPGATE_A_* received */
 	unsigned int ctr_seen;		/* bit per EPGATE_CTR_* received */
 };

@@ -27,5 +27,6 @@ int apply_main(int argc, const char *argv[]);
 int metrics_main(int argc, const char *argv[]);
 int confirm_main(int argc, const char *argv[]);
 int rollback_main(int argc, const char *argv[]);
+int refresh_main(int argc, const char *argv[]);
 
 #endif

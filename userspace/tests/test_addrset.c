@@ -21,6 +21,7 @@
 #include "flowmsg.h"
 #include "flowset.h"
 #include "flowtable.h"
+#include "hosts.h"
 #include "profile.h"
 #include "save.h"
 #include "tap.h"
@@ -77,7 +78,7 @@ static void test_parse(void)
 	expect_set_error("host bits set", "# x\n10.0.0.5/8\n",
 			 "x.set:2: host bits set in '10.0.0.5/8' (the network is 10.0.0.0/8)");
 	expect_set_error("hostname", "ksc.corp.example\n",
-			 "x.set:1: 'ksc.corp.example': hostnames are not supported yet (give its addresses)");
+			 "x.set:1: 'ksc.corp.example': hostnames are not supported here (give its addresses)");
 	expect_set_error("any", "any\n",
 			 "x.set:1: 'any' in a list of prefixes (leave the role unbound to match any address)");
 	expect_set_error("two words", "10.0.0.0/8 10.1.0.0/16\n",
@@ -186,9 +187,86 @@ static void test_bindings(void)
 	expect_bind_error("server=@Hq",
 			  "server=@Hq: set name 'Hq' has a bad character 'H' (allowed: a-z 0-9 - _)");
 	expect_bind_error("server=ksc.corp.example,10.0.0.5",
-			  "server=ksc.corp.example,10.0.0.5: 'ksc.corp.example': hostnames are not supported yet (give its addresses)");
+			  "server=ksc.corp.example,10.0.0.5: 'ksc.corp.example': hostnames are not supported here (give its addresses)");
 	expect_bind_error("server=10.0.0.5,any",
 			  "server=10.0.0.5,any: 'any' in a list of prefixes (leave the role unbound to match any address)");
+}
+
+/*
+ * Hostnames through hosts_lookup(): the collecting parse follows them and
+ * looks empty; the real one binds their addresses, in a role and in a set
+ * file, and refuses a name without an address with its DNS status.
+ */
+static void test_hostnames(void)
+{
+	struct resolve_addr a4[] = {
+		{ .family = AF_INET, .addr = { 192, 0, 2, 7 }, .ttl = 30 },
+		{ .family = AF_INET6, .addr = { 0xfd, 0, [15] = 7 }, .ttl = 30 },
+	};
+	struct resolve_answer good = { .status = RESOLVE_OK, .addrs = a4,
+				       .naddrs = 2 };
+	struct resolve_answer bad = { .status = RESOLVE_NXDOMAIN };
+	struct profile_binding b[4];
+	struct hosts h;
+	struct addrset_cache c = { .hosts = hosts_lookup, .hosts_ctx = &h };
+	char err[512], buf[512], want[512];
+	size_t n = 0;
+	int ret;
+
+	memset(b, 0, sizeof(b));
+	hosts_init(&h, NULL);
+	h.collect = true;
+	ret = profile_binding_add(b, &n, 4, "server=Update.Vendor.test,10.0.0.5",
+				  addrset_lookup, &c, err, sizeof(err));
+	ret |= profile_binding_add(b, &n, 4, "agent=@dns", addrset_lookup, &c,
+				   err, sizeof(err));
+	ok(!ret && h.nseen == 3 && h.ns.n == 3 &&
+	   names_get(&h.ns, "update.vendor.test") &&
+	   names_get(&h.ns, "gone.vendor.test"),
+	   "collecting: every name of the roles and of the set file is followed, lower case");
+	profile_bindings_free(b, n);
+	addrset_cache_free(&c);
+	memset(&c.loaded, 0, sizeof(c.loaded));
+	n = 0;
+
+	names_apply(&h.ns, "update.vendor.test", &good, 1000);
+	names_apply(&h.ns, "also.vendor.test", &good, 1000);
+	names_apply(&h.ns, "gone.vendor.test", &bad, 1000);
+	h.collect = false;
+	h.now = 1000;
+	ret = profile_binding_add(b, &n, 4, "server=update.vendor.test,10.0.0.5",
+				  addrset_lookup, &c, err, sizeof(err));
+	{
+		struct flowlist fl = { 0 };
+		uint32_t ref;
+
+		flowlist_intern_set(&fl, &b[0].set, &ref);
+		ok(!ret && b[0].set.n == 3 && !b[0].set.name[0] &&
+		   !strcmp(flowlist_role_str(&fl, NULL, ref, 0, buf, sizeof(buf)),
+			   "192.0.2.7/32,fd00::7/128,10.0.0.5/32"),
+		   "a hostname among prefixes: its addresses, /32 and /128: %s", buf);
+		flowlist_free(&fl);
+	}
+	ret = profile_binding_add(b, &n, 4, "console=update.vendor.test",
+				  addrset_lookup, &c, err, sizeof(err));
+	ok(!ret && n == 2 && b[1].set.n == 2 && !b[1].prefix.family,
+	   "a hostname alone is a set, even of one address");
+	ret = profile_binding_add(b, &n, 4, "agent=@dns", addrset_lookup, &c,
+				  err, sizeof(err));
+	snprintf(want, sizeof(want),
+		 "agent=@dns: %s/dns.set:2: gone.vendor.test: no address (DNS: nxdomain)",
+		 dir);
+	if (!ok(ret == -EINVAL && n == 2 && !strcmp(err, want),
+		"a set file's name without an address refuses the role with its DNS status"))
+		printf("#   got '%s'\n#   want '%s'\n", err, want);
+	put_file("dns2.set", "also.vendor.test\n10.1.0.0/16\n");
+	ret = profile_binding_add(b, &n, 4, "agent=@dns2", addrset_lookup, &c,
+				  err, sizeof(err));
+	ok(!ret && n == 3 && b[2].set.n == 3 && !strcmp(b[2].set.name, "dns2"),
+	   "a set file with a name and a prefix: the named set holds both");
+	profile_bindings_free(b, n);
+	addrset_cache_free(&c);
+	hosts_free(&h);
 }
 
 static void test_flowlist(void)
@@ -439,7 +517,7 @@ int main(void)
 {
 	char path[256];
 
-	tap_plan(47);
+	tap_plan(51);
 	snprintf(dir, sizeof(dir), "/tmp/epgate-sets-XXXXXX");
 	if (!mkdtemp(dir))
 		return 1;
@@ -448,10 +526,12 @@ int main(void)
 	put_file("hq.set", "10.1.0.0/16\nfd00:1::/48\n");
 	put_file("empty.set", "# later\n");
 	put_file("broken.set", "10.0.0.0/24\n\n10.0.0.1/24\n");
+	put_file("dns.set", "also.vendor.test\ngone.vendor.test\n");
 
 	test_parse();
 	test_load();
 	test_bindings();
+	test_hostnames();
 	test_flowlist();
 	test_save();
 	test_messages();

@@ -176,7 +176,7 @@ static void test_errors(void)
 	expect("bad address", "p f tcp 80 10.0.0.256 any", 1, 12,
 	       "bad address '10.0.0.256' (any, ADDR or ADDR/LEN)");
 	expect("a host name is no address (yet)", "p f tcp 80 any server", 1, 16,
-	       "'server': hostnames are not supported yet (give its addresses)");
+	       "'server': hostnames are not supported here (give its addresses)");
 	expect("empty address", "p f tcp 80 /8 any", 1, 12,
 	       "bad address '/8' (any, ADDR or ADDR/LEN)");
 	expect("IPv6 zone", "p f tcp 80 fe80::1%eth0 any", 1, 12,

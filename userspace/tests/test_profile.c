@@ -1246,10 +1246,41 @@ static void test_lint_set(void)
 	}
 }
 
+/* host ROLE NAME "WHERE": parsed, lower-cased, checked; the ESET hosts. */
+static void test_hosts(void)
+{
+	static const char text[] = HDR
+		"host a Update.Vendor.example \"table 1\"\n"
+		"host a cdn.vendor.example \"table 2, row 443\"\n";
+	struct profile_error err = { 0 };
+	struct profile p;
+	int ret;
+
+	ret = profile_parse("t.profile", text, strlen(text), &p, &err);
+	ok(!ret && p.nhosts == 2 && !strcmp(p.hosts[0].name, "update.vendor.example") &&
+	   !strcmp(p.hosts[0].role, "a") && !strcmp(p.hosts[1].where, "table 2, row 443"),
+	   "host lines: role, lower-case name, where (%s)", err.msg);
+	profile_free(&p);
+	expect("host of an unknown role", HDR "host b x.example \"w\"\n", 11, 6,
+	       "unknown role 'b' (declared: a)");
+	expect("host: not a hostname", HDR "host a x..example \"w\"\n", 11, 10,
+	       "hostname 'x..example': empty label (two dots)");
+	expect("host without where", HDR "host a x.example\n", 11, 17,
+	       "missing host source (where the document names it) after 'x.example'");
+	expect("duplicate host", HDR "host a x.example \"w\"\nhost a X.example \"v\"\n",
+	       12, 8, "duplicate host 'x.example' of role 'a' (first at line 11)");
+	ret = profile_load_file("../profiles/eset.profile", &p, &err);
+	ok(!ret && p.nhosts == 10 && !strcmp(p.hosts[0].name, "i1.c.eset.com") &&
+	   !strcmp(p.hosts[0].role, "internet"),
+	   "eset lists the 10 hostnames of its document for 'internet'");
+	profile_free(&p);
+}
+
 int main(void)
 {
-	tap_plan(205);
+	tap_plan(211);
 	test_good();
+	test_hosts();
 	test_lexical();
 	test_strings();
 	test_statements();

@@ -124,7 +124,7 @@ static void test_errors(void)
 	expect_error("enable kaspersky server=any\n",
 		     "test.conf:1: enable: server=any: bind a role to an address or prefix; leave it out to match any address");
 	expect_error("enable kaspersky server=10.0.0.1 server=ksc.corp.example\n",
-		     "test.conf:1: enable: server=ksc.corp.example: 'ksc.corp.example': hostnames are not supported yet (give its addresses)");
+		     "test.conf:1: enable: server=ksc.corp.example: 'ksc.corp.example': hostnames are not supported here (give its addresses)");
 	expect_error("enable kaspersky eset\n",
 		     "test.conf:1: enable: unexpected 'eset' (one profile per enable line)");
 	expect_error("enable kaspersky --fast\n",
