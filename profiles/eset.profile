@@ -32,6 +32,8 @@ role rd-sensor "ESET Rogue Detection Sensor machine"
 role host "any computer the RD Sensor probes, managed or not"
 role mdc "ESET PROTECT Mobile Device Connector (MDC) machine"
 role device "mobile device (iOS or Android) managed by ESET MDM"
+role apple-push "Apple Push Notification service and feedback hosts the MDC sends to (the names of table 6)"
+role eset-mobile-update "ESET update and app-version hosts Android devices reach over HTTP (the names of table 7, row TCP 80)"
 
 option push "remote deployment of the Management Agent to Windows computers (NetBIOS/SMB 137-139, 445)"
 option bridge "ESET Bridge HTTP proxy (3128) and its connections on behalf of agents"
@@ -42,22 +44,21 @@ option virtual-appliance "ESET PROTECT Virtual Appliance only: Kerberos tickets 
 option legacy "Apple push ports of ESMC up to 7.2.11.1 (2195, 2196)"
 
 # The hostnames the document names, all in tables 6 and 7 (MDC and
-# MDM-managed devices), cited like the ports.  `enable eset --bind-hosts`
-# binds the role `internet` to exactly these names: every flow towards
-# `internet` (the agents' and the Server's too: ESET repository, push
-# notification service, LiveGuard, whose names the document does not give)
-# then reaches only them.  Use it for a mobile-only gateway, or bind
-# internet= yourself (hostnames, prefixes) with the names you need.
-host internet i1.c.eset.com "table 7 (MDM-managed device), row TCP 443: ESET LiveGrid (Android), incoming"
-host internet i3.c.eset.com "table 7 (MDM-managed device), row TCP 443: ESET LiveGrid (Android), outgoing"
-host internet ts.eset.com "table 7 (MDM-managed device), row TCP 443: anonymous statistics to ESET's research lab (Android)"
-host internet play.eset.com "table 7 (MDM-managed device), row TCP 443: categorisation of installed apps (Android)"
-host internet suppreq.eset.eu "table 7 (MDM-managed device), row TCP 443: support requests (Android)"
-host internet update.eset.com "table 7 (MDM-managed device), row TCP 80: module updates (Android)"
-host internet go.eset.eu "table 7 (MDM-managed device), row TCP 80: app version information, web version only (Android)"
-host internet gateway.push.apple.com "table 6 (MDC machine), row TCP 2195: Apple Push Notification service (ESMC up to 7.2.11.1)"
-host internet feedback.push.apple.com "table 6 (MDC machine), row TCP 2196: Apple feedback service (ESMC up to 7.2.11.1)"
-host internet api.push.apple.com "table 6 (MDC machine), row HTTPS 2197: Apple push notification and feedback (ESMC 7.2.11.3 and later)"
+# MDM-managed devices), cited like the ports.  A name is given to a role
+# only where the names describe every destination of the role's flows, so
+# that `enable eset --bind-hosts` narrows those flows and cuts nothing
+# else: the MDC's three Apple push flows (role apple-push) and the
+# devices' HTTP updates (role eset-mobile-update).  The five names of the
+# devices' 443 row (i1.c.eset.com and i3.c.eset.com for LiveGrid,
+# ts.eset.com, play.eset.com, suppreq.eset.eu) are not bound: the same row
+# carries APNs over Wi-Fi, Google's push service and ESET's license
+# portal, whose names the document does not give, so that flow stays on
+# `internet`; bind internet= yourself (hostnames, prefixes) to narrow it.
+host apple-push gateway.push.apple.com "table 6 (MDC machine), row TCP 2195: Apple Push Notification service (ESMC up to 7.2.11.1)"
+host apple-push feedback.push.apple.com "table 6 (MDC machine), row TCP 2196: Apple feedback service (ESMC up to 7.2.11.1)"
+host apple-push api.push.apple.com "table 6 (MDC machine), row HTTPS 2197: Apple push notification and feedback (ESMC 7.2.11.3 and later)"
+host eset-mobile-update update.eset.com "table 7 (MDM-managed device), row TCP 80: module updates (Android)"
+host eset-mobile-update go.eset.eu "table 7 (MDM-managed device), row TCP 80: app version information, web version only (Android)"
 
 # ---------------------------------------------------------------- core
 
@@ -310,7 +311,7 @@ flow mdc-server
 flow mdc-apns
 	proto       tcp
 	ports       2197
-	direction   mdc -> internet
+	direction   mdc -> apple-push
 	description "MDC to Apple Push Notification service and feedback, api.push.apple.com (HTTPS; ESMC 7.2.11.3 and later)"
 	source      000_4f79a8bc25234f51.txt "table 6 (MDC machine), row HTTPS 2197"
 	option      mobile
@@ -360,7 +361,7 @@ flow device-fcm
 flow device-update-http
 	proto       tcp
 	ports       80
-	direction   device -> internet
+	direction   device -> eset-mobile-update
 	description "Android device: module updates (update.eset.com) and app version information (go.eset.eu, web version only) over HTTP"
 	source      000_4f79a8bc25234f51.txt "table 7 (MDM-managed device), row TCP 80"
 	option      mobile
@@ -370,7 +371,7 @@ flow device-update-http
 flow mdc-apns-legacy
 	proto       tcp
 	ports       2195
-	direction   mdc -> internet
+	direction   mdc -> apple-push
 	description "MDC sends notifications to Apple Push Notification service, gateway.push.apple.com (ESMC up to 7.2.11.1)"
 	source      000_4f79a8bc25234f51.txt "table 6 (MDC machine), row TCP 2195"
 	option      legacy
@@ -378,7 +379,7 @@ flow mdc-apns-legacy
 flow mdc-apns-feedback
 	proto       tcp
 	ports       2196
-	direction   mdc -> internet
+	direction   mdc -> apple-push
 	description "MDC to the Apple feedback service, feedback.push.apple.com (ESMC up to 7.2.11.1)"
 	source      000_4f79a8bc25234f51.txt "table 6 (MDC machine), row TCP 2196"
 	option      legacy
