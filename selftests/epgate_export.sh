@@ -316,20 +316,7 @@ for a in fd00:1::1f fd00:1::20; do
 done
 ip -n "$SERVER" addr add 10.0.2.3/24 dev s0
 # from SRC DST: the echo of tcp/13000 from the client's address SRC.
-from() {
-	local src=$1 dst=$2 peer t=$((2 * EPGATE_SLOW))
-	local token="epgate-$RANDOM$RANDOM" reply
-	case "$dst" in
-	*:*) peer="[$dst]:13000" ;;
-	*) peer="$dst:13000" ;;
-	esac
-	case "$src" in
-	*:*) src="[$src]" ;;
-	esac
-	reply=$(echo "$token" | ip netns exec "$CLIENT" timeout $((2 * t)) \
-		socat -T$t - "TCP:$peer,connect-timeout=$t,bind=$src" 2>/dev/null)
-	[ "$reply" = "$token" ]
-}
+from() { probe_from "$1" "$2" 13000; }
 SETS="kaspersky server=$SERVER_IP4,$SERVER_IP6 agent=@lan"
 check "sets: export nft --apply of a policy with address sets" -- \
 	quiet gw export nft --from-profiles $SETS --apply
@@ -374,7 +361,7 @@ check "sets: nft -j -f of the JSON too" -- bash -c "
 		diff -u $tmp/sets.apply -"
 ip netns exec "$GW" conntrack -F > /dev/null 2>&1
 check "sets: from the text too: inside allowed, outside dropped" -- bash -c "
-	$(declare -f from); CLIENT=$CLIENT EPGATE_SLOW=$EPGATE_SLOW
+	$(declare -f from probe_from); CLIENT=$CLIENT EPGATE_SLOW=$EPGATE_SLOW
 	from 10.0.1.200 $SERVER_IP4 && from fd00:1::1f $SERVER_IP6 &&
 	! from 10.0.1.127 $SERVER_IP4 && ! from fd00:1::20 $SERVER_IP6"
 check "sets: --apply --confirm and confirm keep the sets" -- bash -c "

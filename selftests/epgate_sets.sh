@@ -45,20 +45,7 @@ epgate_load || skip_all "cannot load epgate.ko"
 gw() { ip netns exec "$GW" "$EPGATE" "$@"; }
 generation() { gw status -j | jq -r .generation; }
 # from SRC DST: the echo of tcp/13000 from the client's address SRC.
-from() {
-	local src=$1 dst=$2 peer t=$((2 * ${EPGATE_SLOW:-1}))
-	local token="epgate-$RANDOM$RANDOM" reply
-	case "$dst" in
-	*:*) peer="[$dst]:13000" ;;
-	*) peer="$dst:13000" ;;
-	esac
-	case "$src" in
-	*:*) src="[$src]" ;;
-	esac
-	reply=$(echo "$token" | ip netns exec "$CLIENT" timeout $((2 * t)) \
-		socat -T$t - "TCP:$peer,connect-timeout=$t,bind=$src" 2>/dev/null)
-	[ "$reply" = "$token" ]
-}
+from() { probe_from "$1" "$2" 13000; }
 # refused DESC WANT ARGS...: enable fails with one line holding WANT, and
 # the module's generation does not move.
 refused() {

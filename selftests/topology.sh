@@ -141,6 +141,25 @@ probe() {
 	[ "$reply" = "$token" ]
 }
 
+# probe_from SRC ADDR PORT: probe's TCP echo from the client namespace, the
+# connection bound to its address SRC (for roles bound to some of the
+# client's addresses and not others).
+probe_from() {
+	local src=$1 addr=$2 port=$3
+	local token="epgate-$RANDOM$RANDOM" reply peer
+	local t=$((2 * ${EPGATE_SLOW:-1}))
+	case "$addr" in
+	*:*) peer="[$addr]:$port" ;;
+	*) peer="$addr:$port" ;;
+	esac
+	case "$src" in
+	*:*) src="[$src]" ;;
+	esac
+	reply=$(echo "$token" | ip netns exec "$CLIENT" timeout $((2 * t)) \
+		socat -T$t - "TCP:$peer,connect-timeout=$t,bind=$src" 2>/dev/null)
+	[ "$reply" = "$token" ]
+}
+
 # stream NS tcp|udp ADDR PORT [PPS]: a paced sender (one process, so that it
 # costs little under TCG) that runs until killed by topo_cleanup.  Prints
 # nothing; progress is observed at the receiver.
