@@ -520,21 +520,6 @@ static void flow_set_free(struct flow_set *set)
 	kfree(set);
 }
 
-/* Are address bits set beyond the prefix length (10.0.0.5/8)? */
-static bool host_bits(const struct epg_prefix *p)
-{
-	unsigned int w, bits;
-	u32 mask;
-
-	for (w = 0; w < 4; w++) {
-		bits = p->len > 32 * w ? p->len - 32 * w : 0;
-		mask = bits >= 32 ? ~0U : bits ? ~0U << (32 - bits) : 0;
-		if (be32_to_cpu(p->addr[w]) & ~mask)
-			return true;
-	}
-	return false;
-}
-
 /*
  * Prefix @k of set @id: FLOW_FROM's format, and no host bits (the table
  * builder would refuse them too, but could not say which set).  Errors
@@ -562,7 +547,7 @@ static int parse_set_prefix(const struct epgate_set_part *part,
 #endif
 		return ret;
 	}
-	if (host_bits(p)) {
+	if (epg_prefix_host_bits(p)) {
 		SET_ERR_FMT(part, extack, attr,
 			    "set prefix with address bits beyond its length",
 			    "set %u: prefix %u: address bits beyond /%u", id, k,

@@ -127,22 +127,10 @@ static int fail(struct builder *b, int ret, const char *fmt, ...)
 	return ret;
 }
 
-/* The bits of word (0..3) of a len-bit prefix mask. */
-static __be32 mask_word(unsigned int len, unsigned int word)
-{
-	unsigned int bits = len > 32 * word ? len - 32 * word : 0;
-
-	if (bits >= 32)
-		return cpu_to_be32(0xffffffffU);
-	if (!bits)
-		return 0;
-	return cpu_to_be32(0xffffffffU << (32 - bits));
-}
-
 static int check_prefix(struct builder *b, unsigned int i, const char *role,
 			const struct epg_prefix *p)
 {
-	unsigned int w, max;
+	unsigned int max;
 
 	switch (p->family) {
 	case 0:
@@ -162,12 +150,9 @@ static int check_prefix(struct builder *b, unsigned int i, const char *role,
 		return fail(b, -EINVAL, "flow %u: %s: prefix length %u > %u",
 			    i, role, p->len, max);
 	/* Words beyond the family (IPv4 words 1-3, all of "any") have mask 0. */
-	for (w = 0; w < 4; w++) {
-		if (p->addr[w] & ~mask_word(p->len, w))
-			return fail(b, -EINVAL,
-				    "flow %u: %s: address bits set beyond /%u",
-				    i, role, p->len);
-	}
+	if (epg_prefix_host_bits(p))
+		return fail(b, -EINVAL, "flow %u: %s: address bits set beyond /%u",
+			    i, role, p->len);
 	return 0;
 }
 
@@ -416,11 +401,11 @@ static void compile_spec(struct builder *b, unsigned int i,
 	for (w = 0; w < 4; w++) {
 		if (from->family) {
 			r->w[w].saddr = from->addr[w];
-			r->w[w].smask = mask_word(from->len, w);
+			r->w[w].smask = epg_prefix_mask(from->len, w);
 		}
 		if (to->family) {
 			r->w[w].daddr = to->addr[w];
-			r->w[w].dmask = mask_word(to->len, w);
+			r->w[w].dmask = epg_prefix_mask(to->len, w);
 		}
 	}
 }

@@ -161,6 +161,30 @@ struct epg_prefix {
 	__be32 addr[4];
 };
 
+/* Word (0..3) of the mask of a len-bit prefix, network order. */
+static inline __be32 epg_prefix_mask(unsigned int len, unsigned int word)
+{
+	unsigned int bits = len > 32 * word ? len - 32 * word : 0;
+
+	if (bits >= 32)
+		return cpu_to_be32(0xffffffffU);
+	if (!bits)
+		return 0;
+	return cpu_to_be32(0xffffffffU << (32 - bits));
+}
+
+/* Are address bits set beyond the prefix length (10.0.0.5/8)? */
+static inline bool epg_prefix_host_bits(const struct epg_prefix *p)
+{
+	unsigned int w;
+
+	for (w = 0; w < 4; w++) {
+		if (p->addr[w] & ~epg_prefix_mask(p->len, w))
+			return true;
+	}
+	return false;
+}
+
 /* Destination ports lo..hi, inclusive, host byte order. */
 struct epg_range {
 	u16 lo;
