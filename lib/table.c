@@ -656,19 +656,68 @@ static int cmp_iv6(const void *a, const void *b)
 /*
  * Buckets: a power of two, at least twice the intervals (so that a bucket
  * holds one or two candidates when they spread: at most one search step),
- * at most EPG_SET_BUCKETS, and at least 2 so that the shift stays below 64.  The shift is the least that puts the
- * highest key of the set in the last bucket or before.
+ * and at least 2 so that the shift stays below 64.  Then more, up to the
+ * power of two at or above four times the intervals (fewer than eight
+ * buckets an interval) and EPG_SET_BUCKETS, while a bucket is still wider
+ * than the grain (2^grain: every interval begins and ends on a multiple of
+ * it, so that buckets no wider are all pure: a list of /24s in 10.0.0.0/8
+ * needs no search at all).  The shift is the least that puts the highest
+ * key of the set in the last bucket or before.
  */
-static void set_buckets(struct bset *e, unsigned int f, u64 span)
+static void set_buckets(struct bset *e, unsigned int f, u64 span,
+			unsigned int grain)
 {
-	u32 nb = 2, shift = 0;
+	u32 nb = 2, shift = 0, cap;
 
 	while (nb < 2 * e->n[f] && nb < EPG_SET_BUCKETS)
 		nb <<= 1;
+	cap = nb;
+	while (cap < 4 * e->n[f] && cap < EPG_SET_BUCKETS)
+		cap <<= 1;
+	while (nb < cap && grain < 64 && (span >> grain) >= nb)
+		nb <<= 1;
 	while ((span >> shift) >= nb)
 		shift++;
+	/*
+	 * IPv4 buckets are computed in 32 bits: they must end at 2^32 or
+	 * before, so that a key below base wraps to a bucket beyond nb.
+	 * Lowering base by whole buckets keeps them aligned; when that is
+	 * not enough, buckets start at 0 and nothing wraps.
+	 */
+	if (!f && ((u64)nb << shift) > (1ULL << 32) - e->base[0]) {
+		if (((u64)nb << shift) <= (1ULL << 32)) {
+			e->base[0] = (1ULL << 32) - ((u64)nb << shift);
+		} else {
+			span += e->base[0];
+			e->base[0] = 0;
+			for (shift = 0; (span >> shift) >= nb; shift++)
+				;
+		}
+	}
 	e->nb[f] = nb;
 	e->shift[f] = shift;
+}
+
+/*
+ * The grain of keys [lo, hi] of a bits-wide space: the largest g <= bits
+ * with lo and hi + 1 multiples of 2^g (hi + 1 past the space counts as 0).
+ */
+static unsigned int grain(u64 lo, u64 hi, unsigned int bits)
+{
+	u64 end = hi + 1;
+	unsigned int g = bits, z;
+
+	if (bits < 64 && end == 1ULL << bits)
+		end = 0;
+	if (lo) {
+		z = __builtin_ctzll(lo);
+		g = z < g ? z : g;
+	}
+	if (end) {
+		z = __builtin_ctzll(end);
+		g = z < g ? z : g;
+	}
+	return g;
 }
 
 static u32 merge4(struct epg_iv4 *v, u32 n)
@@ -745,6 +794,7 @@ static int compile_set(struct bset *e)
 {
 	const struct epg_prefix *p = e->as ? e->as->prefixes : &e->one;
 	u32 np = e->as ? e->as->n : 1, k, n4 = 0, n6 = 0;
+	unsigned int g, z;
 	struct epg_iv4 *v4;
 	struct epg_iv6 *v6;
 
@@ -765,7 +815,11 @@ static int compile_set(struct bset *e)
 		}
 		e->n[0] = merge4(v4, n4);
 		e->base[0] = v4[0].lo;
-		set_buckets(e, 0, (u64)v4[e->n[0] - 1].hi - v4[0].lo);
+		for (k = 0, g = 32; k < e->n[0]; k++) {
+			z = grain(v4[k].lo, v4[k].hi, 32);
+			g = z < g ? z : g;
+		}
+		set_buckets(e, 0, (u64)v4[e->n[0] - 1].hi - v4[0].lo, g);
 	}
 	if (n6) {
 		v6 = kvzalloc(n6 * sizeof(*v6), GFP_KERNEL_ACCOUNT);
@@ -778,7 +832,12 @@ static int compile_set(struct bset *e)
 		}
 		e->n[1] = merge6(v6, n6);
 		e->base[1] = v6[0].lo[0];
-		set_buckets(e, 1, v6[e->n[1] - 1].hi[0] - v6[0].lo[0]);
+		/* on the high halves: a bucket is a range of them */
+		for (k = 0, g = 64; k < e->n[1]; k++) {
+			z = grain(v6[k].lo[0], v6[k].hi[0], 64);
+			g = z < g ? z : g;
+		}
+		set_buckets(e, 1, v6[e->n[1] - 1].hi[0] - v6[0].lo[0], g);
 	}
 	return 0;
 }
@@ -795,29 +854,73 @@ static int compile_sets(struct builder *b)
 	return 0;
 }
 
-/*
- * idx[b]: the last interval starting below bucket b's first key (0 when
- * none does), so that the interval holding a key of bucket b, if any, is
- * one of idx[b] .. idx[b + 1]; idx[nb] is the last interval.
- */
-static void fill_index(const struct bset *e, unsigned int f, u32 *idx)
+/* Interval k of family f: its first and last key (IPv6: high halves). */
+static void iv_bounds(const struct bset *e, unsigned int f, u32 k, u64 *lo,
+		      u64 *hi)
 {
 	const struct epg_iv4 *v4 = e->iv[0];
 	const struct epg_iv6 *v6 = e->iv[1];
-	u32 bkt, k = 0, n = e->n[f];
-	u64 off, start;
+
+	*lo = f ? v6[k].lo[0] : v4[k].lo;
+	*hi = f ? v6[k].hi[0] : v4[k].hi;
+}
+
+/*
+ * Does interval k hold every key of [start, end] (IPv6: every address
+ * whose high half is in it)?
+ */
+static bool iv_covers(const struct bset *e, unsigned int f, u32 k, u64 start,
+		      u64 end)
+{
+	const struct epg_iv6 *v6 = e->iv[1];
+	u64 lo, hi;
+
+	iv_bounds(e, f, k, &lo, &hi);
+	if (!f)
+		return lo <= start && hi >= end;
+	return (lo < start || (lo == start && !v6[k].lo[1])) &&
+	       (hi > end || (hi == end && v6[k].hi[1] == ~0ULL));
+}
+
+/*
+ * idx[b]: the first interval that ends at or after bucket b's first key,
+ * so that the interval holding a key of bucket b, if any, is the first of
+ * idx[b] .. idx[b + 1] that ends at or after the key; idx[nb] is the last
+ * interval.  A bucket no interval begins or ends in is EPG_SET_PURE, and
+ * EPG_SET_IN when an interval covers it.
+ */
+static void fill_index(const struct bset *e, unsigned int f, u32 *idx)
+{
+	u32 bkt, k = 0, n = e->n[f], w;
+	u64 off, start, end, lo = 0, hi = 0, last = f ? ~0ULL : 0xffffffffULL;
+	u64 width = e->shift[f] ? ~0ULL >> (64 - e->shift[f]) : 0;
 
 	for (bkt = 0; bkt < e->nb[f]; bkt++) {
 		off = (u64)bkt << e->shift[f];
 		if ((e->shift[f] && bkt > (~0ULL >> e->shift[f])) ||
-		    off > ~0ULL - e->base[f]) {
-			k = n;		/* the bucket starts beyond every key */
-		} else {
-			start = e->base[f] + off;
-			while (k < n && (f ? v6[k].lo[0] : v4[k].lo) < start)
-				k++;
+		    off > last - e->base[f]) {
+			/* the bucket starts beyond every key */
+			idx[bkt] = (n - 1) | EPG_SET_PURE;
+			continue;
 		}
-		idx[bkt] = k ? k - 1 : 0;
+		start = e->base[f] + off;
+		end = width > last - start ? last : start + width;
+		while (k < n) {
+			iv_bounds(e, f, k, &lo, &hi);
+			if (hi >= start)
+				break;
+			k++;
+		}
+		if (k == n) {
+			idx[bkt] = (n - 1) | EPG_SET_PURE;
+			continue;
+		}
+		w = k;
+		if (iv_covers(e, f, k, start, end))
+			w |= EPG_SET_PURE | EPG_SET_IN;
+		else if (lo > end)
+			w |= EPG_SET_PURE;
+		idx[bkt] = w;
 	}
 	idx[e->nb[f]] = n - 1;
 }
@@ -828,33 +931,39 @@ static size_t set_fam_bytes(const struct bset *e, unsigned int f)
 
 	if (!e->n[f])
 		return 0;
-	return align8(e->n[f] * iv) + align8((e->nb[f] + 1) * sizeof(u32));
+	return align8(e->n[f] * iv) +
+	       align8(sizeof(struct epg_set_fam) + (e->nb[f] + 1) * sizeof(u32));
 }
 
-/* Set s's compiled form at off; returns the offset after it. */
+/*
+ * Set s's compiled form at off; returns the offset after it.  empty: the
+ * table's family without prefixes, for the families s has none of.
+ */
 static size_t emit_set(struct epg_table *t, const struct bset *e,
-		       struct epg_set *out, size_t off)
+		       struct epg_set *out, u32 empty, size_t off)
 {
-	size_t iv;
+	struct epg_set_fam *sf;
 	unsigned int f;
+	size_t iv;
 
 	for (f = 0; f < 2; f++) {
-		struct epg_set_fam *sf = &out->f[f];
-
-		if (!e->n[f])
-			continue;	/* nb 0: no key of the family */
+		if (!e->n[f]) {
+			out->fam[f] = empty;
+			continue;
+		}
 		iv = e->n[f] * (f ? sizeof(struct epg_iv6) :
 				    sizeof(struct epg_iv4));
+		memcpy((u8 *)t + off, e->iv[f], iv);
+		sf = (struct epg_set_fam *)((u8 *)t + off + align8(iv));
+		sf->iv_off = off;
+		off += align8(iv);
+		out->fam[f] = off;
 		sf->n = e->n[f];
 		sf->nb = e->nb[f];
 		sf->shift = e->shift[f];
 		sf->base = e->base[f];
-		sf->iv_off = off;
-		memcpy((u8 *)t + off, e->iv[f], iv);
-		off += align8(iv);
-		sf->idx_off = off;
-		fill_index(e, f, (u32 *)((u8 *)t + off));
-		off += align8((e->nb[f] + 1) * sizeof(u32));
+		fill_index(e, f, sf->idx);
+		off += align8(sizeof(*sf) + (e->nb[f] + 1) * sizeof(u32));
 	}
 	return off;
 }
@@ -902,7 +1011,7 @@ static struct epg_table *emit(struct builder *b)
 	struct epg_rule *rules;
 	struct epg_set *sets;
 	u32 *classes, *slot;
-	u32 c, g, k, i, naddrs, npairs, first = 0;
+	u32 c, g, k, i, naddrs, npairs, empty, first = 0;
 
 	slot = kvzalloc((b->n ? b->n : 1) * sizeof(*slot), GFP_KERNEL_ACCOUNT);
 	if (!slot)
@@ -915,7 +1024,8 @@ static struct epg_table *emit(struct builder *b)
 	rules_end = align8(classes_end) + b->nrules * sizeof(struct epg_rule);
 	addrs_end = align8(rules_end) + naddrs * sizeof(struct epg_rule_addr);
 	size = addrs_end + b->nsets * sizeof(struct epg_set) +
-	       npairs * sizeof(struct epg_set_pair);
+	       npairs * sizeof(struct epg_set_pair) +
+	       (b->nsets ? sizeof(struct epg_set_fam) : 0);
 	for (k = 0; k < b->nsets; k++)
 		size += set_fam_bytes(&b->sets[k], 0) +
 			set_fam_bytes(&b->sets[k], 1);
@@ -958,23 +1068,44 @@ static struct epg_table *emit(struct builder *b)
 			r->family = br->family;
 			r->flags = br->flags;
 			r->addr = br->family ? slot[br->spec] : 0;
+			if (br->family == EPG_RULE_SETS) {
+				r->addr = t->pairs_off + r->addr *
+					  sizeof(struct epg_set_pair);
+				if (br->sto == EPG_SET_ANY)
+					r->family = EPG_RULE_SET_FROM;
+			}
 		}
 	}
 	for (i = 0; i < b->n; i++) {
 		if (slot[i] == EPG_NO_SEG)
 			continue;
-		if (b->rules[i].family == EPG_RULE_SETS) {
-			pairs[slot[i]].from = b->rules[i].sfrom;
-			pairs[slot[i]].to = b->rules[i].sto;
-		} else {
+		/* set rules' pairs below, once the sets have offsets */
+		if (b->rules[i].family != EPG_RULE_SETS)
 			memcpy(addrs[slot[i]].w, b->rules[i].w,
 			       sizeof(addrs[0].w));
+	}
+	/*
+	 * Sets: 8 bytes each, then the pairs, the empty family (zeroed, nb 0)
+	 * and each set's families.
+	 */
+	empty = t->pairs_off + npairs * sizeof(struct epg_set_pair);
+	off = empty + sizeof(struct epg_set_fam);
+	for (k = 0; k < b->nsets; k++)
+		off = emit_set(t, &b->sets[k], &sets[k], empty, off);
+	for (i = 0; i < b->n; i++) {
+		const struct brule *br = &b->rules[i];
+		struct epg_set_pair *pr;
+
+		if (slot[i] == EPG_NO_SEG || br->family != EPG_RULE_SETS)
+			continue;
+		pr = &pairs[slot[i]];
+		for (k = 0; k < 2; k++) {
+			pr->from[k] = br->sfrom == EPG_SET_ANY ? 0 :
+				      sets[br->sfrom].fam[k];
+			pr->to[k] = br->sto == EPG_SET_ANY ? 0 :
+				    sets[br->sto].fam[k];
 		}
 	}
-	/* Sets: 64 bytes each, then the pairs (8-aligned), then their data. */
-	off = t->pairs_off + npairs * sizeof(struct epg_set_pair);
-	for (k = 0; k < b->nsets; k++)
-		off = emit_set(t, &b->sets[k], &sets[k], off);
 out:
 	kvfree(slot);
 	return t;

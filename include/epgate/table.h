@@ -140,7 +140,7 @@ enum {
 #define EPG_MAX_RULES			(1U << 18)
 #define EPG_MAX_SETS			1024	/* distinct address sets */
 #define EPG_MAX_PREFIXES		65536	/* over all of them */
-#define EPG_SET_BUCKETS			65536	/* index of one set's family */
+#define EPG_SET_BUCKETS			262144	/* index of one set's family */
 
 #define EPG_BLOCK_SHIFT		8
 #define EPG_BLOCK_PORTS		(1U << EPG_BLOCK_SHIFT)
@@ -249,37 +249,56 @@ struct epg_rule {
 
 /*
  * A rule whose roles are address sets (struct epg_rule.family): its addr is
- * an index into epg_table_pairs(), the sets of its two roles.
+ * the offset from the table start of its struct epg_set_pair, the sets of
+ * its two roles.  EPG_RULE_SET_FROM: the initiator is bound to a set and
+ * the responder is unbound, the common case, which the packet path answers
+ * inline; EPG_RULE_SETS: any other.
  */
-#define EPG_RULE_SETS	0xff
-#define EPG_SET_ANY	0xffffffffU	/* an unbound role of a set rule */
+#define EPG_RULE_SETS		0xff
+#define EPG_RULE_SET_FROM	0xfe
+#define EPG_SET_ANY	0xffffffffU	/* builder: an unbound role of a set rule */
 
+/*
+ * A set rule's two roles, per family: the offset from the table start of
+ * the role's struct epg_set_fam, or 0 when the role is unbound.  A set
+ * without prefixes of a family points at the table's empty one (nb 0).
+ */
 struct epg_set_pair {
-	u32 from;		/* index into epg_table_sets(), or EPG_SET_ANY */
-	u32 to;
+	u32 from[2];		/* IPv4, IPv6 */
+	u32 to[2];
 };
+
+/*
+ * A word of a bucket index: the first interval that can hold a key of the
+ * bucket, and whether the bucket is pure, that is no interval begins or
+ * ends inside it, so that all its keys are in the set (EPG_SET_IN) or none
+ * is.  A pure bucket is answered by its word alone.
+ */
+#define EPG_SET_PURE	0x80000000U
+#define EPG_SET_IN	0x40000000U
+#define EPG_SET_CAND	0x3fffffffU
 
 /*
  * One family of a compiled set: its prefixes as sorted, disjoint, merged
  * intervals of host-order keys (IPv4: the address; IPv6: two u64 halves),
- * and a bucket index over the keys from base up.  Bucket b holds keys
- * base + (b << shift) .. + (1 << shift) - 1; idx[b] .. idx[b + 1] (nb + 1
- * u32) are the only intervals that can hold a key of bucket b, so a lookup
- * is one index load and a binary search of those, not of all of them.
- * nb = 0: the set has no prefix of the family.
+ * and a bucket index over the keys from base up, right behind this header
+ * so that the packet path finds a word with one load.  Bucket b holds keys
+ * base + (b << shift) .. + (1 << shift) - 1; the interval holding a key of
+ * bucket b, if any, is one of idx[b] .. idx[b + 1] (EPG_SET_CAND bits; nb
+ * + 1 words).  nb = 0: the set has no prefix of the family.
  */
 struct epg_set_fam {
-	u32 nb;			/* buckets */
-	u32 shift;
-	u32 iv_off;		/* from the table start: the intervals */
-	u32 idx_off;		/* the bucket index */
 	u64 base;		/* IPv4: lowest key; IPv6: its high half */
+	u32 shift;
+	u32 nb;			/* buckets */
 	u32 n;			/* intervals */
-	u32 reserved;
+	u32 iv_off;		/* from the table start: the intervals */
+	u32 idx[];
 };
 
+/* A distinct set: where its families are (for tools and tests). */
 struct epg_set {
-	struct epg_set_fam f[2];	/* IPv4, IPv6 */
+	u32 fam[2];		/* IPv4, IPv6: offsets, as in a pair */
 };
 
 struct epg_iv4 {
@@ -306,7 +325,7 @@ struct epg_table {
 	u32 naddrs;
 	u32 sets_off;		/* struct epg_set[nsets] */
 	u32 nsets;
-	u32 pairs_off;		/* struct epg_set_pair[npairs] */
+	u32 pairs_off;		/* struct epg_set_pair[npairs], 8-aligned */
 	u32 npairs;
 	u32 prefixes;		/* over the distinct sets, as given */
 	u16 nblocks;
@@ -377,34 +396,41 @@ static __always_inline const struct epg_set *epg_table_sets(const struct epg_tab
 	return (const struct epg_set *)((const u8 *)t + t->sets_off);
 }
 
-/*
- * Is the key (an IPv4 address, host order) in the family's intervals?  A
- * key below base wraps to a bucket far beyond nb.  Inlined whole: the
- * packet path pays no call and no family switch.
- */
-static __always_inline bool epg_set_has4(const u8 *t,
-					 const struct epg_set_fam *f, u32 key)
+static __always_inline const struct epg_set_fam *
+epg_set_fam_at(const struct epg_table *t, u32 off)
 {
-	const struct epg_iv4 *iv;
-	const u32 *idx;
-	u32 i, len, half;
-	u64 b;
+	return (const struct epg_set_fam *)((const u8 *)t + off);
+}
 
-	b = ((u64)key - f->base) >> f->shift;
-	if (b >= f->nb)
-		return false;
-	idx = (const u32 *)(t + f->idx_off);
-	iv = (const struct epg_iv4 *)(t + f->iv_off);
-	i = idx[b];
-	len = idx[b + 1] - i + 1;
-	/* The last interval starting at or below key; iv[idx[b]].lo <= key. */
+/* Family f (0: IPv4, 1: IPv6) of distinct set i, for tools and tests. */
+static inline const struct epg_set_fam *
+epg_table_set_fam(const struct epg_table *t, u32 i, unsigned int f)
+{
+	return epg_set_fam_at(t, epg_table_sets(t)[i].fam[f]);
+}
+
+/*
+ * A mixed bucket b: the first of its candidate intervals idx[b] ..
+ * idx[b + 1] that ends at or after key, and whether it starts at or below
+ * key.  Out of line: the packet path checks the first candidate inline and
+ * comes here only when the key is beyond it.
+ */
+static noinline bool epg_set_search4(const struct epg_table *t,
+				     const struct epg_set_fam *f, u32 b,
+				     u32 key)
+{
+	const struct epg_iv4 *iv =
+		(const struct epg_iv4 *)((const u8 *)t + f->iv_off);
+	u32 i = f->idx[b] & EPG_SET_CAND, half;
+	u32 len = (f->idx[b + 1] & EPG_SET_CAND) - i + 1;
+
 	while (len > 1) {
 		half = len >> 1;
-		if (iv[i + half].lo <= key)
+		if (iv[i + half - 1].hi < key)
 			i += half;
 		len -= half;
 	}
-	return key <= iv[i].hi;
+	return iv[i].lo <= key && key <= iv[i].hi;
 }
 
 static __always_inline bool epg_key6_le(const u64 *a, u64 kh, u64 kl)
@@ -412,83 +438,135 @@ static __always_inline bool epg_key6_le(const u64 *a, u64 kh, u64 kl)
 	return a[0] < kh || (a[0] == kh && a[1] <= kl);
 }
 
-static __always_inline bool epg_set_has6(const u8 *t,
-					 const struct epg_set_fam *f,
-					 const __be32 *a)
+static __always_inline bool epg_key6_ge(const u64 *a, u64 kh, u64 kl)
 {
-	u64 kh = (u64)be32_to_cpu(a[0]) << 32 | be32_to_cpu(a[1]);
-	u64 kl = (u64)be32_to_cpu(a[2]) << 32 | be32_to_cpu(a[3]);
-	const struct epg_iv6 *iv;
-	const u32 *idx;
-	u32 i, len, half;
-	u64 b;
+	return a[0] > kh || (a[0] == kh && a[1] >= kl);
+}
 
-	if (kh < f->base)
-		return false;
-	b = (kh - f->base) >> f->shift;
-	if (b >= f->nb)
-		return false;
-	idx = (const u32 *)(t + f->idx_off);
-	iv = (const struct epg_iv6 *)(t + f->iv_off);
-	i = idx[b];
-	len = idx[b + 1] - i + 1;
+static noinline bool epg_set_search6(const struct epg_table *t,
+				     const struct epg_set_fam *f, u32 b,
+				     u64 kh, u64 kl)
+{
+	const struct epg_iv6 *iv =
+		(const struct epg_iv6 *)((const u8 *)t + f->iv_off);
+	u32 i = f->idx[b] & EPG_SET_CAND, half;
+	u32 len = (f->idx[b + 1] & EPG_SET_CAND) - i + 1;
+
 	while (len > 1) {
 		half = len >> 1;
-		if (epg_key6_le(iv[i + half].lo, kh, kl))
+		if (!epg_key6_ge(iv[i + half - 1].hi, kh, kl))
 			i += half;
 		len -= half;
 	}
-	/* base is a high half only: in bucket 0 iv[i].lo may be above key */
-	return epg_key6_le(iv[i].lo, kh, kl) &&
-	       (kh < iv[i].hi[0] || (kh == iv[i].hi[0] && kl <= iv[i].hi[1]));
+	return epg_key6_le(iv[i].lo, kh, kl) && epg_key6_ge(iv[i].hi, kh, kl);
 }
 
 /*
- * A set rule: both roles' sets hold their address (EPG_SET_ANY: any).
- * Out of line: inlined into the rule scan, its registers cost the scan of
- * every class three instructions even where no set rule is (hooks.o, 6.12);
- * called, only set rules pay, a call.
+ * The bucket of an IPv4 address (host order), or nb and beyond when the
+ * address is outside every bucket: IPv4 buckets end at 2^32 or before
+ * (lib/table.c), so an address below base wraps beyond them.
  */
+static __always_inline u32 epg_set_bucket4(const struct epg_set_fam *f,
+					   u32 key)
+{
+	return (key - (u32)f->base) >> f->shift;
+}
+
+/* The same for the high half of an IPv6 address. */
+static __always_inline u64 epg_set_bucket6(const struct epg_set_fam *f,
+					   u64 kh)
+{
+	return kh < f->base ? ~0ULL : (kh - f->base) >> f->shift;
+}
+
+static __always_inline u64 epg_key6_high(const __be32 *a)
+{
+	return (u64)be32_to_cpu(a[0]) << 32 | be32_to_cpu(a[1]);
+}
+
+/* Is the address in the set family at off?  Any bucket. */
+static __always_inline bool epg_set_has(const struct epg_table *t, u32 off,
+					u8 family, const __be32 *a)
+{
+	const struct epg_set_fam *f = epg_set_fam_at(t, off);
+	u64 kh, b;
+	u32 e;
+
+	if (family == AF_INET) {
+		b = epg_set_bucket4(f, be32_to_cpu(a[0]));
+		if (b >= f->nb)
+			return false;
+		e = f->idx[b];
+		if (e & EPG_SET_PURE)
+			return e & EPG_SET_IN;
+		return epg_set_search4(t, f, b, be32_to_cpu(a[0]));
+	}
+	kh = epg_key6_high(a);
+	b = epg_set_bucket6(f, kh);
+	if (b >= f->nb)
+		return false;
+	e = f->idx[b];
+	if (e & EPG_SET_PURE)
+		return e & EPG_SET_IN;
+	return epg_set_search6(t, f, b, kh, epg_key6_high(a + 2));
+}
+
+/* A set rule, whatever the family and buckets. */
 static noinline bool epg_sets_match(const struct epg_table *t,
-				    const struct epg_rule *r, u8 family,
+				    const struct epg_set_pair *p, u8 family,
 				    const __be32 *saddr, const __be32 *daddr)
 {
-	const u8 *base = (const u8 *)t;
-	const struct epg_set_pair *p = &epg_table_pairs(t)[r->addr];
-	const struct epg_set *sets = epg_table_sets(t);
+	unsigned int fi = family == AF_INET6;
 
-	if (family == AF_INET)
-		return (p->from == EPG_SET_ANY ||
-			epg_set_has4(base, &sets[p->from].f[0],
-				     be32_to_cpu(saddr[0]))) &&
-		       (p->to == EPG_SET_ANY ||
-			epg_set_has4(base, &sets[p->to].f[0],
-				     be32_to_cpu(daddr[0])));
-	return (p->from == EPG_SET_ANY ||
-		epg_set_has6(base, &sets[p->from].f[1], saddr)) &&
-	       (p->to == EPG_SET_ANY ||
-		epg_set_has6(base, &sets[p->to].f[1], daddr));
+	return (!p->from[fi] || epg_set_has(t, p->from[fi], family, saddr)) &&
+	       (!p->to[fi] || epg_set_has(t, p->to[fi], family, daddr));
 }
 
 /*
- * Does rule r of table t hold the connection saddr -> daddr?  An unbound
+ * Does rule r of table t hold the connection saddr -> daddr?  1: yes,
+ * 0: no, -1: a set rule this inline check does not answer.  An unbound
  * rule holds every connection and reads nothing more; a bound one reads
  * its address words only as far as the family goes: saddr[0] and daddr[0]
- * for AF_INET, so a caller may pass &iph->saddr.
+ * for AF_INET, so a caller may pass &iph->saddr.  A set rule is answered
+ * here in the common case only: an IPv4 initiator bound to a set (a set
+ * rule has a set on one role at least), the responder unbound, and the
+ * address in a pure bucket.
  */
-static inline bool epg_rule_match(const struct epg_table *t,
-				  const struct epg_rule *r, u8 family,
-				  const __be32 *saddr, const __be32 *daddr)
+static __always_inline int epg_rule_match_fast(const struct epg_table *t,
+					       const struct epg_rule *r,
+					       u8 family, const __be32 *saddr,
+					       const __be32 *daddr)
 {
 	const struct epg_rule_word *w;
+	const struct epg_set_pair *p;
+	const struct epg_set_fam *f;
+	const struct epg_iv4 *iv;
 	__be32 diff;
 	unsigned int i;
+	u32 b, e;
 
 	if (!r->family)
-		return true;
-	if (r->family != family)	/* a set rule's family never is */
-		return r->family == EPG_RULE_SETS &&
-		       epg_sets_match(t, r, family, saddr, daddr);
+		return 1;
+	if (r->family != family) {	/* a set rule's family never is */
+		if (r->family != EPG_RULE_SET_FROM || family != AF_INET)
+			return r->family >= EPG_RULE_SET_FROM ? -1 : 0;
+		p = (const struct epg_set_pair *)((const u8 *)t + r->addr);
+		f = epg_set_fam_at(t, p->from[0]);
+		b = epg_set_bucket4(f, be32_to_cpu(saddr[0]));
+		if (b >= f->nb)
+			return 0;
+		/* a bucket word >= PURE | IN: in; >= PURE: out; below: mixed */
+		e = f->idx[b];
+		if (likely(e >= (EPG_SET_PURE | EPG_SET_IN)))
+			return 1;
+		if (e & EPG_SET_PURE)
+			return 0;
+		/* mixed: its first candidate, if it ends at or after key */
+		iv = (const struct epg_iv4 *)((const u8 *)t + f->iv_off) + e;
+		if (be32_to_cpu(saddr[0]) <= iv->hi)
+			return be32_to_cpu(saddr[0]) >= iv->lo;
+		return -1;
+	}
 	w = epg_table_addrs(t)[r->addr].w;
 	diff = ((saddr[0] ^ w[0].saddr) & w[0].smask) |
 	       ((daddr[0] ^ w[0].daddr) & w[0].dmask);
@@ -498,6 +576,35 @@ static inline bool epg_rule_match(const struct epg_table *t,
 				((daddr[i] ^ w[i].daddr) & w[i].dmask);
 	}
 	return !diff;
+}
+
+/* The same, every rule answered. */
+static inline bool epg_rule_match(const struct epg_table *t,
+				  const struct epg_rule *r, u8 family,
+				  const __be32 *saddr, const __be32 *daddr)
+{
+	if (r->family >= EPG_RULE_SET_FROM)
+		return epg_sets_match(t, (const struct epg_set_pair *)
+					 ((const u8 *)t + r->addr), family,
+				      saddr, daddr);
+	return epg_rule_match_fast(t, r, family, saddr, daddr);
+}
+
+/*
+ * The rest of a scan, from rule r on (n rules), out of line: the inline
+ * scan hands over at a set rule it cannot answer and is done, so that it
+ * keeps nothing across a call.
+ */
+static noinline const struct epg_rule *
+epg_table_scan(const struct epg_table *t, const struct epg_rule *r,
+	       unsigned int n, u8 family, const __be32 *saddr,
+	       const __be32 *daddr)
+{
+	for (; n; n--, r++) {
+		if (epg_rule_match(t, r, family, saddr, daddr))
+			return r;
+	}
+	return NULL;
 }
 
 /*
@@ -511,13 +618,17 @@ epg_table_match(const struct epg_table *t, u8 proto, u16 dport, u8 family,
 {
 	const struct epg_rule *r;
 	unsigned int n;
+	int m;
 
 	if (unlikely(proto >= EPG_NPROTO))
 		return NULL;
 	r = epg_table_rules(t, proto, dport, &n);
 	for (; n; n--, r++) {
-		if (epg_rule_match(t, r, family, saddr, daddr))
+		m = epg_rule_match_fast(t, r, family, saddr, daddr);
+		if (m > 0)
 			return r;
+		if (unlikely(m < 0))
+			return epg_table_scan(t, r, n, family, saddr, daddr);
 	}
 	return NULL;
 }

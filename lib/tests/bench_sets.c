@@ -8,6 +8,9 @@
  *                          bound to K prefixes (0: unbound; 1: one prefix,
  *                          an ordinary rule); every packet is from an
  *                          address of the set, so every lookup matches
+ *   bench_sets --hosts K N the same with K single addresses (/32s) instead
+ *                          of /24s: every packet falls in a bucket where a
+ *                          prefix begins, the lookup's slow path
  *
  * The Makefile runs it under callgrind with two N and divides the
  * difference in instructions by the difference in lookups: the build and
@@ -40,13 +43,15 @@ int main(int argc, char **argv)
 	struct epg_table *t;
 	__be32 *src, dst = htonl(0xc0000201);
 	u64 n, i, hits = 0;
-	u32 k, nk;
+	u32 k, nk, len;
 	char err[128];
 
-	if (argc != 4 || strcmp(argv[1], "--one")) {
-		fprintf(stderr, "usage: bench_sets --one K N\n");
+	if (argc != 4 || (strcmp(argv[1], "--one") &&
+			  strcmp(argv[1], "--hosts"))) {
+		fprintf(stderr, "usage: bench_sets --one|--hosts K N\n");
 		return 2;
 	}
+	len = strcmp(argv[1], "--hosts") ? 24 : 32;
 	nk = strtoul(argv[2], NULL, 0);
 	n = strtoull(argv[3], NULL, 0);
 	if (nk > EPG_MAX_PREFIXES || nk > 65536) {
@@ -60,8 +65,8 @@ int main(int argc, char **argv)
 	/* /24s with a /24 gap between each (none merge), shuffled */
 	for (k = 0; k < nk; k++) {
 		p[k].family = AF_INET;
-		p[k].len = 24;
-		p[k].addr[0] = htonl(0x0a000000 + k * 512);
+		p[k].len = len;
+		p[k].addr[0] = htonl(0x0a000000 + k * 512 + (len == 32));
 	}
 	for (k = nk; k > 1; k--) {
 		u32 j = rnd(k);
@@ -82,7 +87,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < STREAM_LEN; i++)
-		src[i] = nk ? htonl(ntohl(p[rnd(nk)].addr[0]) | rnd(256))
+		src[i] = nk ? htonl(ntohl(p[rnd(nk)].addr[0]) |
+				    (len == 32 ? 0 : rnd(256)))
 			    : htonl(rnd(0xffffffffU));
 	for (i = 0; i < n; i++)
 		hits += !!epg_table_match(t, EPG_PROTO_TCP, 443, AF_INET,
@@ -92,7 +98,7 @@ int main(int argc, char **argv)
 			(unsigned long long)hits, (unsigned long long)n);
 		return 1;
 	}
-	printf("%u prefixes: %zu bytes, %llu lookups\n", nk,
+	printf("%u /%u prefixes: %zu bytes, %llu lookups\n", nk, len,
 	       epg_table_bytes(t), (unsigned long long)n);
 	epg_table_free(t);
 	free(p);

@@ -251,15 +251,16 @@ static void check_sane(const struct epg_table *t)
 
 	bytes = align8(offsetof(struct epg_table, blocks) + t->nblocks * 512) +
 		align8(t->nclasses * 4) + align8(t->nrules * 12) +
-		t->naddrs * 64 + t->nsets * 64 + t->npairs * 8;
+		t->naddrs * 64 + t->nsets * 8 + t->npairs * 16 +
+		(t->nsets ? 24 : 0);
 	for (i = 0; i < t->nsets; i++)
 		for (p = 0; p < 2; p++) {
-			const struct epg_set_fam *f = &epg_table_sets(t)[i].f[p];
+			const struct epg_set_fam *f = epg_table_set_fam(t, i, p);
 
 			if (!f->nb)
 				continue;
 			bytes += align8(f->n * (p ? 32 : 8)) +
-				 align8((f->nb + 1) * 4);
+				 align8(24 + (f->nb + 1) * 4);
 			if (f->nb < 2 || f->nb > EPG_SET_BUCKETS ||
 			    (f->nb & (f->nb - 1)) || !f->n)
 				abort();

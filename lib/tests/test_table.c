@@ -111,17 +111,57 @@ static size_t align8(size_t x)
 	return (x + 7) & ~(size_t)7;
 }
 
+/* off is 0 (unbound), the empty family or family f of a set. */
+static bool fam_known(const struct epg_table *t, u32 off, unsigned int f)
+{
+	u32 empty = t->pairs_off + t->npairs * 16, i;
+
+	if (!off || off == empty)
+		return true;
+	for (i = 0; i < t->nsets; i++)
+		if (epg_table_sets(t)[i].fam[f] == off)
+			return true;
+	return false;
+}
+
+/* Is key (IPv4, or the high half of an IPv6 address with low half lo) in f? */
+static bool fam_holds(const struct epg_table *t, const struct epg_set_fam *f,
+		      unsigned int v6, u64 key, u64 lo)
+{
+	const struct epg_iv4 *a = (const void *)((const u8 *)t + f->iv_off);
+	const struct epg_iv6 *b = (const void *)((const u8 *)t + f->iv_off);
+	u32 l = 0, h = f->n;
+
+	while (h - l > 1) {	/* the last interval starting at or below key */
+		u32 m = (l + h) / 2;
+
+		if (v6 ? (b[m].lo[0] < key ||
+			  (b[m].lo[0] == key && b[m].lo[1] <= lo)) :
+			 a[m].lo <= key)
+			l = m;
+		else
+			h = m;
+	}
+	if (v6)
+		return (b[l].lo[0] < key || (b[l].lo[0] == key &&
+					      b[l].lo[1] <= lo)) &&
+		       (b[l].hi[0] > key || (b[l].hi[0] == key &&
+					      b[l].hi[1] >= lo));
+	return a[l].lo <= key && key <= a[l].hi;
+}
+
 /*
  * A compiled set family: sorted disjoint intervals, not even adjacent (they
  * would have been merged), a power-of-two bucket count within the limit,
- * and an index that never steps back.
+ * an index that never steps back, and pure buckets that are: their first,
+ * middle and last keys are in the set exactly when the word says in.
  */
 static bool set_fam_sane(const struct epg_table *t, const struct epg_set_fam *f,
 			 unsigned int v6)
 {
 	const struct epg_iv4 *a = (const void *)((const u8 *)t + f->iv_off);
 	const struct epg_iv6 *b = (const void *)((const u8 *)t + f->iv_off);
-	const u32 *idx = (const void *)((const u8 *)t + f->idx_off);
+	const u32 *idx = f->idx;
 	unsigned int k;
 
 	if (!f->nb)
@@ -151,8 +191,32 @@ static bool set_fam_sane(const struct epg_table *t, const struct epg_set_fam *f,
 		}
 	}
 	for (k = 0; k < f->nb; k++)
-		CHECK(idx[k] <= idx[k + 1], "index steps back at %u", k);
+		CHECK((idx[k] & EPG_SET_CAND) <= (idx[k + 1] & EPG_SET_CAND),
+		      "index steps back at %u", k);
 	CHECK(idx[f->nb] == f->n - 1, "index ends at %u of %u", idx[f->nb], f->n);
+	if (!v6)
+		CHECK(((u64)f->nb << f->shift) <= (1ULL << 32) - f->base,
+		      "IPv4 buckets end beyond 2^32");
+	for (k = 0; k < f->nb; k++) {
+		u64 last = v6 ? ~0ULL : 0xffffffffULL, start, end, w;
+		bool in = idx[k] & EPG_SET_IN;
+
+		if (!(idx[k] & EPG_SET_PURE))
+			continue;
+		w = f->shift ? ~0ULL >> (64 - f->shift) : 0;
+		start = f->base + ((u64)k << f->shift);
+		if (((u64)k << f->shift) > last - f->base) {
+			CHECK(!in, "bucket %u beyond every key is in", k);
+			continue;
+		}
+		end = w > last - start ? last : start + w;
+		CHECK(fam_holds(t, f, v6, start, 0) == in &&
+		      fam_holds(t, f, v6, end, ~0ULL) == in &&
+		      fam_holds(t, f, v6, start + (end - start) / 2, 1) == in,
+		      "pure bucket %u (%#llx..%#llx) is not %s", k,
+		      (unsigned long long)start, (unsigned long long)end,
+		      in ? "in" : "out");
+	}
 	return true;
 }
 
@@ -165,23 +229,44 @@ static bool sane(const struct epg_table *t)
 
 	bytes = align8(offsetof(struct epg_table, blocks) + t->nblocks * 512) +
 		align8(t->nclasses * 4) + align8(t->nrules * 12) +
-		t->naddrs * 64 + t->nsets * 64 + t->npairs * 8;
+		t->naddrs * 64 + t->nsets * 8 + t->npairs * 16 +
+		(t->nsets ? 24 : 0);
 	for (i = 0; i < t->nsets; i++)
 		for (p = 0; p < 2; p++) {
-			const struct epg_set_fam *f = &epg_table_sets(t)[i].f[p];
+			const struct epg_set_fam *f = epg_table_set_fam(t, i, p);
 
 			if (f->nb)
 				bytes += align8(f->n * (p ? 32 : 8)) +
-					 align8((f->nb + 1) * 4);
+					 align8(24 + (f->nb + 1) * 4);
 			if (!set_fam_sane(t, f, p))
 				return failed("set %u family %u: %s", i, p, why);
 		}
 	for (i = 0; i < t->npairs; i++) {
 		const struct epg_set_pair *pr = &epg_table_pairs(t)[i];
 
-		CHECK((pr->from == EPG_SET_ANY || pr->from < t->nsets) &&
-		      (pr->to == EPG_SET_ANY || pr->to < t->nsets),
-		      "pair %u out of range", i);
+		for (p = 0; p < 2; p++)
+			CHECK(fam_known(t, pr->from[p], p) &&
+			      fam_known(t, pr->to[p], p) &&
+			      (pr->from[p] || pr->to[p]),
+			      "pair %u family %u: %u, %u", i, p, pr->from[p],
+			      pr->to[p]);
+	}
+	for (i = 0; i < t->nrules; i++) {
+		const struct epg_rule *r = &((const struct epg_rule *)
+					     ((const u8 *)t + t->rules_off))[i];
+		const struct epg_set_pair *pr =
+			(const void *)((const u8 *)t + r->addr);
+
+		if (r->family < EPG_RULE_SET_FROM)
+			continue;
+		CHECK(r->addr >= t->pairs_off &&
+		      r->addr < t->pairs_off + t->npairs * 16 &&
+		      !((r->addr - t->pairs_off) % 16), "rule %u: pair at %u",
+		      i, r->addr);
+		CHECK((r->family == EPG_RULE_SET_FROM) ==
+		      (pr->from[0] && !pr->to[0] && !pr->to[1]),
+		      "rule %u: family %#x, pair %u %u", i, r->family,
+		      pr->from[0], pr->to[0]);
 	}
 	CHECK(sizeof(struct epg_rule) == 12, "rule is %zu bytes",
 	      sizeof(struct epg_rule));
@@ -1229,9 +1314,9 @@ static bool test_set_edges(void)
 	      "%u sets, %u pairs, %u prefixes", t->nsets, t->npairs,
 	      t->prefixes);
 	/* 10.64/10 merged into 10/8 */
-	CHECK(epg_table_sets(t)[0].f[0].n == 4 &&
-	      epg_table_sets(t)[0].f[1].n == 3, "%u and %u intervals",
-	      epg_table_sets(t)[0].f[0].n, epg_table_sets(t)[0].f[1].n);
+	CHECK(epg_table_set_fam(t, 0, 0)->n == 4 &&
+	      epg_table_set_fam(t, 0, 1)->n == 3, "%u and %u intervals",
+	      epg_table_set_fam(t, 0, 0)->n, epg_table_set_fam(t, 0, 1)->n);
 	for (k = 0; k < ARRAY_SIZE(c4); k++)
 		CHECK((look4(t, EPG_PROTO_TCP, 443, c4[k].a, 7) == 9) == c4[k].in,
 		      "%08x: %s", c4[k].a, c4[k].in ? "missed" : "matched");
@@ -1266,10 +1351,10 @@ static bool test_set_merge(void)
 	CHECK(!epg_table_build(sp, 3, &t, NULL, 0), "build failed");
 	if (!sane(t))
 		return false;
-	CHECK(epg_table_sets(t)[0].f[0].n == 1, "%u IPv4 intervals",
-	      epg_table_sets(t)[0].f[0].n);
-	CHECK(epg_table_sets(t)[1].f[1].n == 1, "%u IPv6 intervals",
-	      epg_table_sets(t)[1].f[1].n);
+	CHECK(epg_table_set_fam(t, 0, 0)->n == 1, "%u IPv4 intervals",
+	      epg_table_set_fam(t, 0, 0)->n);
+	CHECK(epg_table_set_fam(t, 1, 1)->n == 1, "%u IPv6 intervals",
+	      epg_table_set_fam(t, 1, 1)->n);
 	CHECK(class_rules(t, EPG_PROTO_UDP, 443) == 2, "%u rules",
 	      class_rules(t, EPG_PROTO_UDP, 443));
 	CHECK(look4(t, EPG_PROTO_UDP, 443, 0, 0) == 1 &&
@@ -1400,8 +1485,8 @@ static bool test_set_10000(void)
 	t0 = now();
 	CHECK(!epg_table_build(&sp, 1, &t, NULL, 0), "build failed");
 	printf("# 10,000 prefixes: built in %.4f s, %zu bytes, %u intervals, %u buckets\n",
-	       now() - t0, epg_table_bytes(t), epg_table_sets(t)[0].f[0].n,
-	       epg_table_sets(t)[0].f[0].nb);
+	       now() - t0, epg_table_bytes(t), epg_table_set_fam(t, 0, 0)->n,
+	       epg_table_set_fam(t, 0, 0)->nb);
 	if (!sane(t))
 		return false;
 	for (k = 0; k < 200000; k++) {
