@@ -42,13 +42,14 @@
  *   +----------------------------+ addrs_off (8-aligned)
  *   | addrs[]    64 bytes each   |  address words, once per bound spec
  *   +----------------------------+ sets_off
- *   | sets[]     64 bytes each   |  per address set and family: where its
- *   | pairs[]     8 bytes each   |  intervals and index are; a set rule's
- *   |                            |  two sets
+ *   | sets[]      8 bytes each   |  per distinct set: its families' offsets
+ *   | pairs[]    16 bytes each   |  per set rule: its roles' family offsets
+ *   | empty family   24 bytes    |  nb 0, for sets without that family
  *   | per set, per family:       |
  *   |   intervals  8 or 32 bytes |  sorted, merged: IPv4 lo, hi (u32);
  *   |                            |  IPv6 lo, hi (2 x u64 each)
- *   |   index   (nb + 1) x u32   |  bucket -> first candidate interval
+ *   |   header        24 bytes   |  base, shift, nb, n, iv_off
+ *   |   index   (nb + 1) x u32   |  bucket -> first candidate, pure, in
  *   +----------------------------+ bytes
  *
  *   tcp/443: top[TCP][443 >> 8 = 1] = 2 -> blocks[2][443 & 0xff = 187] = 5
@@ -61,28 +62,30 @@
  * bytes, not the 72 it would be with its addresses inline.
  *
  * Address sets.  A role bound to a set of several prefixes makes its rule
- * a set rule (family EPG_RULE_SETS): the rule's addr indexes a pair of
- * sets, one per role (EPG_SET_ANY when unbound; a plain prefix of the
- * other role is a set of one).  Each distinct set is compiled once per
- * family into sorted, merged intervals and a bucket index of nb = the
- * power of two >= twice the intervals (2..EPG_SET_BUCKETS) over the set's span:
- * a lookup is a subtraction and a shift to the bucket, its two index
- * words, and a binary search of that bucket's candidates only, which for
- * prefixes spread over the span is one or two steps, whatever the size
- * (10,000 scattered /24s: 7,054 intervals in 16,384 buckets).
+ * a set rule (family EPG_RULE_SET_FROM or EPG_RULE_SETS): the rule's addr
+ * is the offset of a pair, per role and family the offset of the set's
+ * compiled family (0 when unbound; a plain prefix of the other role is a
+ * set of one).  Each distinct set is compiled once per family into sorted,
+ * merged intervals and a bucket index over the set's span, a word a
+ * bucket; buckets no interval begins or ends in are pure and answered by
+ * their word (lib/table.c sizes buckets to the set's grain when that costs
+ * fewer than eight an interval: a list of /24s is all pure).  A lookup is
+ * a subtraction, a shift, a bound check and one word, then, in a mixed
+ * bucket, the word's interval and, past it, a search out of line.
  * A set of one prefix compiles as before, with no set at all.
  *
  * Memory, exactly:
  *
  *   bytes = align8(offsetof(blocks) + nblocks * 512)
  *         + align8(nclasses * 4) + align8(nrules * 12) + naddrs * 64
- *         + nsets * 64 + npairs * 8
+ *         + nsets * 8 + npairs * 16 + (nsets ? 24 : 0)
  *         + for each set and family present:
- *             align8(nintervals * (8 IPv4 | 32 IPv6)) + align8((nb + 1) * 4)
+ *             align8(nintervals * (8 IPv4 | 32 IPv6))
+ *             + align8(24 + (nb + 1) * 4)
  *
- *   at most 65,536 prefixes: 65,536 IPv4 intervals are 524,288 + 262,152
- *   bytes, the same IPv6 ones 2,097,152 + 262,152; 1,024 sets add 64 KiB;
- *   an index is at most 16 bytes per interval plus 8.
+ *   nb: a power of two, 2..EPG_SET_BUCKETS, below 8 per interval.  At most
+ *   65,536 prefixes: 65,536 IPv4 intervals are 524,288 + 1,048,608 bytes,
+ *   the same IPv6 ones 2,097,152 + 1,048,608; 1,024 sets add 8 KiB.
  *
  * where nclasses counts the two classes 0, naddrs the bound specs left
  * after merging, and offsetof(blocks) is 1100 in the kernel (1084 in
@@ -102,7 +105,7 @@
  *     align8(1100 + 262,656) + 524,288 = 788,048 bytes; with EPG_MAX_RULES rules
  *     and EPG_MAX_FLOWS address words on top, 788,048 + 3,145,728 +
  *     1,048,576 = 4,982,352 bytes (4.8 MiB), the most a table can take
- *     without sets (sets add at most 2.4 MiB, above).
+ *     without sets (sets add at most 3.1 MiB, above).
  *
  * Merging at build time keeps the scan short when many profiles share a
  * port (443 is in every vendor's list): a rule is dropped from a class when
