@@ -48,6 +48,10 @@ typedef __u64 u64;
 #define __always_inline	inline __attribute__((__always_inline__))
 #endif
 
+#ifndef READ_ONCE
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#endif
+
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)

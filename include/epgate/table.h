@@ -564,10 +564,15 @@ static __always_inline int epg_rule_match_fast(const struct epg_table *t,
 			return 1;
 		if (e & EPG_SET_PURE)
 			return 0;
-		/* mixed: its first candidate, if it ends at or after key */
+		/*
+		 * mixed: its first candidate, if it ends at or after key.  The
+		 * key is read again (READ_ONCE: not the value above), which
+		 * spares the pure path a store of it to the stack (hooks.o).
+		 */
+		b = be32_to_cpu(READ_ONCE(saddr[0]));
 		iv = (const struct epg_iv4 *)((const u8 *)t + f->iv_off) + e;
-		if (be32_to_cpu(saddr[0]) <= iv->hi)
-			return be32_to_cpu(saddr[0]) >= iv->lo;
+		if (b <= iv->hi)
+			return b >= iv->lo;
 		return -1;
 	}
 	w = epg_table_addrs(t)[r->addr].w;
