@@ -24,6 +24,28 @@
                                      `-m set --match-set` rule per protocol,
                                      or `-m multiport` rules of 15 ports each
 
+Address sets (issue 17): one UDP flow to SET_PORT whose initiator is bound
+to K /24 prefixes with a /24 gap between each, prefix k = 10.0.0.0 +
+k * 512, k < K (the shape of lib/tests/bench_sets.c):
+
+  bench-policy.py set-flows K        the `epgate load` flow list: FROM is
+                                     `any` (K = 0, unbound), the prefix
+                                     (K = 1, an ordinary prefix rule), or
+                                     the comma list of the K prefixes (an
+                                     anonymous set)
+  bench-policy.py set-nft K          the same policy for nftables: an
+                                     `ipv4_addr . inet_service` set with
+                                     `flags interval` matched by
+                                     `ip saddr . udp dport`, in the chain
+                                     of the `nft` policies; K = 0 is their
+                                     port-only set (bitmap backend)
+  bench-policy.py set-range K        "PORT PORT" (the `range` of the set
+                                     policies: one port)
+  bench-policy.py set-src K          "ALLOW DROP": the traffic's source
+                                     addresses, host .7 of prefix K/2 and
+                                     of the gap after it ("-" for K = 0:
+                                     an unbound role has no outside)
+
 Every filter starts with the conntrack rule (established/related accept),
 then the port match per protocol (TCP first, then UDP), then drops the
 TCP and UDP packets that matched nothing: the verdict epgate gives in
@@ -36,6 +58,10 @@ import sys
 PER_FLOW = 64
 MULTIPORT_MAX = 15      # xt_multiport: 15 entries per rule, a range counts 2
 TABLE = "epgbench"
+SET_PORT = 1024
+SET_BASE = 0x0a000000   # 10.0.0.0
+SET_STRIDE = 512        # a /24, then a /24 gap
+SET_MAX = (1 << 24) // SET_STRIDE       # 32,768 /24s fit in 10.0.0.0/8
 
 
 def die(msg):
@@ -190,6 +216,64 @@ def iptables(sets, kind):
     return "\n".join(out) + "\n"
 
 
+def ip4(a):
+    return "%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
+
+
+def set_k(arg):
+    k = int(arg)
+    if k < 0 or k > SET_MAX:
+        die("bad number of prefixes %d (0..%d)" % (k, SET_MAX))
+    # Prefix 1 is 10.0.2.0/24, the server's side of the gateway: the
+    # traffic of K = 2 or 3 would come from it.
+    if k in (2, 3):
+        die("%d prefixes: the traffic would come from 10.0.2.0/24, the "
+            "server's subnet (use 1 or 4 and up)" % k)
+    return k
+
+
+def set_prefixes(k):
+    return ["%s/24" % ip4(SET_BASE + i * SET_STRIDE) for i in range(k)]
+
+
+def set_src(k):
+    """(allow, drop): host .7 of prefix k/2 and of the gap after it."""
+    mid = SET_BASE + (k // 2) * SET_STRIDE
+    return ip4(mid + 7), (ip4(mid + 256 + 7) if k else "-")
+
+
+def set_flows(k):
+    if k == 0:
+        role = "any"
+    else:
+        role = ",".join(set_prefixes(k))
+    return ("# address sets: udp/%d from %d /24 prefixes (10.0.0.0 + k*512)\n"
+            "bench sets udp %d %s any\n" % (SET_PORT, k, SET_PORT, role))
+
+
+def set_nft(k):
+    if k == 0:
+        # The unbound role: the port-only set of the other nft policies.
+        return nft({"tcp": [], "udp": [(SET_PORT, SET_PORT)]})
+    elems = ["%s . %d" % (p, SET_PORT) for p in set_prefixes(k)]
+    out = ["table inet %s {" % TABLE,
+           "\tset allowed {",
+           "\t\ttype ipv4_addr . inet_service",
+           "\t\tflags interval",
+           "\t\telements = { %s }" % ",\n\t\t\t".join(
+               ", ".join(elems[i:i + 8]) for i in range(0, len(elems), 8)),
+           "\t}",
+           "\tchain forward {",
+           "\t\ttype filter hook forward priority filter + 10; "
+           "policy accept;",
+           "\t\tct state established,related accept",
+           "\t\tip saddr . udp dport @allowed accept",
+           "\t\tmeta l4proto { tcp, udp } drop",
+           "\t}",
+           "}"]
+    return "\n".join(out) + "\n"
+
+
 def main(argv):
     if len(argv) < 2:
         die("usage: see the head of %s" % argv[0])
@@ -200,6 +284,15 @@ def main(argv):
         sys.stdout.write(synth_flows(int(args[0]),
                                      int(args[1]) if len(args) == 2
                                      else PER_FLOW))
+    elif cmd == "set-flows" and len(args) == 1:
+        sys.stdout.write(set_flows(set_k(args[0])))
+    elif cmd == "set-nft" and len(args) == 1:
+        sys.stdout.write(set_nft(set_k(args[0])))
+    elif cmd == "set-range" and len(args) == 1:
+        set_k(args[0])
+        print("%d %d" % (SET_PORT, SET_PORT))
+    elif cmd == "set-src" and len(args) == 1:
+        print("%s %s" % set_src(set_k(args[0])))
     elif cmd == "vendors" and args:
         sys.stdout.write(vendor_flows(args))
     elif cmd == "nft" and len(args) == 1:

@@ -10,6 +10,13 @@ data: the part of DOC between "<!-- bench:SERIES:CLOCK:begin -->" and
 "<!-- bench:SERIES:CLOCK:end -->" is replaced (SERIES: the guest kernel's
 major.minor), the method around it is hand-written.
 
+The address-set policies (setK: one UDP flow whose initiator is bound to K
+prefixes, epgate and an nftables interval set) get their own table and
+their own block, "<!-- bench:SERIES:CLOCK:sets:begin -->" ...
+"<!-- bench:SERIES:CLOCK:sets:end -->", with the two goals of issue 17
+computed from the data.  A run writes the blocks of what it measured and
+leaves the others alone: `BENCH_ONLY=sets` writes only the sets block.
+
 --clock says which clock the guest ran on.  wall (the default): the host's,
 so 1e9/pps is nanoseconds per packet under TCG.  icount: qemu's instruction
 counter at shift 0 (EPGATE_ICOUNT=0), one nanosecond of guest time per
@@ -59,6 +66,13 @@ def ports_of(flows):
     return len(n["tcp"]), len(n["udp"])
 
 
+def set_k(pol):
+    """K of an address-set policy "setK", None for the others."""
+    if pol.startswith("set") and pol[3:].isdigit():
+        return int(pol[3:])
+    return None
+
+
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
@@ -80,6 +94,7 @@ def main(argv):
     doc = argv[3] if len(argv) > 3 else None
     rows = []
     bad = []
+    bad_slots = set()
     for line in open(os.path.join(res, "results.tsv")):
         f = line.split()
         r = dict(round=int(f[0]), slot=f[1], config=f[2], traffic=f[3],
@@ -89,6 +104,7 @@ def main(argv):
         want = 0 if (r["traffic"] == "drop" and filtering) else r["sent"]
         if r["delivered"] != want or r["pps"] <= 0:
             bad.append(line.strip())
+            bad_slots.add(r["slot"])
         rows.append(r)
 
     # Per slot: the configuration's window and its baseline's, same round.
@@ -100,6 +116,9 @@ def main(argv):
     for r in rows:
         if r["slot"] not in slots:
             slots.append(r["slot"])
+    set_slots = [sl for sl in slots
+                 if set_k(sl.partition("/")[2]) is not None]
+    slots = [sl for sl in slots if sl not in set_slots]
 
     def paired(slot, traffic, base):
         """[(pps, base pps)] over the rounds."""
@@ -117,7 +136,7 @@ def main(argv):
     ct_none_ratio = {t: [a / b for a, b in paired("ct", t, "none")]
                      for t in ("allow", "drop")}
     table = []
-    for slot in ["none"] + slots:
+    for slot in (["none"] if slots else []) + slots:
         sysname, _, pol = slot.partition("/")
         for traffic in ("allow", "drop"):
             if slot == "none":
@@ -189,11 +208,8 @@ def main(argv):
                       "%+.0f" % med(t["dnone"]) if t["dnone"] else "-",
                       fmt_r(t["rct"]), fmt_r(t["rnone"])])
 
-    widths = [max(len(head[i]), *(len(l[i]) for l in lines))
-              for i in range(len(head))]
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
-    for l in lines:
-        print("  ".join(c.ljust(w) for c, w in zip(l, widths)))
+    if lines:
+        print_table(head, lines)
 
     # Verdicts, computed, not written by hand.
     verdicts = []
@@ -241,9 +257,20 @@ def main(argv):
             % (sizes[0], sizes[-1], m[0], m[-1], unit_long,
                max(m) - min(m)))
 
-    print()
-    for v in verdicts:
-        print(v)
+    if verdicts:
+        print()
+        for v in verdicts:
+            print(v)
+
+    shead, slines, sverdicts = set_table(set_slots, rounds, win, clock, gen,
+                                         bad_slots)
+    if slines:
+        if lines:
+            print()
+        print_table(shead, slines)
+        print()
+        for v in sverdicts:
+            print(v)
 
     upd = [int(l.split()[3]) for l in open(os.path.join(res, "update.tsv"))
            if l.strip()] if os.path.exists(os.path.join(res, "update.tsv")) \
@@ -265,10 +292,174 @@ def main(argv):
         for b in bad:
             print("  " + b, file=sys.stderr)
 
-    if doc:
+    if doc and lines:
         write_doc(doc, clock, res, head, lines, verdicts, table, sizes, upd,
                   swap, lookup, bad)
+    if doc and slines:
+        write_sets_doc(doc, clock, res, gen, shead, slines, sverdicts, bad)
     return 1 if bad else 0
+
+
+def print_table(head, lines):
+    widths = [max(len(head[i]), *(len(l[i]) for l in lines))
+              for i in range(len(head))]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    for l in lines:
+        print("  ".join(c.ljust(w) for c, w in zip(l, widths)))
+
+
+def set_sources(gen, pol):
+    """(allow, drop) source addresses of an address-set policy."""
+    try:
+        f = open(os.path.join(gen, pol + ".src")).read().split()
+        return f[0], f[1]
+    except (OSError, IndexError):
+        return "?", "?"
+
+
+GOAL_RATIO = 0.5        # epgate's Δt at most half of nft's ...
+GOAL_ADDED = 20         # ... and within +20 instructions of the unbound role
+GOAL_K = 10000
+
+
+def set_table(set_slots, rounds, win, clock, gen, bad_slots):
+    """The address-set rows: (head, lines, verdicts).
+
+    Per round and traffic, Δt of a configuration is paired with the
+    conntrack-only windows of its own slot (same sources, same port), as
+    for the port policies; "Δ vs unbound" is, per round, Δt of the row
+    minus Δt of the same system's K = 0 row (epgate's unbound role, nft's
+    port-only set), median over the rounds [min, max].  A slot with an
+    invalid window (allowed traffic lost, dropped traffic delivered) is
+    marked, and no goal is judged on it.
+    """
+    unit, unit_long = UNITS[clock]
+    dct = {}            # (sys, K, traffic) -> {round: Δt}
+    pps = {}            # (sys, K, traffic) -> [pps]
+    for slot in set_slots:
+        sysname, _, pol = slot.partition("/")
+        k = set_k(pol)
+        for traffic in ("allow", "drop"):
+            d, p = {}, []
+            for rd in rounds:
+                a = win.get((rd, slot, slot, traffic))
+                b = win.get((rd, slot, "ct", traffic))
+                if a and b:
+                    d[rd] = 1e9 / a - 1e9 / b
+                    p.append(a)
+            if d:
+                dct[(sysname, k, traffic)] = d
+                pps[(sysname, k, traffic)] = p
+
+    def fmt(xs):
+        lo, hi = spread(xs)
+        return "%+.0f [%+.0f, %+.0f]" % (med(xs), lo, hi)
+
+    def vs_unbound(sysname, k, traffic):
+        """Per-round Δt(K) - Δt(0), or None."""
+        base = dct.get((sysname, 0, "allow"))
+        row = dct.get((sysname, k, traffic))
+        if k == 0 or traffic != "allow" or not base or not row:
+            return None
+        return [row[rd] - base[rd] for rd in rounds if rd in row and rd in base]
+
+    def config_name(sysname, k):
+        if sysname == "nft":
+            return "nftables set" if k == 0 else "nftables interval set"
+        return SYSTEM_NAMES[sysname]
+
+    def prefixes(sysname, k):
+        if k == 0:
+            return "0 (port-only set)" if sysname == "nft" else "0 (unbound)"
+        if k == 1 and sysname == "epgate":
+            return "1 (a prefix rule)"
+        return "{:,}".format(k)
+
+    head = ["configuration", "prefixes", "traffic", "median pps",
+            "pps min-max", "Δt vs conntrack only, %s [min, max]" % unit,
+            "Δ vs unbound, %s [min, max]" % unit]
+    lines = []
+    order = sorted(dct, key=lambda x: (SYSTEMS.index(x[0]), x[1],
+                                        x[2] != "allow"))
+    for key in order:
+        sysname, k, traffic = key
+        allow, drop = set_sources(gen, "set%d" % k)
+        lo, hi = spread(pps[key])
+        vu = vs_unbound(*key)
+        invalid = "%s/set%d" % (sysname, k) in bad_slots
+        lines.append([config_name(sysname, k) +
+                      (" (**invalid windows**)" if invalid else ""),
+                      prefixes(sysname, k),
+                      "%s from %s" % (traffic,
+                                      allow if traffic == "allow" else drop),
+                      "%d" % med(pps[key]), "%d-%d" % (lo, hi),
+                      fmt(list(dct[key].values())),
+                      fmt(vu) if vu else "-"])
+
+    verdicts = []
+    if not lines:
+        return head, lines, verdicts
+    e = dct.get(("epgate", GOAL_K, "allow"))
+    n = dct.get(("nft", GOAL_K, "allow"))
+    def invalid(*slots):
+        bad_ = [sl for sl in slots if sl in bad_slots]
+        return ("not judged: %s had invalid windows (allowed traffic lost "
+                "or dropped traffic delivered)" % ", ".join(bad_)) if bad_ \
+            else None
+
+    k_ = "{:,}".format(GOAL_K)
+    e = dct.get(("epgate", GOAL_K, "allow"))
+    n = dct.get(("nft", GOAL_K, "allow"))
+    why = invalid("epgate/set%d" % GOAL_K, "nft/set%d" % GOAL_K)
+    if why or not (e and n):
+        verdicts.append(
+            "- Goal 1 (epgate's Δt at %s prefixes at most half of nft's): %s."
+            % (k_, why or "not measured in this run (no epgate and nft rows "
+               "at %s prefixes)" % k_))
+    else:
+        em, nm = med(list(e.values())), med(list(n.values()))
+        verdicts.append(
+            "- Goal 1, epgate's Δt over conntrack only at %s prefixes at "
+            "most half of nft's: epgate %+.0f, nftables interval set %+.0f "
+            "%s (medians; half of nft's: %+.0f; epgate/nft = %.2f): **%s**."
+            % (k_, em, nm, unit_long, GOAL_RATIO * nm,
+               em / nm if nm else float("nan"),
+               "met" if em <= GOAL_RATIO * nm else "not met"))
+    vu = vs_unbound("epgate", GOAL_K, "allow")
+    why = invalid("epgate/set0", "epgate/set%d" % GOAL_K)
+    if why or not vu:
+        verdicts.append(
+            "- Goal 2 (epgate at %s prefixes within +%d instructions of the "
+            "unbound role): %s." % (
+                k_, GOAL_ADDED, why or "not measured in this run (no epgate "
+                "rows at 0 and %s prefixes)" % k_))
+    elif clock == "icount":
+        lo, hi = spread(vu)
+        verdicts.append(
+            "- Goal 2, epgate at %s prefixes within +%d %s of the unbound "
+            "role: %+.0f (median of the paired differences, [%+.0f, %+.0f] "
+            "over %d rounds): **%s**."
+            % (k_, GOAL_ADDED, unit_long, med(vu), lo, hi, len(vu),
+               "met" if med(vu) <= GOAL_ADDED else "not met"))
+    else:
+        lo, hi = spread(vu)
+        verdicts.append(
+            "- Goal 2 (epgate at %s prefixes within +%d instructions of the "
+            "unbound role) is counted in instructions: see the icount "
+            "block. Here: %+.0f %s [%+.0f, %+.0f]."
+            % (k_, GOAL_ADDED, med(vu), unit_long, lo, hi))
+    for sysname in ("epgate", "nft"):
+        ks = sorted(k for s_, k, t in dct if s_ == sysname and t == "allow")
+        if len(ks) > 1:
+            verdicts.append(
+                "- %s, allowed traffic, Δt vs conntrack only by prefixes: %s."
+                % (config_name(sysname, ks[-1]) if sysname == "nft"
+                   else SYSTEM_NAMES[sysname],
+                   ", ".join("%s: %+.0f" % ("{:,}".format(k),
+                                             med(list(dct[(sysname, k,
+                                                           "allow")].values())))
+                             for k in ks)))
+    return head, lines, verdicts
 
 
 def write_doc(doc, clock, res, head, lines, verdicts, table, sizes, upd,
@@ -424,6 +615,12 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
                   "`lib/tests/bench_lookup.c`; instructions by callgrind, "
                   "difference of two runs):\n")
         md.append("```\n" + lookup.rstrip() + "\n```\n")
+    md.extend(machine_md(env, host))
+    replace_block(doc, "%s:%s" % (series, clock), md)
+
+
+def machine_md(env, host):
+    md = []
     md.append("#### Machine\n")
     md.append("| | |\n|---|---|")
     for k, label in (("host_cpu", "host CPU (lscpu)"),
@@ -444,15 +641,72 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
                      ("ipset", "ipset")):
         md.append("| %s | %s |" % (label, env.get(k, "?")))
     md.append("")
+    return md
+
+
+def replace_block(doc, key, md):
+    """Replace what is between the markers bench:KEY:begin and :end."""
     text = open(doc).read()
-    begin = "<!-- bench:%s:%s:begin -->\n" % (series, clock)
-    end = "<!-- bench:%s:%s:end -->" % (series, clock)
+    begin = "<!-- bench:%s:begin -->\n" % key
+    end = "<!-- bench:%s:end -->" % key
     if begin not in text or end not in text:
         sys.exit("bench-report: %s has no %s ... %s block" % (doc, begin.strip(), end))
     pre, rest = text.split(begin, 1)
     post = rest.split(end, 1)[1]
     with open(doc, "w") as f:
         f.write(pre + begin + "\n".join(md).rstrip() + "\n" + end + post)
+
+
+def write_sets_doc(doc, clock, res, gen, head, lines, verdicts, bad):
+    env = kv(os.path.join(res, "env.txt"))
+    host = kv(os.path.join(res, "host.txt"))
+    series = ".".join(env.get("kernel", "?").split(".")[:2])
+    unit = UNITS[clock][0]
+    md = []
+    md.append("Run of %s (%s, %s clock, %s rounds of %s s windows); table "
+              "written by `make bench` (`BENCH_ONLY=sets make bench` "
+              "writes this block alone).\n"
+              % (host.get("date", "?"), env.get("kernel", "?"),
+                 "guest instruction-count (icount)" if clock == "icount"
+                 else "wall", env.get("rounds", "?"),
+                 env.get("seconds", "?")))
+    if bad:
+        md.append("**This run had invalid windows** (allowed packets lost or "
+                  "dropped ones delivered): %d. See build/bench/%s/results/.\n"
+                  % (len(bad), clock))
+    md.append("#### Address sets\n")
+    md.append("| " + " | ".join(head) + " |")
+    md.append("|" + "---|" * len(head))
+    for l in lines:
+        md.append("| " + " | ".join(l) + " |")
+    md.append("")
+    md.append("The goals of issue 17 (computed by `scripts/bench-report.py` "
+              "from this run):\n")
+    md.extend(verdicts)
+    md.append("")
+    md.append("""How each column is obtained: one UDP flow to port %s whose
+initiator is bound to K /24 prefixes with a /24 gap between each (prefix k =
+10.0.0.0 + k x 512), `epgate load` of `bench sets udp PORT FROM any` (FROM:
+`any`, the prefix, or the comma list of the K prefixes); nftables: the same
+chain as the port policies with `ip saddr . udp dport @allowed accept`, the
+set `type ipv4_addr . inet_service; flags interval` (K = 0: the port-only
+set, bitmap backend).  Allowed traffic comes from host .7 of prefix K/2,
+dropped traffic from host .7 of the gap after it (no drop row at K = 0:
+an unbound role allows it).  **Δt vs conntrack only**: per round, paired
+with the conntrack-only windows of the same slot, same traffic, median
+[min, max], in %s.  **Δ vs unbound**: per round, the row's Δt minus the
+same system's K = 0 Δt, median [min, max].
+""" % (set_sources_port(gen), unit))
+    md.extend(machine_md(env, host))
+    replace_block(doc, "%s:%s:sets" % (series, clock), md)
+
+
+def set_sources_port(gen):
+    for name in sorted(os.listdir(gen)):
+        if set_k(name.partition(".")[0]) is not None and \
+                name.endswith(".range"):
+            return open(os.path.join(gen, name)).read().split()[0]
+    return "?"
 
 
 if __name__ == "__main__":

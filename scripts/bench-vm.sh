@@ -28,6 +28,16 @@
 #                       "-m set --match-set" rule per protocol (bitmap:port)
 #   multiport/P         ct + iptables: conntrack rule, then "-m multiport"
 #                       rules of 15 ports
+#   epgate/setK         ct + epgate.ko in enforce with one UDP flow whose
+#                       initiator is bound to K prefixes (GENDIR/setK.flows)
+#   nft/setK            ct + the same policy as an nft interval set of
+#                       ipv4_addr . inet_service (GENDIR/setK.nft)
+# The setK traffic comes from an address inside the set (GENDIR/setK.src:
+# allowed) and from one in the gap after it (dropped), one port; while it
+# runs the gateway has a route to 10.0.0.0/8 via the client's side, so that
+# those sources pass the reverse-path check as 10.0.1.2 does.  Only
+# epgate and nft measure setK; the conntrack-only slot runs when a port
+# policy does.
 # Conntrack is warmed alike for all of them: at the start of each round,
 # with conntrack attached, one packet to every destination port 0..65535
 # (the UDP timeout is raised to an hour so that no entry expires), so every
@@ -92,6 +102,12 @@ sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600 \
 	net.netfilter.nf_conntrack_udp_timeout_stream=3600 ||
 	fail "udp timeouts"
 
+# The setK policies in this run, for warm().
+set_pols=()
+for p in "${policies[@]}"; do
+	[[ $p == set[0-9]* ]] && set_pols+=("$p")
+done
+
 g0mac=$(< /sys/class/net/g0/address)
 s0mac=$(ip -n "$SERVER" -o link show s0) &&
 	[[ $s0mac =~ link/ether\ ([0-9a-f:]+) ]] && s0mac=${BASH_REMATCH[1]} ||
@@ -116,11 +132,28 @@ pg_set() { # FILE COMMAND
 pg_set kpktgend_0 rem_device_all
 pg_set kpktgend_0 "add_device g0"
 for c in "xmit_mode netif_receive" "pkt_size 60" "burst 1" "clone_skb 0" \
-	"delay 0" "dst_mac $g0mac" "src_min 10.0.1.2" "src_max 10.0.1.2" \
+	"delay 0" "dst_mac $g0mac" "src_min $CLIENT_IP4" "src_max $CLIENT_IP4" \
 	"dst_min 10.0.2.2" "dst_max 10.0.2.2" "udp_src_min $SPORT" \
 	"udp_src_max $SPORT"; do
 	pg_set g0 "$c"
 done
+
+pg_src() { # ADDR: the source address of the packets from now on
+	pg_set g0 "src_min $1"
+	pg_set g0 "src_max $1"
+}
+
+# set_route on|off: the route that lets the setK sources (10.0.0.0/8
+# outside the gateway's own subnets) in through g0.
+set_route() {
+	if [ "$1" = on ]; then
+		ip route replace 10.0.0.0/8 via $CLIENT_IP4 dev g0 ||
+			fail "route to 10.0.0.0/8"
+	else
+		ip route del 10.0.0.0/8 via $CLIENT_IP4 dev g0 ||
+			fail "route to 10.0.0.0/8 (delete)"
+	fi
+}
 
 pg_ports() { # LO HI rnd|seq
 	pg_set g0 "udp_dst_min $1"
@@ -238,12 +271,30 @@ allowed_range() {
 	esac
 }
 
-# window ROUND SLOT CONFIG allow|drop LO HI: one pktgen window, one line of
-# results.tsv.
+# sources POLICY: "ALLOW DROP", the source addresses of the allowed and
+# dropped traffic ("-": no dropped traffic).  The port policies' traffic
+# comes from the client and is dropped by its port (DROP_PORT).
+sources() {
+	case $1 in
+	set[0-9]*)
+		local r
+		r=$(< "$gen/$1.src") || fail "no sources for $1"
+		echo "$r"
+		;;
+	*) echo "$CLIENT_IP4 $CLIENT_IP4" ;;
+	esac
+}
+
+# window ROUND SLOT CONFIG allow|drop LO HI [SRC]: one pktgen window, one
+# line of results.tsv.  The dropped traffic goes to DROP_PORT, or with SRC
+# (an address-set policy) to LO from SRC.
 window() {
 	local res delivered
 	if [ "$4" = allow ]; then
 		pg_ports "$5" "$6" rnd
+	elif [ -n "${7:-}" ]; then
+		pg_src "$7"
+		pg_ports "$5" "$5" seq
 	else
 		pg_ports $DROP_PORT $DROP_PORT seq
 	fi
@@ -261,9 +312,10 @@ window() {
 # "none"; of everything else, "ct" (set up, measured, then the filter
 # added on top of it).
 slot() {
-	local r=$1 cfg=$2 pol base lo hi drop t0 t1 t2 t3
+	local r=$1 cfg=$2 pol base lo hi drop t0 t1 t2 t3 src dsrc=
 	pol=${cfg#*/}
 	read -r lo hi <<< "$(allowed_range "$pol")"
+	read -r src dsrc <<< "$(sources "$pol")"
 	if [ "$cfg" = ct ]; then
 		base=none
 	else
@@ -275,33 +327,77 @@ slot() {
 	drop=1
 	[ "$cfg" != ct ] && [ "$lo" -le $DROP_PORT ] && [ "$hi" -ge $DROP_PORT ] &&
 		drop=0
-	# The baseline sees the same destination ports as the filter.
+	# An address-set policy drops by source; an unbound role (set0) has
+	# no source outside it.
+	if [[ $pol == set[0-9]* ]]; then
+		set_route on
+		if [ "$dsrc" = - ]; then
+			drop=0
+		fi
+	else
+		dsrc=
+	fi
+	# The baseline sees the same traffic (sources, ports) as the filter.
+	pg_src "$src"
 	window "$r" "$cfg" "$base" allow "$lo" "$hi"
-	[ $drop = 1 ] && window "$r" "$cfg" "$base" drop
+	[ $drop = 1 ] && window "$r" "$cfg" "$base" drop "$lo" "$hi" $dsrc
 	t0=$EPOCHREALTIME
 	cfg_up "$cfg"
 	t1=$EPOCHREALTIME
+	pg_src "$src"
 	window "$r" "$cfg" "$cfg" allow "$lo" "$hi"
-	[ $drop = 1 ] && window "$r" "$cfg" "$cfg" drop
+	[ $drop = 1 ] && window "$r" "$cfg" "$cfg" drop "$lo" "$hi" $dsrc
 	t2=$EPOCHREALTIME
 	cfg_down
 	t3=$EPOCHREALTIME
+	if [[ $pol == set[0-9]* ]]; then
+		set_route off
+		pg_src $CLIENT_IP4
+	fi
 	printf '%s\t%s\t%d\t%d\n' "$r" "$cfg" \
 		$(( (${t1/./} - ${t0/./}) / 1000 )) \
 		$(( (${t3/./} - ${t2/./}) / 1000 )) >> "$out/setup.tsv"
 }
 
+# warm: one packet of every flow the round's windows send, conntrack
+# attached: from the client to every port, and from each address-set
+# policy's sources to its port.
 warm() {
+	local p lo hi src dsrc s
 	ct_hold
+	pg_src $CLIENT_IP4
 	pg_ports 0 65535 seq
 	pg_count 65536
+	if [ ${#set_pols[@]} -gt 0 ]; then
+		set_route on
+		for p in "${set_pols[@]}"; do
+			read -r lo hi <<< "$(allowed_range "$p")"
+			read -r src dsrc <<< "$(sources "$p")"
+			pg_ports "$lo" "$hi" seq
+			for s in $src $dsrc; do
+				[ "$s" = - ] && continue
+				pg_src "$s"
+				pg_count $((hi - lo + 1))
+			done
+		done
+		set_route off
+		pg_src $CLIENT_IP4
+	fi
 	sink_reset > /dev/null
 	nft flush ruleset
 }
 
-configs=(ct)
+configs=()
+for p in "${policies[@]}"; do
+	[[ $p == set[0-9]* ]] && continue
+	configs=(ct)
+	break
+done
 for p in "${policies[@]}"; do
 	for s in ${BENCH_SYSTEMS:-epgate nft ipset multiport}; do
+		# Address sets: epgate against nftables only.
+		[[ $p == set[0-9]* ]] && [ "$s" != epgate ] && [ "$s" != nft ] &&
+			continue
 		configs+=("$s/$p")
 	done
 done
@@ -321,6 +417,7 @@ done
 	echo "rounds	$rounds"
 	echo "seconds	$secs"
 	echo "configs	${configs[*]}"
+	echo "rp_filter	all $(< /proc/sys/net/ipv4/conf/all/rp_filter), g0 $(< /proc/sys/net/ipv4/conf/g0/rp_filter)"
 } > "$out/env.txt"
 
 log "pps in $secs s windows, $rounds rounds of ${#configs[@]} slots"

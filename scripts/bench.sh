@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench [KVER=<kver>]: epgate's forwarding cost next to nftables,
-# ipset and iptables multiport, from 6 to 65,536 ports, its update latency,
-# and the table lookup on the host.  Documentation/performance.md says how
-# each figure is obtained.
+# ipset and iptables multiport, from 6 to 65,536 ports, a role bound to
+# address sets of 1 to 10,000 prefixes next to an nftables interval set,
+# its update latency, and the table lookup on the host.
+# Documentation/performance.md says how each figure is obtained.
 #
 #   BENCH_CLOCK     which runs, in this order (default "icount wall"):
 #                   icount: the guest's clock counts its instructions
@@ -16,9 +17,18 @@
 #   BENCH_SECONDS   length of one pktgen window on the wall clock (default 3)
 #   BENCH_ICOUNT_SECONDS  the same under icount (default 1: 10^9 guest
 #                   instructions, and the figure does not drift)
-#   BENCH_POLICIES  policies (default: vendors 6 1000 10000 65536)
+#   BENCH_POLICIES  policies (default: vendors 6 1000 10000 65536 set0
+#                   set1 set100 set10000); setK: one UDP flow whose
+#                   initiator is bound to K prefixes (0: unbound), epgate
+#                   and nftables only (scripts/bench-policy.py)
+#   BENCH_ONLY      sets: only the setK policies (their own block of
+#                   Documentation/performance.md; no update latency, no
+#                   host lookup); ports: only the others
 #   BENCH_DOC=0     print the table only, leave Documentation/ alone
 #   BENCH_LOOKUP=0  skip the host lookup benchmark (quick runs)
+#
+# The rows of only the address sets, one kernel, the icount boot:
+#   BENCH_ONLY=sets BENCH_CLOCK=icount make bench KVER=6.12.118+deb12-amd64
 #
 # One VM boot per clock (selftests/vm/run.sh) runs scripts/bench-vm.sh; the
 # results land in build/bench/CLOCK/, the tables are printed, and the
@@ -31,7 +41,21 @@ cd "$repo"
 kver=${KVER:-$(scripts/kernels.sh | awk '{ print $NF }')}
 rounds=${BENCH_ROUNDS:-5}
 read -r -a clocks <<< "${BENCH_CLOCK:-icount wall}"
-read -r -a policies <<< "${BENCH_POLICIES:-vendors 6 1000 10000 65536}"
+read -r -a policies <<< "${BENCH_POLICIES:-vendors 6 1000 10000 65536 set0 set1 set100 set10000}"
+only=${BENCH_ONLY:-}
+case $only in
+"" | sets | ports) ;;
+*) echo "bench: BENCH_ONLY: '$only' is neither sets nor ports" >&2; exit 1 ;;
+esac
+if [ -n "$only" ]; then
+	kept=()
+	for p in "${policies[@]}"; do
+		case $only:$p in
+		sets:set[0-9]* | ports:vendors | ports:[0-9]*) kept+=("$p") ;;
+		esac
+	done
+	policies=("${kept[@]}")
+fi
 out=$repo/build/bench
 gen=$out/gen
 
@@ -49,6 +73,16 @@ for c in "${clocks[@]}"; do
 	*) die "BENCH_CLOCK: '$c' is neither icount nor wall" ;;
 	esac
 done
+[ ${#policies[@]} -gt 0 ] || die "no policy left to measure (BENCH_POLICIES, BENCH_ONLY)"
+# Slots per round: conntrack only (when port policies run), one per system
+# and port policy, two per address-set policy (epgate and nft).
+nports=0 nsets=0
+for p in "${policies[@]}"; do
+	case $p in
+	set[0-9]*) nsets=$((nsets + 1)) ;;
+	*) nports=$((nports + 1)) ;;
+	esac
+done
 
 rm -rf "$gen" "$out/vm" "$out/results" "$out/icount" "$out/wall"
 mkdir -p "$gen"
@@ -64,6 +98,14 @@ for v in $vendors; do
 done
 pol=scripts/bench-policy.py
 for p in "${policies[@]}"; do
+	if [[ $p =~ ^set([0-9]+)$ ]]; then
+		k=${BASH_REMATCH[1]}
+		$pol set-flows "$k" > "$gen/$p.flows"
+		$pol set-nft "$k" > "$gen/$p.nft"
+		$pol set-range "$k" > "$gen/$p.range"
+		$pol set-src "$k" > "$gen/$p.src"
+		continue
+	fi
 	if [ "$p" = vendors ]; then
 		# shellcheck disable=SC2046
 		$pol vendors $(for v in $vendors; do echo "$gen/$v.json"; done) \
@@ -94,7 +136,8 @@ EOF
 
 # ---- the lookup on the host (make bench-lookup) -----------------------------
 lookup=
-if [ "${BENCH_LOOKUP:-1}" = 1 ]; then
+# The host lookup and the update latency belong to the port policies' block.
+if [ "${BENCH_LOOKUP:-1}" = 1 ] && [ "$nports" -gt 0 ]; then
 	echo "bench: table lookup on the host (make -C lib bench)"
 	make -s --no-print-directory -C lib bench | tee "$gen/lookup.txt"
 	lookup=$gen/lookup.txt
@@ -103,7 +146,8 @@ fi
 # ---- one VM boot per clock ----------------------------------------------------
 doc=Documentation/performance.md
 [ "${BENCH_DOC:-1}" = 0 ] && doc=
-nconf=$((2 + 4 * ${#policies[@]}))
+nconf=$((nsets * 2))
+[ "$nports" -gt 0 ] && nconf=$((nconf + 2 + 4 * nports))
 rc=0
 for clock in "${clocks[@]}"; do
 	res=$out/$clock/results
@@ -119,6 +163,7 @@ for clock in "${clocks[@]}"; do
 	else
 		secs=${BENCH_SECONDS:-3}
 		update=${BENCH_UPDATE:-1}
+		[ "$nports" -gt 0 ] || update=0
 		vmenv=()
 	fi
 	timeout=$((900 + rounds * (nconf * (4 * secs + 20) + 300)))

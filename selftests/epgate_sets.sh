@@ -17,7 +17,10 @@
 #  - bad input (host bits, unresolvable hostname, unknown, empty, malformed set file) is
 #    one line naming it and changes nothing (generation unchanged);
 #  - save/restore gives the same sets though sets.d changed since;
-#  - 10,000 prefixes in one role: `enable` under a second.
+#  - 10,000 prefixes in one role: `enable` under a second;
+#  - `epgate load` of a flow list whose role is a list of prefixes (an
+#    anonymous set): the set reaches the module (it once sent the flows
+#    without their sets: an empty flow set, everything dropped).
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
 source ./topology.sh
@@ -156,5 +159,12 @@ gw disable kaspersky > /dev/null
 check "10,000 prefixes: save and restore" -- gw restore "$tmp/big.conf"
 check "10,000 prefixes: restored whole" -- \
 	test "$(gw status -j | jq '.sets[] | select(.name == "big") | .prefixes | length')" = 10000
+
+printf 'lan agent tcp 13000 10.0.1.0/28,10.0.1.128/25 10.0.2.2\n' > "$tmp/set.flows"
+check "load: a flow list with a set role" -- gw load "$tmp/set.flows"
+check "load: the flow and its set of two prefixes in the module" -- \
+	test "$(gw status -j | jq -c '[.sets[] | .prefixes | length]')" = '[2]'
+check "load: inside the set allowed" -- from 10.0.1.200 $SERVER_IP4
+check "load: outside the set dropped" -- fails from 10.0.1.20 $SERVER_IP4
 
 tap_end

@@ -98,9 +98,14 @@ static int prepare(const char *path, struct load_file *lf)
 			err.col, err.msg);
 		return ret;
 	}
+	/*
+	 * A multi-message transaction (flowset_write()) when the flows do not
+	 * fit one nest, or when a role is bound to an address set: the sets
+	 * go first, in EPGATE_A_SETS, which flowmsg_put() does not write.
+	 */
 	size = flowmsg_flows_size(&lf->fl);
-	if (size > FLOWMSG_NEST_MAX)
-		return 0;	/* a multi-message transaction: flowset_write() */
+	if (size > FLOWMSG_NEST_MAX || lf->fl.nsets)
+		return 0;
 	lf->buf = calloc(1, flowmsg_size(&lf->fl) + EPGATE_CONFIRM_ATTR_SIZE);
 	if (!lf->buf) {
 		fprintf(stderr, "%s: load: %s\n", prog, strerror(ENOMEM));
@@ -191,7 +196,17 @@ int load_main(int argc, const char *argv[])
 		if (!files[i].buf)
 			continue;
 		nlh = epgate_genl_msg(&g, files[i].buf, EPGATE_CMD_SET_FLOWS, 0);
-		flowmsg_put(nlh, &files[i].fl);		/* fits: sized above */
+		/*
+		 * Sized and checked in prepare(); a failure here would send
+		 * a request without EPGATE_A_FLOWS, which empties the set.
+		 */
+		ret = flowmsg_put(nlh, &files[i].fl);
+		if (ret) {
+			fprintf(stderr, "%s: load: %s: %s\n", prog,
+				files[i].shown, strerror(-ret));
+			epgate_genl_close(&g);
+			goto out;
+		}
 		epgate_genl_put_confirm(nlh);
 	}
 	for (r = 0; r < repeat && !ret; r++) {
