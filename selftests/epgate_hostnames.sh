@@ -20,9 +20,16 @@
 #    TTL + slack, polled; 10.0.2.2 still passes in its grace, and is
 #    dropped after it; the flow and profile counters only grow;
 #  - a profile's `host` line: enable --bind-hosts binds its role, stored as
-#    typed; save writes a hostname-bound profile as its flows, saying why;
+#    typed; save writes the hostname-bound profile as its enable line with
+#    the name's addresses in force as `host` lines (and @agents as `set`);
 #  - dnsmasq stopped: the last good addresses stay in force, `status` says
-#    stale, nothing is pushed; SIGTERM ends the daemon with 0.
+#    stale, nothing is pushed; SIGTERM ends the daemon with 0;
+#  - a reboot (rmmod, insmod, the names state gone) with DNS still down:
+#    restore puts the saved addresses in force (10.0.2.3 passes, 10.0.2.2
+#    is dropped), the profile keeps its arguments, `status` shows the
+#    name's saved addresses as stale; a refresh while DNS fails changes
+#    nothing; dnsmasq back with another answer (10.0.2.2): a refresh
+#    follows it, the saved address leaving with its grace.
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
 source ./topology.sh
@@ -75,12 +82,15 @@ echo_server "$SERVER" tcp 13000
 
 answer() { printf '%s\n' "$@" > "$tmp/vendor.hosts"; }
 answer "10.0.2.2 update.vendor.test" "10.0.1.2 agent.vendor.test"
-ip netns exec "$SERVER" dnsmasq -k --user=root --group=root --no-resolv --no-hosts \
-	--bind-interfaces --listen-address=10.0.2.2 --port=53 \
-	--local=/vendor.test/ --addn-hosts="$tmp/vendor.hosts" --local-ttl=2 \
-	--pid-file="$tmp/dns.pid" --log-facility="$tmp/dns.log" 2> "$tmp/dns.err" &
-dns_pid=$!
-busywait 5000 listening "$SERVER" udp 53 || skip_all "dnsmasq does not start: $(cat "$tmp/dns.err")"
+dns_start() {
+	ip netns exec "$SERVER" dnsmasq -k --user=root --group=root --no-resolv --no-hosts \
+		--bind-interfaces --listen-address=10.0.2.2 --port=53 \
+		--local=/vendor.test/ --addn-hosts="$tmp/vendor.hosts" --local-ttl=2 \
+		--pid-file="$tmp/dns.pid" --log-facility="$tmp/dns.log" 2> "$tmp/dns.err" &
+	dns_pid=$!
+	busywait 5000 listening "$SERVER" udp 53
+}
+dns_start || skip_all "dnsmasq does not start: $(cat "$tmp/dns.err")"
 
 printf '# the agents: by name, and the IPv6 LAN\nagent.vendor.test\nfd00:1::/64\n' \
 	> "$EPGATE_SETS_DIR/agents.set"
@@ -158,9 +168,13 @@ check "enable --bind-hosts: the role bound to the profile's names, stored as typ
 	bash -c "EPGATE_PROFILE_PATH=$tmp/profiles:$EPGATE_PROFILE_PATH ip netns exec $GW $EPGATE enable hosttest --bind-hosts > /dev/null &&
 		 test \"\$(ip netns exec $GW $EPGATE status -j | jq -r '.profiles[] | select(.name == \"hosttest\") | .args')\" = update=update.vendor.test"
 gw disable hosttest > /dev/null
-gw save "$tmp/saved.conf" 2> /dev/null
-check "save: a profile bound to hostnames is saved as its flows, saying why" -- \
-	grep -q "^# kaspersky: its arguments name hostnames" "$tmp/saved.conf"
+gw save "$tmp/saved.conf" 2> "$tmp/save.err"
+check "save: the hostname-bound profile as its enable line, the name's addresses as host lines, silently" -- \
+	bash -c "grep -qx 'enable kaspersky server=update.vendor.test agent=@agents' $tmp/saved.conf &&
+		 [ \"\$(grep '^host ' $tmp/saved.conf | tr '\n' '|')\" = 'host update.vendor.test 10.0.2.3|host update.vendor.test fd00:2::2|' ] &&
+		 grep -qx 'set agents 10.0.1.2/32' $tmp/saved.conf && ! grep -q '^flow ' $tmp/saved.conf &&
+		 [ ! -s $tmp/save.err ]"
+grep -E '^(host|set|enable) ' "$tmp/saved.conf" | sed 's/^/# /'
 g2=$(generation)
 kill "$dns_pid"
 wait "$dns_pid" 2> /dev/null
@@ -186,4 +200,44 @@ daemon_pid=
 check "SIGTERM ends the daemon with 0" -- test $rc = 0
 check "DNS failing pushed nothing (generation $g2 -> $(generation))" -- test "$(generation)" = "$g2"
 diag "daemon: $(tr '\n' '|' < "$tmp/daemon.log")"
+
+# A reboot with DNS still down (dnsmasq is stopped): an empty module, and
+# /run (the names state) gone; epgate.service restores the saved file.
+t0=$(now_ms)
+check "reboot: rmmod, insmod, the names state gone" -- bash -c "
+	rmmod epgate && insmod $EPGATE_KO && rm -f $EPGATE_RUN_DIR/names.state &&
+	[ \"\$(ip netns exec $GW $EPGATE status -j | jq -r .flows)\" = 0 ]"
+restore_quiet() { gw restore "$1" > /dev/null 2> "$tmp/restore.err" && [ ! -s "$tmp/restore.err" ]; }
+check "restore with DNS down: exit 0, no warning" -- restore_quiet "$tmp/saved.conf"
+[ -s "$tmp/restore.err" ] && diag "restore: $(tr '\n' '|' < "$tmp/restore.err")"
+check "... the profile keeps its arguments" -- \
+	test "$(gw status -j | jq -r '.profiles[] | select(.name == "kaspersky") | .args')" = \
+	     "server=update.vendor.test agent=@agents"
+check "... the saved IPv4 passes" -- from $CLIENT_IP4 10.0.2.3
+check "... the saved IPv6 passes" -- from $CLIENT_IP6 $SERVER_IP6
+check "... an address not saved (10.0.2.2) is dropped" -- fails from $CLIENT_IP4 $SERVER_IP4
+check "... status: the name with its saved addresses, stale" -- \
+	test "$(name_json update.vendor.test | jq -c '[(.addresses | map(.address)), .stale]')" = \
+	     '[["10.0.2.3","fd00:2::2"],true]'
+g3=$(generation)
+t1=$(now_ms)
+gw refresh > /dev/null 2> "$tmp/refresh.err"
+rc=$?
+check "refresh while DNS fails: exit 0, nothing sent, the saved addresses stay" -- \
+	test $rc = 0 -a "$(generation)" = "$g3" -a \
+	     "$(name_json update.vendor.test | jq -c '.addresses | map(.address)')" = '["10.0.2.3","fd00:2::2"]'
+diag "refresh with DNS down: exit $rc in $(( $(now_ms) - t1 )) ms: $(tr '\n' '|' < "$tmp/refresh.err")"
+
+# DNS back with another answer: refresh follows it from the saved state.
+answer "10.0.2.2 update.vendor.test" "10.0.1.2 agent.vendor.test"
+check "dnsmasq back, update.vendor.test now 10.0.2.2" -- dns_start
+gw refresh > /dev/null 2>&1
+rc=$?
+check "refresh: exit 2, the flow set changed" -- test $rc = 2
+check "... the new address passes" -- from $CLIENT_IP4 $SERVER_IP4
+check "... the saved one still passes in its grace" -- from $CLIENT_IP4 10.0.2.3
+check "... status: the saved addresses are leaving" -- \
+	test "$(name_json update.vendor.test | jq -c '[.addresses[] | select(.leaving) | .address]')" = \
+	     '["10.0.2.3","fd00:2::2"]'
+diag "reboot, restore and refresh took $(( $(now_ms) - t0 )) ms"
 tap_end

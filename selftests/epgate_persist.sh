@@ -160,6 +160,8 @@ corrupt twice $n "enable kaspersky"
 check "corrupt: a profile enabled twice" -- restore_refused "$tmp/twice.conf" $n
 corrupt noprofile 5 "enable nosuchvendor"
 check "corrupt: an unknown profile" -- restore_refused "$tmp/noprofile.conf" 5
+corrupt hostprefix 4 "host ksc.corp.example 10.0.0.0/24"
+check "corrupt: a host line with a prefix" -- restore_refused "$tmp/hostprefix.conf" 4
 printf 'mode enforce\nconfig hooks forward mark 0x1ff/0xff\n' > "$tmp/mark.conf"
 check "corrupt: a mark outside its mask" -- restore_refused "$tmp/mark.conf" 2
 head -c 200 "$tmp/epgate.conf" > "$tmp/binary.conf"

@@ -455,6 +455,55 @@ bool names_stale(const struct names_entry *e, int64_t now)
 	return e->good && now >= e->good_until;
 }
 
+int names_seed(struct names *ns, const char *name,
+	       const struct names_addr *addrs, size_t n, int64_t now)
+{
+	struct names_entry *e;
+	struct names_addr *v;
+	size_t i, k;
+	int ret;
+
+	if (!n || n > NAMES_ADDRS_MAX || now < 2)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (addrs[i].family != AF_INET && addrs[i].family != AF_INET6)
+			return -EINVAL;
+	e = lookup(ns, name);
+	if (e && e->naddrs)
+		return 0;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		v[i].family = addrs[i].family;
+		memcpy(v[i].addr, addrs[i].addr,
+		       v[i].family == AF_INET ? 4 : 16);
+		v[i].expires = now;
+	}
+	qsort(v, n, sizeof(*v), addr_qcmp);
+	for (i = 1, k = 1; i < n; i++)
+		if (addr_cmp(&v[k - 1], &v[i]))
+			v[k++] = v[i];
+	if (!e) {
+		ret = names_add(ns, name);
+		e = ret ? NULL : lookup(ns, name);
+		if (!e) {
+			free(v);
+			return ret ? ret : -ENOMEM;
+		}
+	}
+	free(e->addrs);
+	e->addrs = v;
+	e->naddrs = k;
+	e->good = e->tried = now - 1;
+	e->good_until = e->next = now;
+	e->failures = 0;
+	e->status = RESOLVE_OK;
+	e->error[0] = '\0';
+	e->truncated = false;
+	return 1;
+}
+
 /* ---- the state file ---- */
 
 #define MAGIC "epgate-names 1"

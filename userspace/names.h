@@ -138,6 +138,21 @@ int64_t names_next(const struct names *ns);
 bool names_stale(const struct names_entry *e, int64_t now);
 
 /*
+ * Seed @name with @n addresses (`epgate restore`: the addresses a save
+ * file kept for it, which it puts in force without asking DNS), unless
+ * the name already has addresses: as a good answer at @now - 1 whose TTL
+ * ran out at @now.  The name is then stale and due at once, and the
+ * addresses are its last good ones: a failure keeps them, a new answer
+ * makes those it lacks leave with their grace, as for any answer.  Only
+ * the family and address of @addrs are read; duplicates collapse.
+ * 1 seeded, 0 left as it was, -EINVAL (not a hostname, no address, more
+ * than NAMES_ADDRS_MAX, a family other than AF_INET and AF_INET6, @now
+ * below 2), -ENOSPC (NAMES_MAX names) or -ENOMEM.
+ */
+int names_seed(struct names *ns, const char *name,
+	       const struct names_addr *addrs, size_t n, int64_t now);
+
+/*
  * The state file, written by the daemon (atomically, under /run/epgate/)
  * for `status`, read back by a one-shot `refresh` to keep leaving
  * addresses across runs.  Line-oriented, every field required:

@@ -176,6 +176,7 @@ static int rebuild(struct hosts *h, const struct flowset *fs,
 					prog, f->profile, err);
 			/* Keep every flow of the profile as it is. */
 			out->fl.n = before;
+			ret = 0;
 			for (k = i; k < fs->fl.n && !ret; k++) {
 				if (!strcmp(fs->fl.flows[k].profile, f->profile))
 					ret = flowlist_copy_flow(&out->fl, &fs->fl,

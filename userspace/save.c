@@ -13,6 +13,12 @@
  * comment header of every saved file; its last line is a trailer with the
  * SHA-256 of the rest, so that a file cut short or changed since `save`
  * wrote it is refused before a word of it is parsed.
+ *
+ * A profile bound to hostnames is saved as its arguments, like any other,
+ * with `host` lines giving each name's addresses in force (from the
+ * names state file that enable and refresh keep); restore binds the names
+ * to those addresses without asking DNS, so the profile is back as it
+ * was, and refresh follows its names from there.
  */
 
 #include <arpa/inet.h>
@@ -26,6 +32,8 @@
 
 #include "addrset.h"
 #include "flowcheck.h"
+#include "hosts.h"
+#include "names.h"
 #include "profile.h"
 #include "save.h"
 #include "sha256.h"
@@ -45,11 +53,15 @@ static const char header[] =
 "#          mark VALUE/MASK|none log off|kernel|nflog GROUP|kernel,nflog GROUP\n"
 "#          priority N other accept|drop\n"
 "#   set NAME PREFIX\n"
+"#   host HOSTNAME ADDRESS\n"
 "#   enable PROFILE [ROLE=A[,B...]...] [--with OPTION[,OPTION...]]... [--monitor]\n"
 "#   flow PROFILE FLOW tcp|udp PORTS FROM TO [monitor]\n"
 "# `set` lines give the named address sets (one prefix a line, a name's\n"
 "# lines add up): `@NAME` in an `enable` or `flow` line is this file's set\n"
 "# when it has one, else /etc/epgate/sets.d/NAME.set.\n"
+"# `host` lines give the addresses a hostname had when the file was saved\n"
+"# (one a line): restore binds the hostnames of `enable` lines to them\n"
+"# without asking DNS, and `epgate refresh` follows the names from there.\n"
 "# `config` takes the words of `epgate config`; `enable` those of `epgate\n"
 "# enable` for one profile, compiled from its profile file at restore;\n"
 "# `flow` is one line of `epgate load`: the flows of a profile that has no\n"
@@ -321,7 +333,12 @@ static void free_enables(struct enable_stmt *es, size_t n)
 
 void save_free(struct saveconf *sc)
 {
+	size_t i;
+
 	flowset_free(&sc->fs);
+	for (i = 0; i < sc->nhosts; i++)
+		flowlist_set_free(&sc->hosts[i].addrs);
+	free(sc->hosts);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -345,12 +362,110 @@ static int add_profile(struct saveconf *sc, const char *name, uint8_t mode,
 	return 0;
 }
 
+/* @sc's hostname @name (lower case), or where it goes (*found false). */
+static size_t host_index(const struct saveconf *sc, const char *name,
+			 bool *found)
+{
+	size_t lo = 0, hi = sc->nhosts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sc->hosts[mid].name, name);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+/* Word @w, a hostname, lower-cased into @name; else a reason in @err. */
+static bool host_word_ok(const char *w, char *name, char *err, size_t errlen)
+{
+	size_t len = strlen(w), off = 0;
+	char why[128];
+
+	if (!hostname_valid(w, len, &off, why, sizeof(why))) {
+		snprintf(err, errlen, "'%s': not a hostname: %s (at byte %zu)",
+			 w, why, off + 1);
+		return false;
+	}
+	hostname_lower(name, w, len);
+	return true;
+}
+
+/* The names state's order of a name's addresses: family, then address. */
+static int host_addr_cmp(const void *a, const void *b)
+{
+	const struct flowlist_prefix *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->addr, y->addr, sizeof(x->addr));
+}
+
+/* One `host HOSTNAME ADDRESS` line, split in @t. */
+static int parse_host(struct pstate *ps, const struct tokens *t,
+		      struct saveconf *sc)
+{
+	char name[HOSTNAME_MAX + 1], msg[384];
+	struct flowlist_error fe;
+	struct flowlist_prefix p;
+	struct save_host *h;
+	bool found;
+	size_t i;
+
+	if (t->n != 3)
+		return fail(ps, "host: expected `host HOSTNAME ADDRESS`");
+	if (!host_word_ok(t->v[1], name, msg, sizeof(msg)))
+		return fail(ps, "host: %s", msg);
+	if (!strcmp(t->v[2], "any"))
+		return fail(ps, "host %s: 'any' is not an address", name);
+	if (flowlist_parse_set_prefix(t->v[2], strlen(t->v[2]), &p, &fe))
+		return fail(ps, "host %s: %s", name, fe.msg);
+	if (p.len != (p.family == AF_INET ? 32 : 128))
+		return fail(ps, "host %s: '%s' is a prefix, not an address (one address a line)",
+			    name, t->v[2]);
+	i = host_index(sc, name, &found);
+	if (!found) {
+		if (sc->nhosts == NAMES_MAX)
+			return fail(ps, "host: more than %d hostnames", NAMES_MAX);
+		h = realloc(sc->hosts, (sc->nhosts + 1) * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		sc->hosts = h;
+		memmove(&h[i + 1], &h[i], (sc->nhosts - i) * sizeof(*h));
+		sc->nhosts++;
+		memset(&h[i], 0, sizeof(h[i]));
+		memcpy(h[i].name, name, sizeof(name));
+		h[i].line = ps->line;
+	}
+	h = &sc->hosts[i];
+	/* A name's lines add up; the same address twice is one. */
+	for (i = 0; i < h->addrs.n; i++) {
+		if (!memcmp(&h->addrs.prefixes[i], &p, sizeof(p)))
+			return 0;
+	}
+	if (h->addrs.n == NAMES_ADDRS_MAX)
+		return fail(ps, "host %s: more than %d addresses (the most a name has in force)",
+			    name, NAMES_ADDRS_MAX);
+	return flowlist_set_add(&h->addrs, &p);
+}
+
 /*
- * The `set NAME PREFIX` lines, all of them before anything else is read:
- * an `enable` or `flow` line may name a set the file gives further down.
+ * The `set NAME PREFIX` and `host HOSTNAME ADDRESS` lines, all of them
+ * before anything else is read: an `enable` or `flow` line may name a set
+ * or a hostname the file gives further down.
  */
 static int parse_sets(struct pstate *ps, const char *buf, size_t len,
-		      struct tokens *t, struct flowlist *sets)
+		      struct tokens *t, struct flowlist *sets,
+		      struct saveconf *sc)
 {
 	struct flowlist_error fe;
 	struct flowcheck_error ce;
@@ -367,6 +482,10 @@ static int parse_sets(struct pstate *ps, const char *buf, size_t len,
 		ps->line++;
 		off += llen + 1;
 		ret = tokenize(ps, buf + off - llen - 1, llen, t);
+		if (!ret && t->n && !strcmp(t->v[0], "host")) {
+			ret = parse_host(ps, t, sc);
+			continue;
+		}
 		if (ret || !t->n || strcmp(t->v[0], "set"))
 			continue;
 		if (t->n != 3)
@@ -392,8 +511,39 @@ static int parse_sets(struct pstate *ps, const char *buf, size_t len,
 	}
 	for (i = 0; !ret && i < sets->nsets; i++)
 		ret = flowlist_set_dedup(&sets->sets[i]);
+	/* As enable and refresh bind them, whatever the lines' order. */
+	for (i = 0; !ret && i < sc->nhosts; i++)
+		qsort(sc->hosts[i].addrs.prefixes, sc->hosts[i].addrs.n,
+		      sizeof(*sc->hosts[i].addrs.prefixes), host_addr_cmp);
 	ps->line = 0;
 	return ret;
+}
+
+/*
+ * A flowlist_lookup_fn for the hostnames of `enable` lines (ctx: the
+ * saveconf): the addresses of the file's `host` lines, never DNS.
+ */
+static int file_host_lookup(void *ctx, const char *raw,
+			    const struct flowlist_set **out, char *err,
+			    size_t errlen)
+{
+	struct saveconf *sc = ctx;
+	char name[HOSTNAME_MAX + 1];
+	bool found;
+	size_t i;
+
+	if (!host_word_ok(raw, name, err, errlen))
+		return -EINVAL;
+	i = host_index(sc, name, &found);
+	if (!found) {
+		snprintf(err, errlen,
+			 "%s: no `host` line gives its addresses (DNS is not asked here)",
+			 name);
+		return -EINVAL;
+	}
+	sc->hosts[i].used = true;
+	*out = &sc->hosts[i].addrs;
+	return 0;
 }
 
 /* Index in @sc's profiles of @name, or -1. */
@@ -476,7 +626,14 @@ int save_parse(const char *file, const char *buf, size_t len,
 	struct enable_stmt *es = NULL;
 	unsigned int mode_line = 0, config_line = 0;
 	struct flowlist flows = { 0 }, filesets = { 0 };
-	struct addrset_cache sets = { .first = &filesets };
+	/*
+	 * Hostnames of `enable` lines are the `host` lines' addresses; `flow`
+	 * lines, as `epgate load`, take none (a cache of their own).
+	 */
+	struct addrset_cache sets = { .first = &filesets,
+				      .hosts = file_host_lookup,
+				      .hosts_ctx = sc };
+	struct addrset_cache fsets = { .first = &filesets };
 	struct flowlist_error ferr;
 	struct tokens *t;
 	size_t nes = 0, off = 0, i, k, fi;
@@ -496,7 +653,7 @@ int save_parse(const char *file, const char *buf, size_t len,
 		free(flowbuf);
 		return -ENOMEM;
 	}
-	ret = parse_sets(&ps, buf, len, t, &filesets);
+	ret = parse_sets(&ps, buf, len, t, &filesets, sc);
 	/* The flow lines stay at their line and column, the rest is blank. */
 	memset(flowbuf, ' ', len);
 	for (i = 0; i < len; i++) {
@@ -510,8 +667,9 @@ int save_parse(const char *file, const char *buf, size_t len,
 
 		ps.line++;
 		ret = tokenize(&ps, buf + off, llen, t);
-		if (ret || !t->n || !strcmp(t->v[0], "set"))
-			goto next;	/* set: read by parse_sets() */
+		if (ret || !t->n || !strcmp(t->v[0], "set") ||
+		    !strcmp(t->v[0], "host"))
+			goto next;	/* set, host: read by parse_sets() */
 		if (!strcmp(t->v[0], "mode")) {
 			if (mode_line) {
 				ret = fail(&ps, "mode given twice (first on line %u)",
@@ -572,7 +730,7 @@ int save_parse(const char *file, const char *buf, size_t len,
 			memset(flowbuf + (t->v[0] - t->buf) + off, ' ', 4);
 			any_flow = true;
 		} else {
-			ret = fail(&ps, "unknown statement '%s' (mode, config, set, enable, flow)",
+			ret = fail(&ps, "unknown statement '%s' (mode, config, set, host, enable, flow)",
 				   t->v[0]);
 		}
 next:
@@ -582,7 +740,7 @@ next:
 		sc->cfg.set |= CONFIG_MODE;
 	if (!ret && any_flow) {
 		ret = flowlist_parse_sets(flowbuf, len, &flows, &ferr,
-					  addrset_lookup, &sets);
+					  addrset_lookup, &fsets);
 		if (ret == -EINVAL) {
 			ps.line = ferr.line;
 			ret = fail(&ps, "flow: %s", ferr.msg);
@@ -669,6 +827,7 @@ next:
 	flowlist_free(&flows);
 	flowlist_free(&filesets);
 	addrset_cache_free(&sets);
+	addrset_cache_free(&fsets);
 	free_enables(es, nes);
 	free(flowbuf);
 	free(t);
@@ -722,25 +881,100 @@ void save_write_flow(FILE *f, const struct flowlist *l,
 }
 
 /*
+ * The hostnames of the profiles save writes as `enable` lines, and where
+ * their addresses come from: the names state (what enable and refresh put
+ * in force).
+ */
+struct save_names {
+	const struct names *ns;		/* may be NULL */
+	struct flowlist_set answer;	/* the last lookup's addresses */
+	char (*names)[HOSTNAME_MAX + 1];	/* lower case, no duplicate */
+	size_t n, alloc;
+	char missing[HOSTNAME_MAX + 1];	/* a name @ns has no address for */
+};
+
+/* A flowlist_lookup_fn (ctx: a save_names): every address @ns holds. */
+static int state_host_lookup(void *ctx, const char *raw,
+			     const struct flowlist_set **out, char *err,
+			     size_t errlen)
+{
+	struct save_names *sn = ctx;
+	const struct names_entry *e;
+	char name[HOSTNAME_MAX + 1];
+	size_t i;
+	int ret;
+
+	if (!host_word_ok(raw, name, err, errlen))
+		return -EINVAL;
+	/*
+	 * All of them, leaving ones past their deadline too: the module
+	 * keeps an address until the next refresh takes it out.
+	 */
+	e = sn->ns ? names_get(sn->ns, name) : NULL;
+	if (!e || !e->naddrs) {
+		snprintf(sn->missing, sizeof(sn->missing), "%s", name);
+		snprintf(err, errlen, "%s: not in the names state", name);
+		return -EHOSTUNREACH;
+	}
+	flowlist_set_free(&sn->answer);
+	for (i = 0; i < e->naddrs; i++) {
+		struct flowlist_prefix p = { .family = e->addrs[i].family };
+
+		p.len = p.family == AF_INET ? 32 : 128;
+		memcpy(p.addr, e->addrs[i].addr, 16);
+		ret = flowlist_set_add(&sn->answer, &p);
+		if (ret)
+			return ret;
+	}
+	*out = &sn->answer;
+	for (i = 0; i < sn->n; i++) {
+		if (!strcmp(sn->names[i], name))
+			return 0;
+	}
+	if (sn->n == sn->alloc) {
+		size_t alloc = sn->alloc ? 2 * sn->alloc : 8;
+		void *v = realloc(sn->names, alloc * sizeof(*sn->names));
+
+		if (!v)
+			return -ENOMEM;
+		sn->names = v;
+		sn->alloc = alloc;
+	}
+	memcpy(sn->names[sn->n++], name, sizeof(name));
+	return 0;
+}
+
+static void save_names_free(struct save_names *sn)
+{
+	flowlist_set_free(&sn->answer);
+	free(sn->names);
+}
+
+/*
  * Does `enable NAME USERDATA` give exactly the flows the module has for
- * profile @p?  1 yes, 0 no (*why set when the profile file exists), or
- * -ENOMEM.
+ * profile @p, its hostnames bound to their addresses in @sn's state?
+ * 1 yes (its hostnames added to @sn), 0 no (@why set when the profile
+ * file exists), or -ENOMEM.
  */
 static int enable_matches(const struct flowset *fs,
-			  const struct flowset_profile *p, const char **why)
+			  const struct flowset_profile *p,
+			  struct save_names *sn, char *why, size_t whylen)
 {
 	struct pstate ps = { .file = "", .line = 0 };
 	/* @NAME is the module's set of that name, as save writes it. */
-	struct addrset_cache sets = { .first = &fs->fl, .first_only = true };
+	struct addrset_cache sets = { .first = &fs->fl, .first_only = true,
+				      .hosts = state_host_lookup,
+				      .hosts_ctx = sn };
 	struct enable_stmt *e;
 	struct tokens *t;
 	struct flowlist fl = { 0 };
 	const char *v[TOKENS_MAX + 1];
-	char err[256];
-	size_t i, k;
+	char err[256], path[4096];
+	size_t i, k, nnames = sn->n;
 	int ret = 0;
 
-	*why = NULL;
+	why[0] = '\0';
+	sn->missing[0] = '\0';
 	e = calloc(1, sizeof(*e));
 	t = malloc(sizeof(*t));
 	if (!e || !t) {
@@ -755,17 +989,26 @@ static int enable_matches(const struct flowset *fs,
 	v[0] = p->name;
 	for (i = 0; i < (size_t)t->n; i++)
 		v[i + 1] = t->v[i];
-	if (parse_enable(&ps, v, t->n + 1, e, &sets)) {
-		if (strstr(err, "hostnames are not supported"))
-			*why = "its arguments name hostnames: saved as today's addresses (enable it again after restore to follow DNS)";
+	ret = parse_enable(&ps, v, t->n + 1, e, &sets);
+	if (ret == -ENOMEM)
+		goto out;
+	if (ret) {
+		ret = 0;
+		if (sn->missing[0])
+			snprintf(why, whylen,
+				 "its hostname %s has no addresses in the names state file (%s): saved as today's addresses (enable it again after restore to follow DNS)",
+				 sn->missing, hosts_state_path(path, sizeof(path)));
 		else if (strstr(err, "unknown set"))
-			*why = "its arguments name a set that the module holds merged with other prefixes, not by its name";
+			snprintf(why, whylen, "%s",
+				 "its arguments name a set that the module holds merged with other prefixes, not by its name");
 		else if (e->loaded)
-			*why = "its arguments no longer fit its profile file";
+			snprintf(why, whylen, "%s",
+				 "its arguments no longer fit its profile file");
 		goto out;
 	}
 	if (e->udlen != p->udlen || memcmp(e->userdata, p->userdata, p->udlen)) {
-		*why = "its arguments are not in the form `epgate enable` writes";
+		snprintf(why, whylen, "%s",
+			 "its arguments are not in the form `epgate enable` writes");
 		goto out;
 	}
 	ret = compile_enable(e, &fl, NULL, 0);
@@ -783,9 +1026,16 @@ static int enable_matches(const struct flowset *fs,
 	}
 	if (i == fs->fl.n && k == fl.n)
 		ret = 1;
+	else if (sn->n > nnames)
+		snprintf(why, whylen,
+			 "its hostnames' addresses in the names state file (%s) are not those the module has: saved as today's addresses (enable it again after restore to follow DNS)",
+			 hosts_state_path(path, sizeof(path)));
 	else
-		*why = "its profile file now gives other flows";
+		snprintf(why, whylen, "%s", "its profile file now gives other flows");
 out:
+	/* Only the names of a profile saved as `enable` get `host` lines. */
+	if (ret != 1)
+		sn->n = nnames;
 	flowlist_free(&fl);
 	addrset_cache_free(&sets);
 	if (e->loaded)
@@ -948,18 +1198,66 @@ static int write_sets(FILE *f, const struct flowlist *fl)
 	return 0;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * The `host` lines of the hostnames in @sn: every address the names state
+ * holds for each, in its (family, address) order, names in order.
+ */
+static void write_hosts(FILE *f, struct save_names *sn)
+{
+	char buf[INET6_ADDRSTRLEN];
+	size_t i, k;
+
+	if (!sn->n)
+		return;
+	qsort(sn->names, sn->n, sizeof(*sn->names), name_cmp);
+	for (i = 0; i < sn->n; i++) {
+		const struct names_entry *e = names_get(sn->ns, sn->names[i]);
+
+		fprintf(f, "# host %s: %zu address%s\n", e->name, e->naddrs,
+			e->naddrs == 1 ? "" : "es");
+		for (k = 0; k < e->naddrs; k++)
+			fprintf(f, "host %s %s\n", e->name,
+				inet_ntop(e->addrs[k].family, e->addrs[k].addr,
+					  buf, sizeof(buf)));
+	}
+}
+
+#define WHY_MAX 512
+
 static int write_body(FILE *f, const struct epgate_status *st,
-		      const struct flowset *fs, FILE *warn)
+		      const struct flowset *fs, const struct names *ns,
+		      FILE *warn)
 {
 	static const unsigned int settings[] = {
 		CONFIG_HOOKS, CONFIG_IN, CONFIG_OUT, CONFIG_MARK, CONFIG_LOG,
 		CONFIG_PRIORITY, CONFIG_OTHER,
 	};
+	struct save_names sn = { .ns = ns };
 	struct epgate_config cfg;
-	const char *why;
+	char (*why)[WHY_MAX];
+	bool *matches;
 	unsigned int i;
 	size_t k;
-	int ret;
+	int ret = 0;
+
+	/* First which profiles are `enable` lines: their names go first. */
+	why = calloc(fs->nprofiles ? fs->nprofiles : 1, sizeof(*why));
+	matches = calloc(fs->nprofiles ? fs->nprofiles : 1, sizeof(*matches));
+	for (k = 0; why && matches && k < fs->nprofiles; k++) {
+		ret = enable_matches(fs, &fs->profiles[k], &sn, why[k], WHY_MAX);
+		if (ret < 0)
+			break;
+		matches[k] = ret;
+	}
+	if (!why || !matches || ret < 0) {
+		ret = -ENOMEM;
+		goto out;
+	}
 
 	config_from_status(&cfg, st);
 	fputs(header, f);
@@ -971,42 +1269,44 @@ static int write_body(FILE *f, const struct epgate_status *st,
 	fputc('\n', f);
 	ret = write_sets(f, &fs->fl);
 	if (ret)
-		return ret;
+		goto out;
+	write_hosts(f, &sn);
 
 	for (k = 0; k < fs->nprofiles; k++) {
 		const struct flowset_profile *p = &fs->profiles[k];
 		size_t i2, n = 0;
 
-		ret = enable_matches(fs, p, &why);
-		if (ret < 0)
-			return ret;
-		if (ret) {
+		if (matches[k]) {
 			fprintf(f, "enable %s%s%s\n", p->name,
 				p->udlen ? " " : "", p->userdata);
 			continue;
 		}
 		for (i2 = 0; i2 < fs->fl.n; i2++)
 			n += !strcmp(fs->fl.flows[i2].profile, p->name);
-		if (why && warn)
+		if (why[k][0] && warn)
 			fprintf(warn,
 				"%s: save: profile '%s': %s; saved its %zu flows as they are in the module\n",
-				prog, p->name, why, n);
+				prog, p->name, why[k], n);
 		if (!n && warn)
 			fprintf(warn,
 				"%s: save: profile '%s' has no flows and cannot be saved as flows: left out\n",
 				prog, p->name);
-		fprintf(f, "# %s: %s\n", p->name, why ? why :
+		fprintf(f, "# %s: %s\n", p->name, why[k][0] ? why[k] :
 			"no profile file (loaded with `epgate load`)");
 		for (i2 = 0; i2 < fs->fl.n; i2++) {
 			if (!strcmp(fs->fl.flows[i2].profile, p->name))
 				save_write_flow(f, &fs->fl, &fs->fl.flows[i2]);
 		}
 	}
-	return 0;
+out:
+	save_names_free(&sn);
+	free(why);
+	free(matches);
+	return ret;
 }
 
 int save_write(FILE *f, const struct epgate_status *st,
-	       const struct flowset *fs, FILE *warn)
+	       const struct flowset *fs, const struct names *ns, FILE *warn)
 {
 	char hex[2 * SHA256_DIGEST_LEN + 1], *text = NULL;
 	size_t len = 0;
@@ -1017,7 +1317,7 @@ int save_write(FILE *f, const struct epgate_status *st,
 	m = open_memstream(&text, &len);
 	if (!m)
 		return -ENOMEM;
-	ret = write_body(m, st, fs, warn);
+	ret = write_body(m, st, fs, ns, warn);
 	if (fclose(m) && !ret)
 		ret = -ENOMEM;
 	if (!ret) {
@@ -1027,6 +1327,38 @@ int save_write(FILE *f, const struct epgate_status *st,
 	}
 	free(text);
 	return ret;
+}
+
+int save_seed_names(const struct saveconf *sc, struct names *ns, int64_t now,
+		    char *err, size_t errlen)
+{
+	struct names_addr addrs[NAMES_ADDRS_MAX];
+	size_t i;
+	uint32_t k;
+	int ret;
+
+	for (i = 0; i < sc->nhosts; i++) {
+		const struct save_host *h = &sc->hosts[i];
+
+		if (!h->used)
+			continue;
+		memset(addrs, 0, sizeof(addrs));
+		for (k = 0; k < h->addrs.n && k < NAMES_ADDRS_MAX; k++) {
+			addrs[k].family = h->addrs.prefixes[k].family;
+			memcpy(addrs[k].addr, h->addrs.prefixes[k].addr, 16);
+		}
+		ret = names_seed(ns, h->name, addrs, k, now);
+		if (ret < 0) {
+			if (ret == -ENOSPC)
+				snprintf(err, errlen, "%s: more than %d followed names",
+					 h->name, NAMES_MAX);
+			else
+				snprintf(err, errlen, "%s: %s", h->name,
+					 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
 }
 
 /* ---- the commands ------------------------------------------------------ */

@@ -8,6 +8,7 @@
  *   config hooks H[,H...] in IF[,IF...]|any out IF[,IF...]|any
  *          mark VALUE/MASK|none log off|kernel|nflog G|kernel,nflog G
  *   set NAME PREFIX
+ *   host HOSTNAME ADDRESS
  *   enable PROFILE [ROLE=A[,B...]...] [--with OPTION[,OPTION...]]... [--monitor]
  *   flow PROFILE FLOW tcp|udp PORTS FROM TO [monitor]
  *
@@ -15,6 +16,13 @@
  * a line, so that the file restores the module's sets whatever
  * /etc/epgate/sets.d holds by then: `@NAME` in an `enable` or `flow` line
  * is the file's set NAME when it has one, else sets.d's.
+ *
+ * `host` lines give the addresses a hostname had in force when the file
+ * was saved, one address a line: a hostname in an `enable` line is bound
+ * to the file's addresses for it (restore never asks DNS: at boot it is
+ * often not up), and refused without a `host` line.  The profile keeps
+ * its arguments, so `epgate refresh` follows the name from there, as
+ * after `epgate enable`.  Hostnames stay refused in `flow` lines.
  *
  * `config` takes the words of `epgate config`, `enable` those of `epgate
  * enable` for ONE profile, `flow` one line of `epgate load` (the flows of
@@ -41,10 +49,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "config.h"
 #include "flowset.h"
+#include "hostname.h"
 #include "status.h"
 
 #define SAVE_DEFAULT_FILE	"/etc/epgate/epgate.conf"
@@ -53,11 +63,22 @@
 /* save_parse() flags. */
 #define SAVE_UNCHECKED		(1U << 0)	/* no trailer needed or checked */
 
+/* The `host` lines of one hostname. */
+struct save_host {
+	char name[HOSTNAME_MAX + 1];	/* lower case */
+	struct flowlist_set addrs;	/* /32 and /128, no duplicate */
+	unsigned int line;		/* its first `host` line */
+	bool used;			/* an `enable` line names it */
+};
+
 struct saveconf {
 	/* CONFIG_MODE and the CONFIG_* of the `config` line, as parsed. */
 	struct epgate_config cfg;
 	/* Every enabled profile and its flows, in file order. */
 	struct flowset fs;
+	/* The hostnames of the `host` lines, in name order. */
+	struct save_host *hosts;
+	size_t nhosts;
 };
 
 /*
@@ -85,10 +106,25 @@ void save_free(struct saveconf *sc);
  * profile whose user data compiles, with its profile file, to exactly the
  * flows the module has is an `enable` line; any other is written as `flow`
  * lines, with a warning on @warn when a profile file exists but differs.
+ * A hostname in the user data takes every address the names state @ns
+ * holds for it (hosts.h: what enable and refresh put in force; NULL: no
+ * state) and gets `host` lines; a profile whose hostnames are not all in
+ * @ns, or whose flows differ with their addresses, is written as flows.
  * Returns 0 or -ENOMEM.
  */
+struct names;
 int save_write(FILE *f, const struct epgate_status *st,
-	       const struct flowset *fs, FILE *warn);
+	       const struct flowset *fs, const struct names *ns, FILE *warn);
+
+/*
+ * Seed @ns (names.h: names_seed() at @now) with the addresses of every
+ * hostname of @sc's `host` lines that an `enable` line names: what
+ * restore put in force, as the names' last good (stale) answer.  Names
+ * @ns has addresses for are left as they are.  0, or -errno with a
+ * one-line reason in @err.
+ */
+int save_seed_names(const struct saveconf *sc, struct names *ns, int64_t now,
+		    char *err, size_t errlen);
 
 /*
  * Read and parse @path ("-": standard input) with save_parse() @flags;

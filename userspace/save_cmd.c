@@ -5,8 +5,10 @@
  *
  * The two commands over save.c, the save file's library (format, parser,
  * writer; save.h): save writes through a temporary file renamed over
- * FILE; restore parses the whole file first, then replaces the flow set in
- * one transaction and sets the mode and configuration.
+ * FILE, with the hostnames' addresses from the names state file (hosts.h);
+ * restore parses the whole file first, then replaces the flow set in one
+ * transaction, seeds the names state with the hostnames' saved addresses
+ * and sets the mode and configuration.
  */
 
 #include <errno.h>
@@ -14,23 +16,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "flowset.h"
 #include "guard.h"
+#include "hosts.h"
 #include "save.h"
 #include "statusmsg.h"
 #include "subcommands.h"
 
 static int write_file(const char *path, const struct epgate_status *st,
-		      const struct flowset *fs)
+		      const struct flowset *fs, const struct names *ns)
 {
 	char tmp[4096], dir[4096], *slash;
 	FILE *f;
 	int fd, ret;
 
 	if (!strcmp(path, "-")) {
-		ret = save_write(stdout, st, fs, stderr);
+		ret = save_write(stdout, st, fs, ns, stderr);
 		fflush(stdout);
 		return ret;
 	}
@@ -54,7 +58,7 @@ static int write_file(const char *path, const struct epgate_status *st,
 			close(fd);
 		return -errno;
 	}
-	ret = save_write(f, st, fs, stderr);
+	ret = save_write(f, st, fs, ns, stderr);
 	if (!ret && (fflush(f) || fsync(fileno(f))))
 		ret = -errno;
 	if (fclose(f) && !ret)
@@ -75,6 +79,8 @@ int save_main(int argc, const char *argv[])
 	struct epgate_status st;
 	struct epgate_genl g;
 	struct flowset fs;
+	struct names ns;
+	char err[512];
 	int ret;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
@@ -101,9 +107,49 @@ int save_main(int argc, const char *argv[])
 		return 1;
 	}
 	epgate_genl_close(&g);
-	ret = write_file(path, &st, &fs);
+	/* The addresses of the hostnames, as enable and refresh keep them. */
+	names_init(&ns, NULL);
+	if (hosts_state_load(&ns, err, sizeof(err))) {
+		fprintf(stderr, "%s: save: warning: %s (profiles bound to hostnames are saved as their flows)\n",
+			prog, err);
+		names_free(&ns);
+		names_init(&ns, NULL);
+	}
+	ret = write_file(path, &st, &fs, &ns);
+	names_free(&ns);
 	flowset_free(&fs);
 	return ret ? 1 : 0;
+}
+
+/*
+ * The hostnames restore bound to the file's addresses, seeded into the
+ * names state as their last good (stale) answer: `status` shows them,
+ * and `refresh` keeps them while DNS fails and lets them leave with their
+ * grace when DNS answers otherwise.  A warning at worst: the module has
+ * the file's flows either way, and refresh follows the names without it.
+ */
+static void seed_names(const struct saveconf *sc)
+{
+	struct names ns;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sc->nhosts && !sc->hosts[i].used; i++)
+		;
+	if (i == sc->nhosts)
+		return;
+	names_init(&ns, NULL);
+	if (hosts_state_load(&ns, err, sizeof(err))) {
+		fprintf(stderr, "%s: restore: warning: %s (starting afresh)\n",
+			prog, err);
+		names_free(&ns);
+		names_init(&ns, NULL);
+	}
+	if (save_seed_names(sc, &ns, time(NULL), err, sizeof(err)) ||
+	    hosts_state_write(&ns, err, sizeof(err)))
+		fprintf(stderr, "%s: restore: warning: the names state: %s\n",
+			prog, err);
+	names_free(&ns);
 }
 
 int restore_main(int argc, const char *argv[])
@@ -153,6 +199,8 @@ int restore_main(int argc, const char *argv[])
 	else
 		status_report_change(&g, "restore");
 	epgate_genl_close(&g);
+	if (!ret)
+		seed_names(&sc);
 	if (!ret && sc.cfg.set)
 		ret = config_send(&sc.cfg, "restore");
 	if (!ret)

@@ -6,8 +6,11 @@
  * line naming the file and nothing is returned; a checked parse succeeds
  * only when the trailer matches; every flow obeys the shared flow rules
  * (flowcheck.h); an accepted state written back by save_write() parses
- * again, checked, to as many profiles and flows.  The first byte picks
- * the mode (even: checked), so one corpus serves both.
+ * again, checked, to as many profiles and flows; with the names state a
+ * restore of it seeds (save_seed_names()), it is written back with its
+ * `host` lines, and that file written again from its own parse is the
+ * same bytes.  The first byte picks the mode (even: checked), so one
+ * corpus serves both.
  */
 
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include <string.h>
 
 #include "flowcheck.h"
+#include "names.h"
 #include "save.h"
 
 const char *prog = "epgate";
@@ -57,13 +61,14 @@ static void check_flows(const struct flowset *fs)
 		abort();
 }
 
-/* save_write() of @sc, parsed back with its trailer checked. */
-static void round_trip(const struct saveconf *sc)
+#define NOW 1700000000
+
+/* save_write() of @sc with the names state @ns; NULL on -ENOMEM. */
+static char *written(const struct saveconf *sc, const struct names *ns,
+		     size_t *len)
 {
 	struct epgate_status st;
-	struct saveconf back;
-	char err[768], *text = NULL;
-	size_t len = 0;
+	char *text = NULL;
 	FILE *f;
 
 	memset(&st, 0, sizeof(st));
@@ -77,22 +82,65 @@ static void round_trip(const struct saveconf *sc)
 	memcpy(st.in, sc->cfg.in, sizeof(st.in));
 	st.nout = sc->cfg.nout;
 	memcpy(st.out, sc->cfg.out, sizeof(st.out));
-	f = open_memstream(&text, &len);
+	f = open_memstream(&text, len);
 	if (!f)
-		return;
-	if (save_write(f, &st, &sc->fs, NULL)) {
+		return NULL;
+	if (save_write(f, &st, &sc->fs, ns, NULL)) {
 		fclose(f);
 		free(text);
-		return;
+		return NULL;
 	}
 	fclose(f);
+	return text;
+}
+
+/*
+ * save_write() of @sc, parsed back with its trailer checked: without a
+ * names state (hostname-bound profiles as flows), then with the one a
+ * restore of @sc seeds (as `host` and `enable` lines).
+ */
+static void round_trip(const struct saveconf *sc)
+{
+	struct saveconf back;
+	char err[768], *text, *text2;
+	size_t len = 0, len2 = 0;
+	struct names ns;
+
+	text = written(sc, NULL, &len);
+	if (!text)
+		return;
 	if (save_parse("fuzz.conf", text, len, 0, &back, err, sizeof(err)))
 		abort();
 	/* A profile without flows is left out of the file (with a warning). */
-	if (back.fs.fl.n != sc->fs.fl.n || back.fs.nprofiles > sc->fs.nprofiles)
+	if (back.fs.fl.n != sc->fs.fl.n || back.fs.nprofiles > sc->fs.nprofiles ||
+	    back.nhosts)
 		abort();
 	save_free(&back);
 	free(text);
+
+	names_init(&ns, NULL);
+	if (save_seed_names(sc, &ns, NOW, err, sizeof(err)))
+		goto out;
+	text = written(sc, &ns, &len);
+	if (!text)
+		goto out;
+	if (save_parse("fuzz.conf", text, len, 0, &back, err, sizeof(err)))
+		abort();
+	if (back.fs.fl.n != sc->fs.fl.n || back.fs.nprofiles > sc->fs.nprofiles)
+		abort();
+	/* Saved again after restoring it: the same file. */
+	names_free(&ns);
+	names_init(&ns, NULL);
+	if (save_seed_names(&back, &ns, NOW, err, sizeof(err)))
+		abort();
+	text2 = written(&back, &ns, &len2);
+	if (text2 && (len2 != len || memcmp(text, text2, len)))
+		abort();
+	free(text2);
+	save_free(&back);
+	free(text);
+out:
+	names_free(&ns);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -350,7 +350,7 @@ static void test_save(void)
 	memset(&st, 0, sizeof(st));
 	st.hooks = 1;
 	f = open_memstream(&text, &len);
-	ret = save_write(f, &st, &sc.fs, stderr);
+	ret = save_write(f, &st, &sc.fs, NULL, stderr);
 	fclose(f);
 	ok(!ret && strstr(text, "\nset hq 10.1.0.0/16\nset hq fd00:1::/48\n") &&
 	   strstr(text, "\nenable kaspersky server=10.0.0.5,fd00::5 agent=@hq\n") &&

@@ -579,9 +579,88 @@ static void test_hostnames(void)
 	ok(!strcmp(low, "vendor.example.com"), "hostname_lower");
 }
 
+/*
+ * names_seed(): restore's saved addresses as the last good answer, stale
+ * at once, due at once; kept through failures, leaving with their grace
+ * when DNS answers otherwise; never over addresses a name has; the state
+ * file takes the seeded entry.
+ */
+static void test_seed(void)
+{
+	struct names_addr in[3] = { { 0 } };
+	struct names ns, back;
+	const struct names_entry *e;
+	const char *due[2];
+	char err[256], *text;
+	size_t len;
+	int r;
+
+	names_init(&ns, NULL);
+	in[0].family = AF_INET6;
+	inet_pton(AF_INET6, "fd00::5", in[0].addr);
+	in[1].family = AF_INET;
+	inet_pton(AF_INET, "10.0.0.5", in[1].addr);
+	in[1].expires = 42;	/* only family and address are read */
+	in[2] = in[0];
+	r = names_seed(&ns, "Vendor.Example.com", in, 3, T0);
+	e = names_get(&ns, NAME);
+	ok(r == 1 && e && !strcmp(in_force(&ns, T0), "10.0.0.5 fd00::5"),
+	   "seed: the addresses in force, sorted, duplicates collapsed (%d: %s)",
+	   r, in_force(&ns, T0));
+	ok(e && e->good == T0 - 1 && e->tried == T0 - 1 && e->good_until == T0 &&
+	   e->status == RESOLVE_OK && !e->failures && !e->truncated &&
+	   e->addrs[0].expires == T0 && !e->addrs[0].leaving,
+	   "seed: a good answer a second ago whose TTL ran out now");
+	ok(e && names_stale(e, T0) && names_due(&ns, T0, due) == 1,
+	   "seed: stale and due at once");
+
+	text = written(&ns, &len);
+	names_init(&back, NULL);
+	r = names_parse(&back, "names.state", text, len, err, sizeof(err));
+	ok(r == 0 && back.n == 1 && back.v[0].naddrs == 2,
+	   "seed: the state file takes it (%s)", r ? err : "ok");
+	names_free(&back);
+	free(text);
+
+	in[0].family = AF_INET;
+	inet_pton(AF_INET, "10.9.9.9", in[0].addr);
+	ok(names_seed(&ns, NAME, in, 1, T0 + 5) == 0 &&
+	   !strcmp(in_force(&ns, T0 + 5), "10.0.0.5 fd00::5"),
+	   "seed: a name with addresses is left as it is");
+
+	ok(apply(&ns, failure(RESOLVE_TIMEOUT), T0 + 1) == 0 &&
+	   !strcmp(in_force(&ns, T0 + 1), "10.0.0.5 fd00::5"),
+	   "seed, then DNS fails: the seeded addresses stay");
+	ok(apply(&ns, answer(1, "10.0.0.7/30"), T0 + 2) == 1 &&
+	   !strcmp(in_force(&ns, T0 + 2), "~10.0.0.5 10.0.0.7 ~fd00::5") &&
+	   !strcmp(in_force(&ns, T0 + 2 + NAMES_GRACE), "10.0.0.7"),
+	   "seed, then another answer: the seeded ones leave after the grace (%s)",
+	   in_force(&ns, T0 + 2));
+
+	names_add(&ns, "never.example.org");
+	{
+		struct resolve_answer a = failure(RESOLVE_NXDOMAIN);
+
+		names_apply(&ns, "never.example.org", &a, T0);
+	}
+	ok(names_seed(&ns, "never.example.org", in, 1, T0 + 3) == 1 &&
+	   names_get(&ns, "never.example.org")->status == RESOLVE_OK &&
+	   names_addrs(&ns, "never.example.org", T0 + 3, NULL, 0) == 1,
+	   "seed: a name followed but never resolved takes the addresses");
+	in[0].family = AF_UNIX;
+	ok(names_seed(&ns, "x.example.org", in, 0, T0) == -EINVAL &&
+	   names_seed(&ns, "x.example.org", in, 1, T0) == -EINVAL &&
+	   names_seed(&ns, "x.example.org", in, NAMES_ADDRS_MAX + 1, T0) == -EINVAL &&
+	   names_seed(&ns, "nodot", in + 1, 1, T0) == -EINVAL &&
+	   names_seed(&ns, "x.example.org", in + 1, 1, 1) == -EINVAL &&
+	   !names_get(&ns, "x.example.org"),
+	   "seed: no address, a bad family, too many, a bad name, a clock at 1: -EINVAL, nothing added");
+	names_free(&ns);
+}
+
 int main(void)
 {
-	tap_plan(121);
+	tap_plan(121 + 9);
 	test_first_answer();
 	test_clamp();
 	test_cname_ttl();
@@ -590,6 +669,7 @@ int main(void)
 	test_cap();
 	test_stale_and_clock();
 	test_file();
+	test_seed();
 	test_parse_errors();
 	test_hostnames();
 	return tap_exit();

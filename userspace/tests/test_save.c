@@ -2,7 +2,10 @@
 /*
  * `epgate save` / `epgate restore`: the file parser (every error with its
  * line), and the round trip: a state written by save_write() parses back
- * to the same flow set, user data and configuration.  The shipped
+ * to the same flow set, user data and configuration; `host` lines: a
+ * hostname-bound profile saved as its arguments with the names state's
+ * addresses, parsed back without DNS, seeded into a names state, saved
+ * again to the same bytes; older files restore as before.  The shipped
  * profiles are loaded from ../profiles.
  */
 
@@ -12,6 +15,9 @@
 #include <netinet/in.h>
 #include <linux/epgate.h>
 
+#include <arpa/inet.h>
+
+#include "names.h"
 #include "save.h"
 #include "sha256.h"
 #include "tap.h"
@@ -92,14 +98,14 @@ static void expect_error(const char *buf, const char *msg)
 		printf("#   expected: %s\n", msg);
 	if (!ret)
 		save_free(&sc);
-	ok(sc.fs.nprofiles == 0 && sc.fs.fl.n == 0 && !sc.cfg.set,
-	   "  nothing returned");
+	ok(sc.fs.nprofiles == 0 && sc.fs.fl.n == 0 && !sc.cfg.set &&
+	   !sc.nhosts && !sc.hosts, "  nothing returned");
 }
 
 static void test_errors(void)
 {
 	expect_error("mode enforce\nfrobnicate now\n",
-		     "test.conf:2: unknown statement 'frobnicate' (mode, config, set, enable, flow)");
+		     "test.conf:2: unknown statement 'frobnicate' (mode, config, set, host, enable, flow)");
 	expect_error("mode enforce\n\nmode off\n",
 		     "test.conf:3: mode given twice (first on line 1)");
 	expect_error("mode enforcing\n",
@@ -124,7 +130,7 @@ static void test_errors(void)
 	expect_error("enable kaspersky server=any\n",
 		     "test.conf:1: enable: server=any: bind a role to an address or prefix; leave it out to match any address");
 	expect_error("enable kaspersky server=10.0.0.1 server=ksc.corp.example\n",
-		     "test.conf:1: enable: server=ksc.corp.example: 'ksc.corp.example': hostnames are not supported here (give its addresses)");
+		     "test.conf:1: enable: server=ksc.corp.example: ksc.corp.example: no `host` line gives its addresses (DNS is not asked here)");
 	expect_error("enable kaspersky eset\n",
 		     "test.conf:1: enable: unexpected 'eset' (one profile per enable line)");
 	expect_error("enable kaspersky --fast\n",
@@ -219,7 +225,7 @@ static void test_round_trip(void)
 	memcpy(st.in, sc.cfg.in, sizeof(st.in));
 	/* The module dumps flows from profile files as they were compiled. */
 	f = open_memstream(&text, &len);
-	ret = save_write(f, &st, &sc.fs, stderr);
+	ret = save_write(f, &st, &sc.fs, NULL, stderr);
 	fclose(f);
 	ok(!ret && strstr(text, "\nmode enforce\n") &&
 	   strstr(text, "\nconfig hooks forward,input in g0,g2 out any mark 0x100/0xff00 log kernel,nflog 5 priority -20 other drop\n") &&
@@ -245,7 +251,7 @@ static void test_round_trip(void)
 	sc.fs.fl.flows[0].ranges[0].lo = 13001;
 	sc.fs.fl.flows[0].ranges[0].hi = 13001;
 	f = open_memstream(&text, &len);
-	ret = save_write(f, &st, &sc.fs, NULL);
+	ret = save_write(f, &st, &sc.fs, NULL, NULL);
 	fclose(f);
 	ok(!ret && !strstr(text, "enable kaspersky") &&
 	   strstr(text, "\n# kaspersky: its profile file now gives other flows\n") &&
@@ -253,6 +259,252 @@ static void test_round_trip(void)
 	   "save: a profile that differs from its file is kept as flows");
 	free(text);
 	save_free(&sc);
+}
+
+/* `host` lines: every refusal, one line with its line number. */
+static void test_host_errors(void)
+{
+	char many[64 * 40 + 64];
+	size_t off = 0;
+	int i;
+
+	expect_error("host ksc.corp.example\n",
+		     "test.conf:1: host: expected `host HOSTNAME ADDRESS`");
+	expect_error("mode off\nhost ksc.corp.example 10.0.0.1 10.0.0.2\n",
+		     "test.conf:2: host: expected `host HOSTNAME ADDRESS`");
+	expect_error("host ksc 10.0.0.1\n",
+		     "test.conf:1: host: 'ksc': not a hostname: not a fully qualified name (no dot) (at byte 1)");
+	expect_error("host 10.0.0.1 10.0.0.1\n",
+		     "test.conf:1: host: '10.0.0.1': not a hostname: an IPv4 address, not a hostname (at byte 1)");
+	expect_error("host ksc.corp.example. 10.0.0.1\n",
+		     "test.conf:1: host: 'ksc.corp.example.': not a hostname: trailing dot (write the name without it) (at byte 17)");
+	expect_error("host ksc.corp.example 10.0.0.300\n",
+		     "test.conf:1: host ksc.corp.example: bad address '10.0.0.300' (any, ADDR or ADDR/LEN)");
+	expect_error("host KSC.corp.example 10.0.0.0/24\n",
+		     "test.conf:1: host ksc.corp.example: '10.0.0.0/24' is a prefix, not an address (one address a line)");
+	expect_error("host ksc.corp.example any\n",
+		     "test.conf:1: host ksc.corp.example: 'any' is not an address");
+	expect_error("host ksc.corp.example other.corp.example\n",
+		     "test.conf:1: host ksc.corp.example: 'other.corp.example': hostnames are not supported here (give its addresses)");
+	expect_error("host ksc.corp.example\x01 10.0.0.1\n",
+		     "test.conf:1: invalid byte 0x01 in column 22");
+	for (i = 0; i <= NAMES_ADDRS_MAX; i++)
+		off += snprintf(many + off, sizeof(many) - off,
+				"host ksc.corp.example 10.0.%d.%d\n", i / 200,
+				i % 200 + 1);
+	expect_error(many,
+		     "test.conf:65: host ksc.corp.example: more than 64 addresses (the most a name has in force)");
+	/* A host line late in the file: nothing of the good lines is kept. */
+	expect_error("mode enforce\nhost ksc.corp.example 10.0.2.2\nenable kaspersky server=ksc.corp.example\nhost b.example 1.2.3\n",
+		     "test.conf:4: host b.example: bad address '1.2.3' (any, ADDR or ADDR/LEN)");
+	/* An enable line's hostname needs its host lines: DNS is not asked. */
+	expect_error("host ksc.corp.example 10.0.2.2\nenable kaspersky server=ksc.corp.example agent=agents.corp.example\n",
+		     "test.conf:2: enable: agent=agents.corp.example: agents.corp.example: no `host` line gives its addresses (DNS is not asked here)");
+	/* flow lines (profiles without a file) take no hostnames, as `load`. */
+	expect_error("host ksc.corp.example 10.0.2.2\nflow c a tcp 80 any ksc.corp.example\n",
+		     "test.conf:2: flow: 'ksc.corp.example': hostnames are not supported here (give its addresses)");
+}
+
+/* The addresses of @f's TO role, as "a b c". */
+static const char *to_str(const struct flowlist *l, const struct flowlist_flow *f)
+{
+	static char out[512];
+	const struct flowlist_set *set = flowlist_set_of(l, f->to_set);
+	char buf[64];
+	size_t off = 0;
+	uint32_t i;
+
+	out[0] = '\0';
+	for (i = 0; set && i < set->n; i++)
+		off += snprintf(out + off, sizeof(out) - off, "%s%s", i ? " " : "",
+				flowlist_prefix_str(&set->prefixes[i], buf,
+						    sizeof(buf)));
+	return out;
+}
+
+static char *write_text(const struct flowset *fs, const struct names *ns,
+			size_t *len)
+{
+	struct epgate_status st;
+	char *text = NULL;
+	FILE *f;
+
+	memset(&st, 0, sizeof(st));
+	st.mode = EPGATE_MODE_ENFORCE;
+	st.hooks = EPGATE_HOOK_FORWARD;
+	f = open_memstream(&text, len);
+	if (save_write(f, &st, fs, ns, NULL)) {
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	fclose(f);
+	return text;
+}
+
+static const char hosts_file[] =
+	"host unused.corp.example 10.9.9.9\n"
+	"host KSC.corp.example fd00::2\n"
+	"enable kaspersky server=KSC.Corp.Example,10.0.0.9 agent=10.0.1.0/24 --with legacy\n"
+	"host ksc.corp.example 10.0.2.2\n"
+	"host ksc.corp.example 10.0.2.2/32\n"
+	"enable eset\n";
+
+/*
+ * A hostname-bound profile: parsed from `host` lines, saved as its
+ * arguments with the names state's addresses, and back.
+ */
+static void test_hosts(void)
+{
+	struct saveconf sc, back, again;
+	const struct flowlist_flow *f = NULL;
+	struct names ns;
+	char err[512], *text, *text2, path[256];
+	size_t len, len2, i;
+	int ret;
+
+	ret = parse(hosts_file, &sc, err);
+	if (!ok(ret == 0, "host lines and a hostname in an enable line parse")) {
+		printf("#   %s\n", err);
+		return;
+	}
+	for (i = 0; i < sc.fs.fl.n; i++) {
+		if (!strcmp(sc.fs.fl.flows[i].profile, "kaspersky") &&
+		    !strcmp(sc.fs.fl.flows[i].name, "agent-server"))
+			f = &sc.fs.fl.flows[i];
+	}
+	ok(f && !strcmp(to_str(&sc.fs.fl, f), "10.0.2.2/32 fd00::2/128 10.0.0.9/32"),
+	   "the role holds the name's saved addresses and the literal (%s)",
+	   f ? to_str(&sc.fs.fl, f) : "no flow");
+	ok(!strcmp(sc.fs.profiles[0].userdata,
+		   "server=KSC.Corp.Example,10.0.0.9 agent=10.0.1.0/24 --with legacy"),
+	   "the profile keeps its arguments, the hostname as typed: '%s'",
+	   sc.fs.profiles[0].userdata);
+	ok(sc.nhosts == 2 && !strcmp(sc.hosts[0].name, "ksc.corp.example") &&
+	   sc.hosts[0].used && sc.hosts[0].addrs.n == 2 && sc.hosts[0].line == 2 &&
+	   !strcmp(sc.hosts[1].name, "unused.corp.example") && !sc.hosts[1].used,
+	   "hosts: in name order, lower case, lines added up, duplicates one, used marked");
+
+	/* The names state a restore leaves: the used names seeded. */
+	names_init(&ns, NULL);
+	ret = save_seed_names(&sc, &ns, 1700000000, err, sizeof(err));
+	ok(!ret && ns.n == 1 && !strcmp(ns.v[0].name, "ksc.corp.example") &&
+	   ns.v[0].naddrs == 2 && names_stale(&ns.v[0], 1700000000),
+	   "seed: the used name only, its two addresses, stale (%s)",
+	   ret ? err : "ok");
+
+	text = write_text(&sc.fs, &ns, &len);
+	ok(text && strstr(text, "\n# host ksc.corp.example: 2 addresses\nhost ksc.corp.example 10.0.2.2\nhost ksc.corp.example fd00::2\nenable kaspersky server=KSC.Corp.Example,10.0.0.9 agent=10.0.1.0/24 --with legacy\nenable eset\n") &&
+	   !strstr(text, "unused") && !strstr(text, "\nflow "),
+	   "save: host lines before the enable lines, the arguments kept");
+	ret = text ? save_parse("test.conf", text, len, 0, &back, err, sizeof(err)) : -1;
+	ok(!ret, "the saved text parses, trailer checked (%s)", ret ? err : "ok");
+	if (!ret) {
+		ok(same_flows(&sc.fs, &back.fs),
+		   "round trip: the same flows, profiles and user data");
+		names_free(&ns);
+		names_init(&ns, NULL);
+		save_seed_names(&back, &ns, 1700000100, err, sizeof(err));
+		text2 = write_text(&back.fs, &ns, &len2);
+		ok(text2 && len2 == len && !memcmp(text, text2, len),
+		   "saved again after the restore: the same bytes");
+		free(text2);
+		save_free(&back);
+	} else {
+		ok(0, "round trip");
+		ok(0, "saved again");
+		printf("%s", text ? text : "");
+	}
+	free(text);
+
+	/*
+	 * The module keeps an address past its leaving deadline until a
+	 * refresh takes it out: save takes every address the state holds.
+	 */
+	names_free(&ns);
+	names_init(&ns, NULL);
+	{
+		struct names_addr a = { .family = AF_INET };
+		struct resolve_answer ans = { .status = RESOLVE_OK, .naddrs = 1 };
+		struct resolve_addr ra = { .family = AF_INET6, .ttl = 60 };
+
+		inet_pton(AF_INET, "10.0.2.2", a.addr);
+		inet_pton(AF_INET6, "fd00::2", ra.addr);
+		ans.addrs = &ra;
+		names_seed(&ns, "ksc.corp.example", &a, 1, 1700000000);
+		names_apply(&ns, "ksc.corp.example", &ans, 1700000001);
+	}
+	text = write_text(&sc.fs, &ns, &len);
+	ok(text && strstr(text, "\nhost ksc.corp.example 10.0.2.2\nhost ksc.corp.example fd00::2\nenable kaspersky "),
+	   "save: a leaving address is saved (the module still has it)");
+	free(text);
+
+	/* Addresses the module does not have: saved as its flows, saying why. */
+	names_free(&ns);
+	names_init(&ns, NULL);
+	{
+		struct names_addr a = { .family = AF_INET };
+
+		inet_pton(AF_INET, "10.0.2.7", a.addr);
+		names_seed(&ns, "ksc.corp.example", &a, 1, 1700000000);
+	}
+	snprintf(path, sizeof(path), "%s/names.state", getenv("EPGATE_RUN_DIR"));
+	text = write_text(&sc.fs, &ns, &len);
+	snprintf(err, sizeof(err),
+		 "\n# kaspersky: its hostnames' addresses in the names state file (%s) are not those the module has: saved as today's addresses (enable it again after restore to follow DNS)\nflow kaspersky ",
+		 path);
+	ok(text && strstr(text, err) && !strstr(text, "\nhost ") &&
+	   strstr(text, "\nenable eset\n"),
+	   "save: other addresses in the state: flows, no host line, the reason");
+	free(text);
+	text = write_text(&sc.fs, NULL, &len);
+	snprintf(err, sizeof(err),
+		 "\n# kaspersky: its hostname ksc.corp.example has no addresses in the names state file (%s): saved as today's addresses (enable it again after restore to follow DNS)\nflow kaspersky ",
+		 path);
+	ok(text && strstr(text, err) && !strstr(text, "\nhost "),
+	   "save: no names state: flows, the reason");
+	ret = text ? save_parse("test.conf", text, len, 0, &again, err, sizeof(err)) : -1;
+	ok(!ret && again.fs.fl.n == sc.fs.fl.n && !again.fs.profiles[0].udlen &&
+	   !again.nhosts, "... which restores the same flows, without arguments");
+	if (!ret)
+		save_free(&again);
+	free(text);
+	names_free(&ns);
+	save_free(&sc);
+}
+
+/*
+ * A file an older epgate saved (no `host` lines; a hostname-bound
+ * profile as its flows) restores as it always did.
+ */
+static void test_old_format(void)
+{
+	static const char body[] =
+		"# epgate configuration: `epgate restore` applies it (`epgate save` wrote it).\n"
+		"\n"
+		"mode enforce\n"
+		"config hooks forward in any out any mark none log off priority 0 other accept\n"
+		"# set agents: 2 prefixes\n"
+		"set agents 10.0.1.2/32\n"
+		"set agents fd00:1::/64\n"
+		"# kaspersky: its arguments name hostnames: saved as today's addresses (enable it again after restore to follow DNS)\n"
+		"flow kaspersky agent-server tcp 13000 @agents 10.0.2.3/32,fd00:2::2/128\n"
+		"enable eset\n";
+	char hex[2 * SHA256_DIGEST_LEN + 1], text[sizeof(body) + 128], err[512];
+	struct saveconf sc;
+	int ret, k;
+
+	sha256_hex(body, strlen(body), hex);
+	snprintf(text, sizeof(text), "%s%s%s\n", body, SAVE_TRAILER, hex);
+	ret = save_parse("old.conf", text, strlen(text), 0, &sc, err, sizeof(err));
+	k = ret ? -1 : flowset_profile_index(&sc.fs, "kaspersky");
+	ok(!ret && k == 0 && !sc.fs.profiles[0].udlen &&
+	   sc.fs.profiles[0].nflows == 1 && !sc.nhosts &&
+	   flowset_profile_index(&sc.fs, "eset") == 1,
+	   "an older file: the hostname-bound profile restores as its flows (%s)",
+	   ret ? err : "ok");
+	if (!ret)
+		save_free(&sc);
 }
 
 /* FIPS 180-4's examples: one block, two blocks, and the empty message. */
@@ -293,7 +545,7 @@ static char *saved_text(size_t *len, struct saveconf *sc)
 	st.nin = sc->cfg.nin;
 	memcpy(st.in, sc->cfg.in, sizeof(st.in));
 	f = open_memstream(&text, len);
-	if (save_write(f, &st, &sc->fs, NULL)) {
+	if (save_write(f, &st, &sc->fs, NULL, NULL)) {
 		fclose(f);
 		free(text);
 		return NULL;
@@ -433,9 +685,13 @@ static void test_trailer_messages(void)
 int main(void)
 {
 	setenv("EPGATE_PROFILE_PATH", "../profiles", 1);
-	tap_plan(7 + 24 * 2 + 6 + 3 + 6 + 7);
+	setenv("EPGATE_RUN_DIR", "/nonexistent/epgate-test", 1);
+	tap_plan(7 + 24 * 2 + 6 + 3 + 6 + 7 + 14 * 2 + 12 + 1);
 	test_good();
 	test_errors();
+	test_host_errors();
+	test_hosts();
+	test_old_format();
 	test_round_trip();
 	test_sha256();
 	test_damage();
