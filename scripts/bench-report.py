@@ -462,6 +462,28 @@ def set_table(set_slots, rounds, win, clock, gen, bad_slots):
     return head, lines, verdicts
 
 
+def run_md(host, env, clock, bad, what):
+    """A doc block's first lines: the run, and its invalid windows if any."""
+    md = ["Run of %s (%s, %s clock, %s rounds of %s s windows); %s.\n"
+          % (host.get("date", "?"), env.get("kernel", "?"),
+             "guest instruction-count (icount)" if clock == "icount"
+             else "wall", env.get("rounds", "?"), env.get("seconds", "?"),
+             what)]
+    if bad:
+        md.append("**This run had invalid windows** (allowed packets lost or "
+                  "dropped ones delivered): %d. See build/bench/%s/results/.\n"
+                  % (len(bad), clock))
+    return md
+
+
+def table_md(head, lines):
+    """A markdown table, and the blank line after it."""
+    md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    md.extend("| " + " | ".join(l) + " |" for l in lines)
+    md.append("")
+    return md
+
+
 def write_doc(doc, clock, res, head, lines, verdicts, table, sizes, upd,
               swap, lookup, bad):
     env = kv(os.path.join(res, "env.txt"))
@@ -505,23 +527,10 @@ plot 1 with lines dt 2 lc rgb "gray" title "conntrack only", \\
     gp += ", \\\n".join(plots) + "\n"
     subprocess.run(["gnuplot"], input=gp.encode(), check=True)
 
-    md = []
-    md.append("Run of %s (%s, %s clock, %s rounds of %s s windows); tables "
-              "and plot written by `make bench`.\n"
-              % (host.get("date", "?"), env.get("kernel", "?"),
-                 "guest instruction-count (icount)" if clock == "icount"
-                 else "wall", env.get("rounds", "?"),
-                 env.get("seconds", "?")))
-    if bad:
-        md.append("**This run had invalid windows** (allowed packets lost or "
-                  "dropped ones delivered): %d. See build/bench/%s/results/.\n"
-                  % (len(bad), clock))
+    md = run_md(host, env, clock, bad, "tables and plot written by "
+                "`make bench`")
     md.append("#### Forwarding cost\n")
-    md.append("| " + " | ".join(head) + " |")
-    md.append("|" + "---|" * len(head))
-    for l in lines:
-        md.append("| " + " | ".join(l) + " |")
-    md.append("")
+    md.extend(table_md(head, lines))
     md.append("![forwarding rate vs table size, %s, %s clock](%s)\n"
               % (env.get("kernel", "?"), clock, pngname))
     md.append("What the figures say (computed by `scripts/bench-report.py` "
@@ -662,24 +671,10 @@ def write_sets_doc(doc, clock, res, gen, head, lines, verdicts, bad):
     host = kv(os.path.join(res, "host.txt"))
     series = ".".join(env.get("kernel", "?").split(".")[:2])
     unit = UNITS[clock][0]
-    md = []
-    md.append("Run of %s (%s, %s clock, %s rounds of %s s windows); table "
-              "written by `make bench` (`BENCH_ONLY=sets make bench` "
-              "writes this block alone).\n"
-              % (host.get("date", "?"), env.get("kernel", "?"),
-                 "guest instruction-count (icount)" if clock == "icount"
-                 else "wall", env.get("rounds", "?"),
-                 env.get("seconds", "?")))
-    if bad:
-        md.append("**This run had invalid windows** (allowed packets lost or "
-                  "dropped ones delivered): %d. See build/bench/%s/results/.\n"
-                  % (len(bad), clock))
+    md = run_md(host, env, clock, bad, "table written by `make bench` "
+                "(`BENCH_ONLY=sets make bench` writes this block alone)")
     md.append("#### Address sets\n")
-    md.append("| " + " | ".join(head) + " |")
-    md.append("|" + "---|" * len(head))
-    for l in lines:
-        md.append("| " + " | ".join(l) + " |")
-    md.append("")
+    md.extend(table_md(head, lines))
     md.append("The goals of issue 17 (computed by `scripts/bench-report.py` "
               "from this run):\n")
     md.extend(verdicts)
