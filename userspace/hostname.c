@@ -130,3 +130,25 @@ void hostname_lower(char *out, const char *s, size_t len)
 		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i];
 	out[i] = '\0';
 }
+
+size_t hostname_find(const void *base, size_t n, size_t size,
+		     const char *name, bool *found)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp((const char *)base + mid * size, name);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}

@@ -43,4 +43,12 @@ bool hostname_valid(const char *s, size_t len, size_t *off, char *why,
  */
 void hostname_lower(char *out, const char *s, size_t len);
 
+/*
+ * In @n records of @size bytes at @base, sorted by the hostname they begin
+ * with (a char array at offset 0, strcmp order), the index of @name, or
+ * where it would go (*@found false).
+ */
+size_t hostname_find(const void *base, size_t n, size_t size,
+		     const char *name, bool *found);
+
 #endif

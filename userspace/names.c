@@ -12,10 +12,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "hostname.h"
 #include "names.h"
 
 void names_params_default(struct names_params *p)
@@ -77,23 +79,9 @@ void names_free(struct names *ns)
 /* Index of @name, or where it would go (*found false). */
 static size_t find(const struct names *ns, const char *name, bool *found)
 {
-	size_t lo = 0, hi = ns->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(ns->v[mid].name, name);
-
-		if (!c) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
+	_Static_assert(offsetof(struct names_entry, name) == 0,
+		       "hostname_find() reads the name at offset 0");
+	return hostname_find(ns->v, ns->n, sizeof(*ns->v), name, found);
 }
 
 static struct names_entry *lookup(const struct names *ns, const char *name)

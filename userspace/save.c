@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +33,7 @@
 
 #include "addrset.h"
 #include "flowcheck.h"
+#include "hostname.h"
 #include "hosts.h"
 #include "names.h"
 #include "profile.h"
@@ -366,23 +368,10 @@ static int add_profile(struct saveconf *sc, const char *name, uint8_t mode,
 static size_t host_index(const struct saveconf *sc, const char *name,
 			 bool *found)
 {
-	size_t lo = 0, hi = sc->nhosts;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(sc->hosts[mid].name, name);
-
-		if (!c) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
+	_Static_assert(offsetof(struct save_host, name) == 0,
+		       "hostname_find() reads the name at offset 0");
+	return hostname_find(sc->hosts, sc->nhosts, sizeof(*sc->hosts), name,
+			     found);
 }
 
 /* Word @w, a hostname, lower-cased into @name; else a reason in @err. */
