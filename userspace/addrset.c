@@ -110,6 +110,8 @@ int addrset_parse_hosts(const char *file, const char *name, const char *buf,
 				}
 				ret = flowlist_set_add(out, &addrs->prefixes[i]);
 			}
+			if (!ret)
+				ret = flowlist_set_follow(out, host);
 			nhosts++;
 			continue;
 		}

@@ -10,6 +10,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -491,6 +492,8 @@ static int parse_role(struct parser *p, const struct flowlist_word *t,
 			}
 			for (i = 0; !ret && i < named->n; i++)
 				ret = flowlist_set_add(&set, &named->prefixes[i]);
+			if (!ret && named->hosts)
+				ret = flowlist_set_follow(&set, named->hosts);
 			if (ret)
 				break;
 			if (!names++)
@@ -519,6 +522,8 @@ static int parse_role(struct parser *p, const struct flowlist_word *t,
 			}
 			for (i = 0; !ret && i < addrs->n; i++)
 				ret = flowlist_set_add(&set, &addrs->prefixes[i]);
+			if (!ret)
+				ret = flowlist_set_follow(&set, name);
 			if (ret)
 				break;
 			names += 2;	/* the set has no name */
@@ -736,6 +741,56 @@ void flowlist_set_free(struct flowlist_set *s)
 	free(s->prefixes);
 	s->prefixes = NULL;
 	s->n = s->alloc = 0;
+	free(s->hosts);
+	s->hosts = NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+int flowlist_set_follow(struct flowlist_set *s, const char *names)
+{
+	size_t len = (s->hosts ? strlen(s->hosts) + 1 : 0) + strlen(names) + 1;
+	size_t n = 1, i, k, o = 0;
+	char *all, *out, **v = NULL, *p, *save = NULL;
+
+	all = malloc(len);
+	out = malloc(len);
+	if (all) {
+		snprintf(all, len, "%s%s%s", s->hosts ? s->hosts : "",
+			 s->hosts ? "," : "", names);
+		for (p = all; *p; p++) {
+			*p = (char)tolower((unsigned char)*p);
+			n += *p == ',';
+		}
+		v = calloc(n, sizeof(*v));
+	}
+	if (!all || !out || !v) {
+		free(all);
+		free(out);
+		free(v);
+		return -ENOMEM;
+	}
+	for (n = 0, p = strtok_r(all, ",", &save); p;
+	     p = strtok_r(NULL, ",", &save))
+		v[n++] = p;
+	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && !strcmp(v[k], v[i]); k++)
+			;
+		o += snprintf(out + o, len - o, "%s%s", o ? "," : "", v[i]);
+	}
+	free(s->hosts);
+	s->hosts = out;
+	if (!o) {
+		free(out);
+		s->hosts = NULL;
+	}
+	free(all);
+	free(v);
+	return 0;
 }
 
 static int set_append(struct flowlist_set *s, const struct flowlist_prefix *p)
@@ -824,6 +879,14 @@ static int set_copy(struct flowlist_set *dst, const struct flowlist_set *src)
 		       src->n * sizeof(*src->prefixes));
 	dst->alloc = src->n ? src->n : 1;
 	dst->n = src->n;
+	if (src->hosts) {
+		dst->hosts = strdup(src->hosts);
+		if (!dst->hosts) {
+			free(dst->prefixes);
+			dst->prefixes = NULL;
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -856,7 +919,8 @@ int flowlist_intern_set(struct flowlist *fl, const struct flowlist_set *s,
 	for (i = 0; i < fl->nsets; i++) {
 		if (flowlist_set_equal(&fl->sets[i], s)) {
 			*ref = i + 1;
-			return 0;
+			return s->hosts ? flowlist_set_follow(&fl->sets[i],
+							      s->hosts) : 0;
 		}
 	}
 	for (i = 0; s->name[0] && i < fl->nsets; i++) {

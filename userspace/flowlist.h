@@ -45,13 +45,17 @@ struct flowlist_range {
  * Named sets come from /etc/epgate/sets.d/NAME.set (addrset.h); the name
  * is shown, kept across save and restore, never interpreted by the module.
  * A hostname in a role or a set file contributes its addresses in force
- * (each /32 or /128), looked up when the role is parsed (addrset.h).
+ * (each /32 or /128), looked up when the role is parsed (addrset.h), and
+ * its name to @hosts: the names the set follows, which `refresh` changes
+ * it with and `export nft` names in the set's comment.  The module keeps
+ * no hosts: a set read from it has none (follow.h finds them again).
  */
 struct flowlist_set {
 	char name[EPGATE_NAME_MAX];	/* "" for an anonymous set */
 	uint32_t n;			/* 1..EPGATE_MAX_PREFIXES once built */
 	uint32_t alloc;
 	struct flowlist_prefix *prefixes;
+	char *hosts;			/* "a.example,b.example" or NULL */
 };
 
 struct flowlist_flow {
@@ -138,15 +142,22 @@ const struct flowlist_set *flowlist_set_of(const struct flowlist *fl,
 int flowlist_set_add(struct flowlist_set *s, const struct flowlist_prefix *p);
 /* Collapse duplicates, first occurrence kept (linear time). */
 int flowlist_set_dedup(struct flowlist_set *s);
+/* The same name and prefixes (what the module holds: hosts aside). */
 bool flowlist_set_equal(const struct flowlist_set *a,
 			const struct flowlist_set *b);
 void flowlist_set_free(struct flowlist_set *s);
+/*
+ * Add the hostnames of @names (comma-separated) to s->hosts, lower-cased,
+ * sorted, each once.  0 or -ENOMEM (@s unchanged).
+ */
+int flowlist_set_follow(struct flowlist_set *s, const char *names);
 
 /*
  * Put a copy of @s in @fl and give its reference in *@ref.  A set equal
- * to one @fl holds is shared.  A named set replaces the prefixes of the
- * set of that name @fl holds (a name is one set: re-binding @lan with a
- * changed lan.set moves every role bound to @lan).  0 or -ENOMEM.
+ * to one @fl holds is shared (and follows @s's hosts too).  A named set
+ * replaces the prefixes of the set of that name @fl holds (a name is one
+ * set: re-binding @lan with a changed lan.set moves every role bound to
+ * @lan).  0 or -ENOMEM.
  */
 int flowlist_intern_set(struct flowlist *fl, const struct flowlist_set *s,
 			uint32_t *ref);

@@ -1774,6 +1774,7 @@ static int resolve_binding(struct profile_binding *b, const char *arg,
 		/* Take the set out of tmp: it is the binding's now. */
 		b->set = tmp.sets[ref - 1];
 		tmp.sets[ref - 1].prefixes = NULL;
+		tmp.sets[ref - 1].hosts = NULL;
 		tmp.sets[ref - 1].n = 0;
 		memset(&b->prefix, 0, sizeof(b->prefix));
 	}

@@ -264,6 +264,39 @@ static void test_hostnames(void)
 				  err, sizeof(err));
 	ok(!ret && n == 3 && b[2].set.n == 3 && !strcmp(b[2].set.name, "dns2"),
 	   "a set file with a name and a prefix: the named set holds both");
+	ok(b[0].set.hosts && !strcmp(b[0].set.hosts, "update.vendor.test") &&
+	   b[2].set.hosts && !strcmp(b[2].set.hosts, "also.vendor.test"),
+	   "each set knows the names it follows: a role's, a set file's");
+	ret = profile_binding_add(b, &n, 4, "agent=Update.Vendor.test,@dns2,10.9.0.0/16",
+				  addrset_lookup, &c, err, sizeof(err));
+	ok(!ret && n == 3 && b[2].set.hosts &&
+	   !strcmp(b[2].set.hosts, "also.vendor.test,update.vendor.test"),
+	   "ROLE= again: the role follows both words' names, sorted, lower case, once: %s",
+	   b[2].set.hosts ? b[2].set.hosts : "(none)");
+	{
+		struct flowlist fl = { 0 };
+		struct flowlist_set same = { .name = "" };
+		uint32_t r1, r2, r3, i;
+
+		flowlist_intern_set(&fl, &b[0].set, &r1);
+		flowlist_intern_set(&fl, &b[1].set, &r2);
+		ok(r1 != r2 && fl.sets[r1 - 1].hosts != b[0].set.hosts &&
+		   !strcmp(fl.sets[r1 - 1].hosts, "update.vendor.test"),
+		   "interned: the set's hosts are copied");
+		for (i = 0; i < b[1].set.n; i++)
+			flowlist_set_add(&same, &b[1].set.prefixes[i]);
+		flowlist_set_follow(&same, "b.example,A.example");
+		flowlist_intern_set(&fl, &same, &r3);
+		ok(r3 == r2 && !strcmp(fl.sets[r2 - 1].hosts,
+				       "a.example,b.example,update.vendor.test"),
+		   "an equal set is shared and follows both sets' names: %s",
+		   fl.sets[r2 - 1].hosts);
+		flowlist_set_follow(&fl.sets[r1 - 1], "");
+		ok(!strcmp(fl.sets[r1 - 1].hosts, "update.vendor.test"),
+		   "following no name changes nothing");
+		flowlist_set_free(&same);
+		flowlist_free(&fl);
+	}
 	profile_bindings_free(b, n);
 	addrset_cache_free(&c);
 	hosts_free(&h);
