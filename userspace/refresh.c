@@ -35,11 +35,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addrset.h"
 #include "flowset.h"
+#include "follow.h"
 #include "hosts.h"
 #include "resolve.h"
-#include "save.h"
 #include "statusmsg.h"
 #include "subcommands.h"
 
@@ -80,132 +79,6 @@ int hosts_resolve(struct hosts *h, const char *const *names, size_t n,
 	return changed;
 }
 
-/* One profile's arguments, compiled again; hostnames through @h. */
-static int recompile(struct hosts *h, const struct flowset_profile *p,
-		     struct flowlist *fl, char *err, size_t errlen)
-{
-	struct addrset_cache sets = { .hosts = hosts_lookup, .hosts_ctx = h };
-	int ret;
-
-	ret = save_recompile(p->name, p->userdata, p->udlen, &sets, fl, err,
-			     errlen);
-	addrset_cache_free(&sets);
-	return ret;
-}
-
-/*
- * Which profiles of @fs follow names (follows[i] for fs->profiles[i]),
- * every name they name followed by @h and every other name forgotten.
- * A name met for the first time is due at once.
- */
-static int collect(struct hosts *h, const struct flowset *fs, bool *follows)
-{
-	struct flowlist scratch = { 0 };
-	char err[512];
-	unsigned long before;
-	size_t i;
-	int ret;
-
-	h->collect = true;
-	hosts_seen_clear(h);
-	for (i = 0; i < fs->nprofiles; i++) {
-		before = h->lookups;
-		follows[i] = false;
-		if (!fs->profiles[i].udlen)
-			continue;
-		ret = recompile(h, &fs->profiles[i], &scratch, err, sizeof(err));
-		flowlist_free(&scratch);
-		if (ret == -ENOMEM) {
-			h->collect = false;
-			return ret;
-		}
-		follows[i] = h->lookups != before;
-	}
-	h->collect = false;
-	hosts_forget_unseen(h);
-	return 0;
-}
-
-/*
- * @out: @fs with the flows of every profile that follows names compiled
- * again, at the place its flows had.  1 if a flow differs from @fs, 0 if
- * not, or -ENOMEM.
- */
-static int rebuild(struct hosts *h, const struct flowset *fs,
-		   const bool *follows, int64_t now, struct flowset *out,
-		   bool quiet)
-{
-	bool *done;
-	char err[512];
-	size_t i, k;
-	int ret = 0, pi;
-
-	memset(out, 0, sizeof(*out));
-	out->generation = fs->generation;
-	out->profiles = calloc(fs->nprofiles ? fs->nprofiles : 1,
-			       sizeof(*out->profiles));
-	done = calloc(fs->nprofiles ? fs->nprofiles : 1, sizeof(*done));
-	if (!out->profiles || !done) {
-		free(done);
-		return -ENOMEM;
-	}
-	memcpy(out->profiles, fs->profiles,
-	       fs->nprofiles * sizeof(*out->profiles));
-	out->nprofiles = fs->nprofiles;
-	h->now = now;
-	h->collect = false;
-	for (i = 0; i < fs->fl.n && !ret; i++) {
-		const struct flowlist_flow *f = &fs->fl.flows[i];
-
-		pi = flowset_profile_index(fs, f->profile);
-		if (pi >= 0 && follows[pi]) {
-			size_t before = out->fl.n;
-
-			if (done[pi])
-				continue;
-			done[pi] = true;
-			ret = recompile(h, &fs->profiles[pi], &out->fl, err,
-					sizeof(err));
-			if (!ret)
-				continue;
-			if (ret == -ENOMEM)
-				break;
-			if (!quiet)
-				fprintf(stderr,
-					"%s: refresh: profile %s keeps its flows: %s\n",
-					prog, f->profile, err);
-			/* Keep every flow of the profile as it is. */
-			out->fl.n = before;
-			ret = 0;
-			for (k = i; k < fs->fl.n && !ret; k++) {
-				if (!strcmp(fs->fl.flows[k].profile, f->profile))
-					ret = flowlist_copy_flow(&out->fl, &fs->fl,
-								 &fs->fl.flows[k]);
-			}
-			continue;
-		}
-		ret = flowlist_copy_flow(&out->fl, &fs->fl, f);
-	}
-	free(done);
-	if (ret)
-		return ret;
-	for (i = 0; i < out->nprofiles; i++) {
-		out->profiles[i].nflows = 0;
-		for (k = 0; k < out->fl.n; k++)
-			out->profiles[i].nflows +=
-				!strcmp(out->fl.flows[k].profile,
-					out->profiles[i].name);
-	}
-	if (out->fl.n != fs->fl.n)
-		return 1;
-	for (i = 0; i < fs->fl.n; i++) {
-		if (!flowlist_same_flow(&fs->fl, &fs->fl.flows[i], &out->fl,
-					&out->fl.flows[i]))
-			return 1;
-	}
-	return 0;
-}
-
 struct refresh {
 	struct hosts h;
 	struct epgate_genl g;
@@ -240,7 +113,7 @@ static int round_once(struct refresh *r, bool all)
 		free(follows);
 		follows = calloc(fs.nprofiles ? fs.nprofiles : 1,
 				 sizeof(*follows));
-		ret = follows ? collect(&r->h, &fs, follows) : -ENOMEM;
+		ret = follows ? follow_collect(&r->h, &fs, follows) : -ENOMEM;
 		if (ret)
 			goto fail;
 		now = time(NULL);
@@ -268,7 +141,7 @@ static int round_once(struct refresh *r, bool all)
 			}
 		}
 		names_expire(&r->h.ns, now);
-		ret = rebuild(&r->h, &fs, follows, now, &out, r->quiet);
+		ret = follow_rebuild(&r->h, &fs, follows, now, &out, r->quiet);
 		if (ret <= 0) {
 			flowset_free(&out);
 			if (ret)
