@@ -89,14 +89,16 @@ static int elem(struct nftnl_set *s, const void *k, uint32_t klen,
  */
 static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 			 bool interval, uint32_t key_type, uint32_t klen,
-			 const void *keys, size_t n, uint8_t meta_key)
+			 const void *keys, size_t n, uint8_t meta_key,
+			 const char *comment)
 {
 	/*
 	 * The user data nft keeps with a set, for `nft list`: the key's byte
-	 * order (big endian ports, host-endian names), and for an anonymous
-	 * set on a meta key the "typeof" of its key (meta, key).
+	 * order (big endian ports, host-endian names), for an anonymous set
+	 * on a meta key the "typeof" of its key (meta, key), and the
+	 * set's comment (a string with its NUL), as nft 1.0 writes them.
 	 */
-	uint8_t ud[24] = {
+	uint8_t ud[24 + 2 + NFTGEN_COMMENT_MAX + 1] = {
 		NFTNL_UDATA_SET_KEYBYTEORDER, 4,
 		key_type == TYPE_INET_SERVICE || key_type == TYPE_IPADDR ||
 		key_type == TYPE_IP6ADDR ? 2 : 1, 0, 0, 0,
@@ -106,8 +108,17 @@ static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 	};
 	const uint8_t *k = keys;
 	struct nftnl_set *s;
-	size_t i = 0, inchunk;
+	size_t i = 0, inchunk, udlen = meta_key ? 22 : 6, clen;
 	uint32_t id = ++x->set_id;
+
+	if (comment && comment[0]) {
+		clen = strnlen(comment, NFTGEN_COMMENT_MAX) + 1;
+		ud[udlen] = NFTNL_UDATA_SET_COMMENT;
+		ud[udlen + 1] = clen;
+		memcpy(ud + udlen + 2, comment, clen - 1);
+		ud[udlen + 2 + clen - 1] = '\0';
+		udlen += 2 + clen;
+	}
 
 	s = nftnl_set_alloc();
 	if (!s) {
@@ -125,7 +136,7 @@ static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 			  (interval ? NFT_SET_INTERVAL : 0));
 	if (anonymous)
 		nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, n);
-	nftnl_set_set_data(s, NFTNL_SET_USERDATA, ud, meta_key ? 22 : 6);
+	nftnl_set_set_data(s, NFTNL_SET_USERDATA, ud, udlen);
 	nftnl_set_nlmsg_build_payload(nftbatch_msg(x, NFT_MSG_NEWSET, NLM_F_CREATE), s);
 	nftbatch_next(x);
 
@@ -301,12 +312,12 @@ static uint32_t port_set(struct nftbatch *x, const struct nftgen_set *s)
 	}
 	if (s->interval) {
 		id = set_msgs(x, s->name, false, true, TYPE_INET_SERVICE, 2,
-			      keys, s->n, 0);
+			      keys, s->n, 0, NULL);
 	} else {
 		for (i = 0; i < s->n; i++)
 			keys[i] = htons(s->ranges[i].lo);
 		id = set_msgs(x, s->name, false, false, TYPE_INET_SERVICE, 2,
-			      keys, s->n, 0);
+			      keys, s->n, 0, NULL);
 	}
 	free(keys);
 	return id;
@@ -330,7 +341,7 @@ static uint32_t addr_set(struct nftbatch *x, const struct nftgen_addrset *a)
 	}
 	id = set_msgs(x, a->name, false, true,
 		      a->family == AF_INET ? TYPE_IPADDR : TYPE_IP6ADDR, klen,
-		      keys, a->n, 0);
+		      keys, a->n, 0, a->comment);
 	free(keys);
 	return id;
 }
@@ -384,7 +395,7 @@ static void names_match(struct nftbatch *x, struct nftnl_rule *r,
 		return;
 	}
 	id = set_msgs(x, "__set%d", true, false, TYPE_IFNAME, 16, keys,
-		      m->nnames, meta_key);
+		      m->nnames, meta_key, NULL);
 	lookup(x, r, "__set%d", id);
 }
 
@@ -423,7 +434,7 @@ static void put_match(struct nftbatch *x, struct nftnl_rule *r,
 			break;
 		}
 		id = set_msgs(x, "__set%d", true, false, TYPE_INET_PROTOCOL, 1,
-			      protos, 2, NFT_META_L4PROTO);
+			      protos, 2, NFT_META_L4PROTO, NULL);
 		lookup(x, r, "__set%d", id);
 		break;
 	case NK_NFPROTO:

@@ -252,8 +252,57 @@ static bool name_taken(const struct flowlist *fl, const char *base)
 }
 
 /*
+ * The address families a role may hold, as flowlist_role_families() says,
+ * but both for a set that follows hostnames: what its names resolve to
+ * may change, its rules may not (nftgen_addrset).
+ */
+static unsigned int role_families(const struct flowlist *fl,
+				  const struct flowlist_prefix *p, uint32_t ref)
+{
+	const struct flowlist_set *s = flowlist_set_of(fl, ref);
+
+	return s && s->hosts ? 3 : flowlist_role_families(fl, p, ref);
+}
+
+/*
+ * `follows NAME, NAME` of the comma-joined @hosts into @buf, cut at a
+ * name with ` and N more` so that it fits nft's comments.
+ */
+static void follows_comment(const char *hosts, char *buf, size_t len)
+{
+	static const char head[] = "follows ";
+	size_t n = 0, shown = 0, o, i;
+	const char *p, *end;
+	char more[32];
+
+	buf[0] = '\0';
+	if (!hosts || !*hosts)
+		return;
+	for (p = hosts; p; p = strchr(p + 1, ','))
+		n++;
+	o = snprintf(buf, len, "%s", head);
+	for (p = hosts; p && *p; p = end ? end + 1 : NULL, shown++) {
+		end = strchr(p, ',');
+		i = end ? (size_t)(end - p) : strlen(p);
+		/* Room for this name and, unless it is the last, " and N more". */
+		snprintf(more, sizeof(more), " and %zu more", n - shown - 1);
+		if (o + (shown ? 2 : 0) + i + (end ? strlen(more) : 0) >= len) {
+			if (!shown)	/* not even one name fits */
+				snprintf(buf, len, "follows %zu hostname%s", n,
+					 n == 1 ? "" : "s");
+			else
+				snprintf(buf + o, len - o, " and %zu more",
+					 n - shown);
+			return;
+		}
+		o += snprintf(buf + o, len - o, "%s%.*s", shown ? ", " : "",
+			      (int)i, p);
+	}
+}
+
+/*
  * The nft sets of set @ref of the flow list, made on its first use: one
- * per family it holds.  0 or -ENOMEM.
+ * per family it holds (both for hostnames).  0 or -ENOMEM.
  */
 static int addrsets_of(struct builder *b, uint32_t ref)
 {
@@ -268,7 +317,7 @@ static int addrsets_of(struct builder *b, uint32_t ref)
 
 	if (!s || b->addrset[ref - 1][0] || b->addrset[ref - 1][1])
 		return 0;
-	fams = flowlist_role_families(b->fl, &none, ref);
+	fams = role_families(b->fl, &none, ref);
 	if (nft_name_ok(s->name)) {
 		snprintf(base, sizeof(base), "%s", s->name);
 	} else {
@@ -289,6 +338,7 @@ static int addrsets_of(struct builder *b, uint32_t ref)
 			 f ? '6' : '4');
 		flowlist_role_str(b->fl, &none, ref, 3, na->role,
 				  sizeof(na->role));
+		follows_comment(s->hosts, na->comment, sizeof(na->comment));
 		na->ref = ref;
 		na->family = families[f];
 		g->naddrsets++;
@@ -590,8 +640,8 @@ static int build(struct builder *b, const struct flowlist *fl)
 		unsigned int fams;
 		int gi;
 
-		fams = flowlist_role_families(fl, &f->from, f->from_set) &
-		       flowlist_role_families(fl, &f->to, f->to_set);
+		fams = role_families(fl, &f->from, f->from_set) &
+		       role_families(fl, &f->to, f->to_set);
 		if (!fams)
 			continue;	/* matches nothing */
 		ret = addrsets_of(b, f->from_set);
@@ -1100,14 +1150,17 @@ void nftgen_print(const struct nftgen *g, FILE *f)
 	for (i = 0; i < g->naddrsets; i++) {
 		const struct nftgen_addrset *a = &g->addrsets[i];
 
-		fprintf(f, "%s\tset %s {\n\t\ttype %s\n\t\tflags interval\n\t\telements = { ",
+		fprintf(f, "%s\tset %s {\n\t\ttype %s\n\t\tflags interval\n",
 			first ? "" : "\n", a->name,
 			a->family == AF_INET ? "ipv4_addr" : "ipv6_addr");
+		if (a->comment[0])
+			fprintf(f, "\t\tcomment \"%s\"\n", a->comment);
+		/* nft takes no empty `elements = { }`: an empty set has none. */
 		for (k = 0; k < a->n; k++) {
-			fputs(k ? ", " : "", f);
+			fputs(k ? ", " : "\t\telements = { ", f);
 			print_addr_range(f, &a->ranges[k], a->family);
 		}
-		fputs(" }\n\t}\n", f);
+		fputs(a->n ? " }\n\t}\n" : "\t}\n", f);
 		first = false;
 	}
 	for (i = 0; i < NFTGEN_NCHAINS; i++) {
@@ -1472,13 +1525,17 @@ void nftgen_print_json(const struct nftgen *g, FILE *f)
 		json_string(&j, "name", a->name);
 		json_string(&j, "type", a->family == AF_INET ? "ipv4_addr" :
 							       "ipv6_addr");
+		if (a->comment[0])
+			json_string(&j, "comment", a->comment);
 		json_array_begin(&j, "flags");
 		json_string(&j, NULL, "interval");
 		json_array_end(&j);
-		json_array_begin(&j, "elem");
-		for (k = 0; k < a->n; k++)
-			json_addr_range(&j, &a->ranges[k], a->family);
-		json_array_end(&j);
+		if (a->n) {
+			json_array_begin(&j, "elem");
+			for (k = 0; k < a->n; k++)
+				json_addr_range(&j, &a->ranges[k], a->family);
+			json_array_end(&j);
+		}
 		json_object_end(&j);
 		json_object_end(&j);
 		json_object_end(&j);

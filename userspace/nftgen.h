@@ -175,6 +175,9 @@ struct nftgen_addr_range {
 	uint8_t hi[16];
 };
 
+/* nft's longest comment (NFTNL_UDATA_COMMENT_MAXLEN), in characters. */
+#define NFTGEN_COMMENT_MAX	128
+
 /*
  * The prefixes of one address family of an address set of the flow list,
  * as a named set `type ipv4_addr` or `ipv6_addr`, `flags interval`: nft
@@ -185,14 +188,21 @@ struct nftgen_addr_range {
  * `lan-v6`), or `addr-N-v4`/`-v6` for the N-th anonymous set in flow
  * order (N skips the numbers of sets named `addr-N`), also for a name
  * that is not an nft identifier (one that starts with a digit).
+ *
+ * A set that follows hostnames (flowlist_set.hosts) carries the comment
+ * `follows NAME, NAME` and is always both an IPv4 and an IPv6 set, empty
+ * or not, with the rules of both families: a name that gains its first
+ * AAAA record (or loses its last A) then changes set elements only, which
+ * is all `epgate refresh` changes in an installed export.
  */
 struct nftgen_addrset {
 	char name[NFTGEN_NAME_MAX];
 	char role[192];		/* "@lan" or the first prefixes, for comments */
+	char comment[NFTGEN_COMMENT_MAX + 1];	/* "" without hostnames */
 	uint32_t ref;		/* the flow list's set (flowlist_flow.from_set) */
 	uint8_t family;		/* AF_INET or AF_INET6 */
 	struct nftgen_addr_range *ranges;	/* sorted, disjoint, not adjacent */
-	size_t n;
+	size_t n;		/* 0: an empty set (hostnames only) */
 };
 
 struct nftgen {

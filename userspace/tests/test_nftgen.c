@@ -3,10 +3,10 @@
  * `epgate export nft`: the ruleset generator (nftgen.c), its text and its
  * JSON exact for small policies: unbound and bound roles, IPv4 and IPv6,
  * ranges and sets, monitored profiles, the mark, interface scope and the
- * hooks, mode off, roles bound to address sets.  Every expected text was
- * checked with `nft -c -f` (and the JSON with `nft -j -c -f`) when it was
- * written; the VM selftest epgate_export.sh runs the generator against
- * real traffic.
+ * hooks, mode off, roles bound to address sets, sets that follow
+ * hostnames.  Every expected text was checked with `nft -c -f` (and the
+ * JSON with `nft -j -c -f`) when it was written; the VM selftest
+ * epgate_export.sh runs the generator against real traffic.
  */
 
 #include <errno.h>
@@ -51,6 +51,7 @@ static const char * const named_sets[][2] = {
 
 struct set_table {
 	struct flowlist_set sets[sizeof(named_sets) / sizeof(named_sets[0])];
+	struct flowlist_set host;	/* the last hostname's answer */
 };
 
 static int lookup(void *ctx, const char *name, const struct flowlist_set **out,
@@ -59,6 +60,28 @@ static int lookup(void *ctx, const char *name, const struct flowlist_set **out,
 	struct set_table *t = ctx;
 	struct flowlist_error fe;
 	size_t i;
+
+	if (strchr(name, '.')) {
+		/*
+		 * A hostname: one address, 192.0.2.N for a name of N
+		 * characters, fd00::N for v6only.*.
+		 */
+		struct flowlist_prefix p = { .family = AF_INET, .len = 32,
+					     .addr = { 192, 0, 2,
+						       (uint8_t)strlen(name) } };
+
+		if (!strncmp(name, "v6only.", 7)) {
+			memset(&p.addr, 0, sizeof(p.addr));
+			p.family = AF_INET6;
+			p.len = 128;
+			p.addr[0] = 0xfd;
+			p.addr[15] = (uint8_t)strlen(name);
+		}
+		flowlist_set_free(&t->host);
+		flowlist_set_add(&t->host, &p);
+		*out = &t->host;
+		return 0;
+	}
 
 	for (i = 0; i < sizeof(named_sets) / sizeof(named_sets[0]); i++) {
 		struct flowlist_set *s = &t->sets[i];
@@ -104,6 +127,7 @@ static int gen(const char *flows, const struct opts *o, bool json, char **out,
 				  &sets);
 	for (i = 0; i < (int)(sizeof(sets.sets) / sizeof(sets.sets[0])); i++)
 		flowlist_set_free(&sets.sets[i]);
+	flowlist_set_free(&sets.host);
 	if (ret) {
 		snprintf(err, 256, "flow list: %.200s", fe.msg);
 		return -EINVAL;
@@ -482,6 +506,7 @@ static void test_sets_left_out(void)
 				  &sets);
 	for (i = 0; i < sizeof(sets.sets) / sizeof(sets.sets[0]); i++)
 		flowlist_set_free(&sets.sets[i]);
+	flowlist_set_free(&sets.host);
 	if (ret) {
 		ok(0, "flow list: %s", fe.msg);
 		ok(0, "flow list: %s", fe.msg);
@@ -595,10 +620,135 @@ static void test_logging(void)
 	free(out);
 }
 
+/* The flows of the hostname test: names alone, beside @lan, in a list. */
+static const char hostname_flows[] =
+	"p a tcp 13000 @lan update.vendor.test\n"
+	"p b tcp 443 10.1.0.0/16,fd00:1::/64 v6only.vendor.test\n"
+	"p c udp 53 any first-of-six-long-names.vendor.test,second-of-six-long-names.vendor.test,"
+	"third-of-six-long-names.vendor.test,fourth-of-six-long-names.vendor.test,"
+	"fifth-of-six-long-names.vendor.test,sixth-of-six-long-names.vendor.test\n";
+
+/*
+ * Sets that follow hostnames: both families whatever the names resolve to
+ * now (addr-1-v6, addr-3-v4 empty: no `elements` line, no "elem"), the
+ * comment naming them, cut with "and N more" at nft's 128 characters.
+ * Checked with nft 1.0.6: -c -f, and the listing of -f is the one of
+ * --apply (nft -j -f ignores a set's comment).
+ */
+static const char text_hostnames[] =
+	"#!/usr/sbin/nft -f\n"
+	"# epgate policy: mode enforce, hooks forward, in any, out any, 3 flows\n"
+	"# address set @lan: nft sets lan-v4, lan-v6\n"
+	"# address set 192.0.2.18/32: nft sets addr-1-v4, addr-1-v6\n"
+	"# address set 10.1.0.0/16,fd00:1::/64: nft sets addr-2-v4, addr-2-v6\n"
+	"# address set fd00::12/128: nft sets addr-3-v4, addr-3-v6\n"
+	"# address set 192.0.2.35/32,192.0.2.36/32: nft sets addr-4-v4, addr-4-v6\n"
+	"# Written by `epgate export nft`: replaces table inet epgate in one transaction.\n"
+	DIFFERENCES
+	"table inet epgate\n"
+	"delete table inet epgate\n"
+	"table inet epgate {\n"
+	"\tset lan-v4 {\n"
+	"\t\ttype ipv4_addr\n"
+	"\t\tflags interval\n"
+	"\t\telements = { 10.0.2.0/23, 10.0.8.0-10.0.10.255, 192.0.2.7 }\n"
+	"\t}\n"
+	"\n"
+	"\tset lan-v6 {\n"
+	"\t\ttype ipv6_addr\n"
+	"\t\tflags interval\n"
+	"\t\telements = { fd00:1::/64, fd00:2::/64 }\n"
+	"\t}\n"
+	"\n"
+	"\tset addr-1-v4 {\n"
+	"\t\ttype ipv4_addr\n"
+	"\t\tflags interval\n"
+	"\t\tcomment \"follows update.vendor.test\"\n"
+	"\t\telements = { 192.0.2.18 }\n"
+	"\t}\n"
+	"\n"
+	"\tset addr-1-v6 {\n"
+	"\t\ttype ipv6_addr\n"
+	"\t\tflags interval\n"
+	"\t\tcomment \"follows update.vendor.test\"\n"
+	"\t}\n"
+	"\n"
+	"\tset addr-2-v4 {\n"
+	"\t\ttype ipv4_addr\n"
+	"\t\tflags interval\n"
+	"\t\telements = { 10.1.0.0/16 }\n"
+	"\t}\n"
+	"\n"
+	"\tset addr-2-v6 {\n"
+	"\t\ttype ipv6_addr\n"
+	"\t\tflags interval\n"
+	"\t\telements = { fd00:1::/64 }\n"
+	"\t}\n"
+	"\n"
+	"\tset addr-3-v4 {\n"
+	"\t\ttype ipv4_addr\n"
+	"\t\tflags interval\n"
+	"\t\tcomment \"follows v6only.vendor.test\"\n"
+	"\t}\n"
+	"\n"
+	"\tset addr-3-v6 {\n"
+	"\t\ttype ipv6_addr\n"
+	"\t\tflags interval\n"
+	"\t\tcomment \"follows v6only.vendor.test\"\n"
+	"\t\telements = { fd00::12 }\n"
+	"\t}\n"
+	"\n"
+	"\tset addr-4-v4 {\n"
+	"\t\ttype ipv4_addr\n"
+	"\t\tflags interval\n"
+	"\t\tcomment \"follows fifth-of-six-long-names.vendor.test, first-of-six-long-names.vendor.test and 4 more\"\n"
+	"\t\telements = { 192.0.2.35-192.0.2.36 }\n"
+	"\t}\n"
+	"\n"
+	"\tset addr-4-v6 {\n"
+	"\t\ttype ipv6_addr\n"
+	"\t\tflags interval\n"
+	"\t\tcomment \"follows fifth-of-six-long-names.vendor.test, first-of-six-long-names.vendor.test and 4 more\"\n"
+	"\t}\n"
+	"\n"
+	"\tchain judge {\n"
+	"\t\tct state invalid,untracked goto judge-untracked\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 13000 ct original ip saddr @lan-v4 ct reply ip saddr @addr-1-v4 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 13000 ct original ip6 saddr @lan-v6 ct reply ip6 saddr @addr-1-v6 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 443 ct original ip saddr @addr-2-v4 ct reply ip saddr @addr-3-v4 accept\n"
+	"\t\tmeta l4proto tcp ct reply proto-src 443 ct original ip6 saddr @addr-2-v6 ct reply ip6 saddr @addr-3-v6 accept\n"
+	"\t\tmeta l4proto udp ct reply proto-src 53 ct reply ip saddr @addr-4-v4 accept\n"
+	"\t\tmeta l4proto udp ct reply proto-src 53 ct reply ip6 saddr @addr-4-v6 accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter drop\n"
+	"\t}\n"
+	"\n"
+	"\tchain judge-untracked {\n"
+	"\t\tmeta l4proto tcp th dport 13000 ip saddr @lan-v4 ip daddr @addr-1-v4 accept\n"
+	"\t\tmeta l4proto tcp th dport 13000 ip6 saddr @lan-v6 ip6 daddr @addr-1-v6 accept\n"
+	"\t\tmeta l4proto tcp th dport 443 ip saddr @addr-2-v4 ip daddr @addr-3-v4 accept\n"
+	"\t\tmeta l4proto tcp th dport 443 ip6 saddr @addr-2-v6 ip6 daddr @addr-3-v6 accept\n"
+	"\t\tmeta l4proto udp th dport 53 ip daddr @addr-4-v4 accept\n"
+	"\t\tmeta l4proto udp th dport 53 ip6 daddr @addr-4-v6 accept\n"
+	"\t\tmeta l4proto { tcp, udp } counter drop\n"
+	"\t}\n"
+	"\n"
+	"\tchain forward {\n"
+	"\t\ttype filter hook forward priority filter - 10; policy accept;\n"
+	"\t\tgoto judge\n"
+	"\t}\n"
+	"}\n";
+
+static const char json_hostnames[] =
+	"{\"nftables\": [{\"metainfo\": {\"json_schema_version\": 1}}, {\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"delete\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"epgate\"}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"lan-v4\", \"type\": \"ipv4_addr\", \"flags\": [\"interval\"], \"elem\": [{\"prefix\": {\"addr\": \"10.0.2.0\", \"len\": 23}}, {\"range\": [\"10.0.8.0\", \"10.0.10.255\"]}, \"192.0.2.7\"]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"lan-v6\", \"type\": \"ipv6_addr\", \"flags\": [\"interval\"], \"elem\": [{\"prefix\": {\"addr\": \"fd00:1::\", \"len\": 64}}, {\"prefix\": {\"addr\": \"fd00:2::\", \"len\": 64}}]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"addr-1-v4\", \"type\": \"ipv4_addr\", \"comment\": \"follows update.vendor.test\", \"flags\": [\"interval\"], \"elem\": [\"192.0.2.18\"]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"addr-1-v6\", \"type\": \"ipv6_addr\", \"comment\": \"follows update.vendor.test\", \"flags\": [\"interval\"]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"addr-2-v4\", \"type\": \"ipv4_addr\", \"flags\": [\"interval\"], \"elem\": [{\"prefix\": {\"addr\": \"10.1.0.0\", \"len\": 16}}]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"addr-2-v6\", \"type\": \"ipv6_addr\", \"flags\": [\"interval\"], \"elem\": [{\"prefix\": {\"addr\": \"fd00:1::\", \"len\": 64}}]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"addr-3-v4\", \"type\": \"ipv4_addr\", \"comment\": \"follows v6only.vendor.test\", \"flags\": [\"interval\"]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"addr-3-v6\", \"type\": \"ipv6_addr\", \"comment\": \"follows v6only.vendor.test\", \"flags\": [\"interval\"], \"elem\": [\"fd00::12\"]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"addr-4-v4\", \"type\": \"ipv4_addr\", \"comment\": \"follows fifth-of-six-long-names.vendor.test, first-of-six-long-names.vendor.test and 4 more\", \"flags\": [\"interval\"], \"elem\": [{\"range\": [\"192.0.2.35\", \"192.0.2.36\"]}]}}}, {\"add\": {\"set\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"addr-4-v6\", \"type\": \"ipv6_addr\", \"comment\": \"follows fifth-of-six-long-names.vendor.test, first-of-six-long-names.vendor.test and 4 more\", \"flags\": [\"interval\"]}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"judge\"}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"judge-untracked\"}}}, {\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"epgate\", \"name\": \"forward\", \"type\": \"filter\", \"hook\": \"forward\", \"prio\": -10, \"policy\": \"accept\"}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"state\"}}, \"right\": [\"invalid\", \"untracked\"]}}, {\"goto\": {\"target\": \"judge-untracked\"}}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"reply\"}}, \"right\": 13000}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip saddr\", \"dir\": \"original\"}}, \"right\": \"@lan-v4\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip saddr\", \"dir\": \"reply\"}}, \"right\": \"@addr-1-v4\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"reply\"}}, \"right\": 13000}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip6 saddr\", \"dir\": \"original\"}}, \"right\": \"@lan-v6\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip6 saddr\", \"dir\": \"reply\"}}, \"right\": \"@addr-1-v6\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"reply\"}}, \"right\": 443}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip saddr\", \"dir\": \"original\"}}, \"right\": \"@addr-2-v4\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip saddr\", \"dir\": \"reply\"}}, \"right\": \"@addr-3-v4\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"reply\"}}, \"right\": 443}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip6 saddr\", \"dir\": \"original\"}}, \"right\": \"@addr-2-v6\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip6 saddr\", \"dir\": \"reply\"}}, \"right\": \"@addr-3-v6\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"reply\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip saddr\", \"dir\": \"reply\"}}, \"right\": \"@addr-4-v4\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"reply\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip6 saddr\", \"dir\": \"reply\"}}, \"right\": \"@addr-4-v6\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": {\"set\": [\"tcp\", \"udp\"]}}}, {\"counter\": null}, {\"drop\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 13000}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}, \"right\": \"@lan-v4\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"daddr\"}}, \"right\": \"@addr-1-v4\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 13000}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"saddr\"}}, \"right\": \"@lan-v6\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"daddr\"}}, \"right\": \"@addr-1-v6\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 443}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}, \"right\": \"@addr-2-v4\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"daddr\"}}, \"right\": \"@addr-3-v4\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 443}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"saddr\"}}, \"right\": \"@addr-2-v6\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"daddr\"}}, \"right\": \"@addr-3-v6\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"daddr\"}}, \"right\": \"@addr-4-v4\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"udp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"th\", \"field\": \"dport\"}}, \"right\": 53}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"daddr\"}}, \"right\": \"@addr-4-v6\"}}, {\"accept\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"judge-untracked\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": {\"set\": [\"tcp\", \"udp\"]}}}, {\"counter\": null}, {\"drop\": null}]}}}, {\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"epgate\", \"chain\": \"forward\", \"expr\": [{\"goto\": {\"target\": \"judge\"}}]}}}]}\n";
+
 int main(void)
 {
-	tap_plan(16);
+	tap_plan(18);
 	test_logging();
+	expect("hostnames: both families, the comment, empty sets",
+	       hostname_flows, &(struct opts){ 0 }, false, text_hostnames);
+	expect("hostnames as JSON", hostname_flows, &(struct opts){ 0 }, true,
+	       json_hostnames);
 	expect("unbound roles: one set of the TCP ports, a comparison for UDP",
 	       "p a tcp 443,8000-8010 any any\np b udp 53 any any\n"
 	       "p c tcp 22 any any\n", &(struct opts){ 0 }, false,
