@@ -18,7 +18,10 @@
  * and the hook forward unless the file or the options say otherwise; the
  * options override the module's configuration too.  Roles bound to
  * address sets become named interval sets (`lan-v4`, `lan-v6`, ...); the
- * text's header says which epgate set became which nft sets.
+ * text's header says which epgate set became which nft sets.  A set of
+ * the module's that follows hostnames (found as refresh finds them:
+ * follow.h) says so in its comment, and `epgate refresh` keeps its
+ * elements in step with the module's.
  */
 
 #include <errno.h>
@@ -30,6 +33,7 @@
 #include "addrset.h"
 #include "config.h"
 #include "flowset.h"
+#include "follow.h"
 #include "genl.h"
 #include "nftgen.h"
 #include "nftpending.h"
@@ -317,7 +321,7 @@ static int gather(const struct request *rq, struct flowset *fs,
 	struct epgate_status st;
 	struct epgate_genl g;
 	struct saveconf sc;
-	char err[160];
+	char err[512];
 	int ret;
 
 	memset(fs, 0, sizeof(*fs));
@@ -367,6 +371,15 @@ static int gather(const struct request *rq, struct flowset *fs,
 		epgate_genl_close(&g);
 		if (ret)
 			return ret;
+		/* The module keeps no hostnames: find them as refresh does. */
+		ret = follow_hosts(fs, err, sizeof(err));
+		if (ret == -ENOMEM) {
+			fprintf(stderr, "%s: export: %s\n", prog, err);
+			return ret;
+		}
+		if (ret)
+			fprintf(stderr, "%s: export: warning: %s: no set is said to follow hostnames\n",
+				prog, err);
 		config_from_status(&ec, &st);	/* every setting */
 		config_apply(cfg, &ec);
 		break;

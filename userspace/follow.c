@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "addrset.h"
 #include "follow.h"
@@ -127,4 +128,64 @@ int follow_rebuild(struct hosts *h, const struct flowset *fs,
 			return 1;
 	}
 	return 0;
+}
+
+/* The names role @oref of @from follows, given to role @ref of @fl. */
+static int give_hosts(struct flowlist *fl, uint32_t ref,
+		      const struct flowlist *from, uint32_t oref)
+{
+	const struct flowlist_set *o = flowlist_set_of(from, oref);
+
+	if (!ref || ref > fl->nsets || !o || !o->hosts)
+		return 0;
+	return flowlist_set_follow(&fl->sets[ref - 1], o->hosts);
+}
+
+int follow_hosts(struct flowset *fs, char *err, size_t errlen)
+{
+	struct flowset out = { 0 };
+	bool *follows = NULL;
+	struct hosts h;
+	size_t i, k;
+	int ret, pi;
+
+	hosts_init(&h, NULL);
+	ret = hosts_state_load(&h.ns, err, errlen);
+	if (ret) {
+		hosts_free(&h);
+		return ret;
+	}
+	follows = calloc(fs->nprofiles ? fs->nprofiles : 1, sizeof(*follows));
+	ret = follows ? follow_collect(&h, fs, follows) : -ENOMEM;
+	if (!ret)
+		ret = follow_rebuild(&h, fs, follows, time(NULL), &out, true);
+	for (i = 0; ret >= 0 && i < fs->fl.n; i++) {
+		struct flowlist_flow *f = &fs->fl.flows[i];
+
+		ret = 0;
+		pi = flowset_profile_index(fs, f->profile);
+		if (pi < 0 || !follows[pi])
+			continue;
+		for (k = 0; k < out.fl.n; k++) {
+			const struct flowlist_flow *o = &out.fl.flows[k];
+
+			if (o->proto != f->proto || strcmp(o->profile, f->profile) ||
+			    strcmp(o->name, f->name))
+				continue;
+			ret = give_hosts(&fs->fl, f->from_set, &out.fl,
+					 o->from_set);
+			if (!ret)
+				ret = give_hosts(&fs->fl, f->to_set, &out.fl,
+						 o->to_set);
+			break;
+		}
+	}
+	if (ret > 0)
+		ret = 0;
+	if (ret)
+		snprintf(err, errlen, "%s", strerror(-ret));
+	flowset_free(&out);
+	free(follows);
+	hosts_free(&h);
+	return ret;
 }

@@ -42,4 +42,14 @@ int follow_rebuild(struct hosts *h, const struct flowset *fs,
 		   const bool *follows, int64_t now, struct flowset *out,
 		   bool quiet);
 
+/*
+ * The hostnames each set of @fs (as read from the module, which keeps
+ * none) follows, found as refresh finds them with the names state file
+ * (hosts_state_load()) and given to the set (flowlist_set.hosts) through
+ * the flow that uses it (same profile, name and protocol).  A profile
+ * that cannot be compiled again leaves its sets as they are.  0, or
+ * -errno with a one-line reason in @err (the state file unreadable).
+ */
+int follow_hosts(struct flowset *fs, char *err, size_t errlen);
+
 #endif
