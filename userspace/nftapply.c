@@ -43,49 +43,11 @@
 #define TYPE_INET_SERVICE	13
 #define TYPE_IFNAME		41
 
-#define ELEMS_PER_MSG		800	/* an attribute nest holds 64 KiB */
-
-static bool all_bytes(const uint8_t *k, uint32_t len, uint8_t b)
-{
-	uint32_t i;
-
-	for (i = 0; i < len; i++) {
-		if (k[i] != b)
-			return false;
-	}
-	return true;
-}
-
-/* An element of key @k into @s, with @flags; 0 or -ENOMEM. */
-static int elem(struct nftnl_set *s, const void *k, uint32_t klen,
-		uint32_t flags, bool open)
-{
-	/* What nft keeps with the start of a range that reaches the top. */
-	static const uint8_t open_ud[6] = {
-		NFTNL_UDATA_SET_ELEM_FLAGS, 4, NFTNL_SET_ELEM_F_INTERVAL_OPEN,
-	};
-	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, k, klen);
-	if (flags)
-		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, flags);
-	if (open)
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA, open_ud,
-				   sizeof(open_ud));
-	nftnl_set_elem_add(s, e);
-	return 0;
-}
-
 /*
  * A set: @keys holds @n keys of @klen bytes; with @interval, @keys are
  * (first, last) pairs of big-endian keys (ports, addresses), sorted,
- * disjoint and not adjacent, turned into the interval elements nft sends:
- * an end element at 0 first (unless the first range starts there), a
- * start per range and an end at last + 1 after it, unless it reaches the
- * top (then the start carries nft's "open interval" user data).  Returns
- * the set id.
+ * disjoint and not adjacent, turned into the interval elements nft sends
+ * (nftbatch_intervals()).  Returns the set id.
  */
 static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 			 bool interval, uint32_t key_type, uint32_t klen,
@@ -107,8 +69,9 @@ static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 		NFTNL_UDATA_SET_TYPEOF_DATA, 6, 0, 4, meta_key, 0, 0, 0,
 	};
 	const uint8_t *k = keys;
+	struct nftbatch_elem *elems;
 	struct nftnl_set *s;
-	size_t i = 0, inchunk, udlen = meta_key ? 22 : 6, clen;
+	size_t m, udlen = meta_key ? 22 : 6, clen;
 	uint32_t id = ++x->set_id;
 
 	if (comment && comment[0]) {
@@ -139,61 +102,21 @@ static uint32_t set_msgs(struct nftbatch *x, const char *name, bool anonymous,
 	nftnl_set_set_data(s, NFTNL_SET_USERDATA, ud, udlen);
 	nftnl_set_nlmsg_build_payload(nftbatch_msg(x, NFT_MSG_NEWSET, NLM_F_CREATE), s);
 	nftbatch_next(x);
+	nftnl_set_free(s);
 
-	/* The elements, ELEMS_PER_MSG at a time. */
-	while (i < n && !x->err) {
-		nftnl_set_free(s);
-		s = nftnl_set_alloc();
-		if (!s) {
-			x->err = -ENOMEM;
-			return id;
-		}
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, x->table);
-		nftnl_set_set_str(s, NFTNL_SET_NAME, name);
-		nftnl_set_set_u32(s, NFTNL_SET_ID, id);
-		for (inchunk = 0; i < n && inchunk < ELEMS_PER_MSG; i++) {
-			const uint8_t *first = k + i * 2 * klen;
-			const uint8_t *last = first + klen;
-			uint8_t key[16];
-			bool top;
-			int j;
-
-			if (!interval) {
-				if (elem(s, k + i * klen, klen, 0, false))
-					goto nomem;
-				inchunk++;
-				continue;
-			}
-			if (!i && !all_bytes(first, klen, 0)) {
-				memset(key, 0, klen);
-				if (elem(s, key, klen, NFT_SET_ELEM_INTERVAL_END,
-					 false))
-					goto nomem;
-				inchunk++;
-			}
-			top = all_bytes(last, klen, 0xff);
-			if (elem(s, first, klen, 0, top))
-				goto nomem;
-			inchunk++;
-			if (top)
-				continue;
-			/* last + 1, big endian */
-			memcpy(key, last, klen);
-			for (j = klen - 1; j >= 0 && ++key[j] == 0; j--)
-				;
-			if (elem(s, key, klen, NFT_SET_ELEM_INTERVAL_END, false))
-				goto nomem;
-			inchunk++;
-		}
-		nftnl_set_elems_nlmsg_build_payload(
-			nftbatch_msg(x, NFT_MSG_NEWSETELEM, NLM_F_CREATE), s);
-		nftbatch_next(x);
+	elems = calloc(interval ? 2 * n + 1 : n ? n : 1, sizeof(*elems));
+	if (!elems) {
+		x->err = -ENOMEM;
+		return id;
 	}
-	nftnl_set_free(s);
-	return id;
-nomem:
-	nftnl_set_free(s);
-	x->err = -ENOMEM;
+	if (interval) {
+		m = nftbatch_intervals(keys, n, klen, elems);
+	} else {
+		for (m = 0; m < n; m++)
+			memcpy(elems[m].key, k + m * klen, klen);
+	}
+	nftbatch_elems(x, name, id, klen, elems, m);
+	free(elems);
 	return id;
 }
 
@@ -659,7 +582,7 @@ static void chain_msg(struct nftbatch *x, const struct nftgen_chain *ch)
 /*
  * A generous bound of the batch's size: an interval is at most two
  * elements (about 40 bytes each for IPv6 keys), a message of the
- * elements of a set per ELEMS_PER_MSG.
+ * elements of a set per NFTBATCH_ELEMS_PER_MSG.
  */
 static size_t batch_size(const struct nftgen *g)
 {

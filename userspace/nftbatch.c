@@ -19,6 +19,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
@@ -111,6 +112,114 @@ void nftbatch_replace_table(struct nftbatch *x, const char *comment)
 {
 	nftbatch_drop_table(x);
 	nftbatch_table(x, NFT_MSG_NEWTABLE, NLM_F_CREATE, comment);
+}
+
+static bool all_bytes(const uint8_t *k, uint32_t len, uint8_t b)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++) {
+		if (k[i] != b)
+			return false;
+	}
+	return true;
+}
+
+size_t nftbatch_intervals(const void *keys, size_t n, uint32_t klen,
+			  struct nftbatch_elem *out)
+{
+	const uint8_t *k = keys;
+	size_t i, m = 0;
+	int j;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *first = k + i * 2 * klen;
+		const uint8_t *last = first + klen;
+
+		if (!i && !all_bytes(first, klen, 0)) {
+			memset(&out[m], 0, sizeof(out[m]));
+			out[m++].flags = NFT_SET_ELEM_INTERVAL_END;
+		}
+		memset(&out[m], 0, sizeof(out[m]));
+		memcpy(out[m].key, first, klen);
+		out[m].open = all_bytes(last, klen, 0xff);
+		if (out[m++].open)
+			continue;
+		/* last + 1, big endian */
+		memset(&out[m], 0, sizeof(out[m]));
+		memcpy(out[m].key, last, klen);
+		for (j = klen - 1; j >= 0 && ++out[m].key[j] == 0; j--)
+			;
+		out[m++].flags = NFT_SET_ELEM_INTERVAL_END;
+	}
+	return m;
+}
+
+/* A set of x->table named @name, as element messages name it. */
+static struct nftnl_set *elem_list(struct nftbatch *x, const char *name,
+				   uint32_t id)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (!s) {
+		x->err = -ENOMEM;
+		return NULL;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, x->table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	if (id)
+		nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	return s;
+}
+
+void nftbatch_elems(struct nftbatch *x, const char *name, uint32_t id,
+		    uint32_t klen, const struct nftbatch_elem *e, size_t n)
+{
+	/* What nft keeps with the start of a range that reaches the top. */
+	static const uint8_t open_ud[6] = {
+		NFTNL_UDATA_SET_ELEM_FLAGS, 4, NFTNL_SET_ELEM_F_INTERVAL_OPEN,
+	};
+	struct nftnl_set_elem *ne;
+	struct nftnl_set *s;
+	size_t i = 0, k;
+
+	while (i < n && !x->err) {
+		s = elem_list(x, name, id);
+		if (!s)
+			return;
+		for (k = 0; i < n && k < NFTBATCH_ELEMS_PER_MSG; i++, k++) {
+			ne = nftnl_set_elem_alloc();
+			if (!ne) {
+				nftnl_set_free(s);
+				x->err = -ENOMEM;
+				return;
+			}
+			nftnl_set_elem_set(ne, NFTNL_SET_ELEM_KEY, e[i].key, klen);
+			if (e[i].flags)
+				nftnl_set_elem_set_u32(ne, NFTNL_SET_ELEM_FLAGS,
+						       e[i].flags);
+			if (e[i].open)
+				nftnl_set_elem_set(ne, NFTNL_SET_ELEM_USERDATA,
+						   open_ud, sizeof(open_ud));
+			nftnl_set_elem_add(s, ne);
+		}
+		nftnl_set_elems_nlmsg_build_payload(
+			nftbatch_msg(x, NFT_MSG_NEWSETELEM, NLM_F_CREATE), s);
+		nftnl_set_free(s);
+		nftbatch_next(x);
+	}
+}
+
+void nftbatch_flush_set(struct nftbatch *x, const char *name)
+{
+	struct nftnl_set *s = elem_list(x, name, 0);
+
+	if (!s)
+		return;
+	nftnl_set_elems_nlmsg_build_payload(
+		nftbatch_msg(x, NFT_MSG_DELSETELEM, 0), s);
+	nftnl_set_free(s);
+	nftbatch_next(x);
 }
 
 /* Set NLM_F_ACK on the last message before the batch end. */

@@ -46,6 +46,36 @@ void nftbatch_replace_table(struct nftbatch *x, const char *comment);
 /* Delete x->table if it exists (the same trick, without the last step). */
 void nftbatch_drop_table(struct nftbatch *x);
 
+/* One element of a set as nf_tables takes it: a key and its flags. */
+struct nftbatch_elem {
+	uint8_t key[16];
+	uint32_t flags;		/* NFT_SET_ELEM_INTERVAL_END or 0 */
+	bool open;		/* the start of a range that reaches the top */
+};
+
+/*
+ * The elements nft sends for @n ranges of @klen-byte big-endian keys
+ * (ports, addresses; @keys holds (first, last) pairs, sorted, disjoint,
+ * not adjacent): an end element at 0 first (unless the first range starts
+ * there), a start per range and an end at last + 1 after it, unless the
+ * range reaches the top (then the start is "open", nft's user data).
+ * Into @out, room for 2 * @n + 1, in key order; returns how many.
+ */
+size_t nftbatch_intervals(const void *keys, size_t n, uint32_t klen,
+			  struct nftbatch_elem *out);
+
+/*
+ * NEWSETELEM messages that add @e[0..@n) (keys of @klen bytes) to set
+ * @name of x->table; @id is the set's id when the set itself comes in
+ * this batch, else 0.  At most NFTBATCH_ELEMS_PER_MSG elements a message.
+ */
+#define NFTBATCH_ELEMS_PER_MSG	800	/* an attribute nest holds 64 KiB */
+void nftbatch_elems(struct nftbatch *x, const char *name, uint32_t id,
+		    uint32_t klen, const struct nftbatch_elem *e, size_t n);
+
+/* DELSETELEM without elements: every element of set @name goes. */
+void nftbatch_flush_set(struct nftbatch *x, const char *name);
+
 /* End the batch and send it; 0 or a negative errno with @err set. */
 int nftbatch_send(struct nftbatch *x, char *err, size_t errlen);
 

@@ -33,8 +33,6 @@
 #include "nftpending.h"
 #include "subcommands.h"
 
-#define ELEMS_PER_MSG	800	/* an attribute nest holds 64 KiB */
-
 /* The pending table, read back. */
 struct copy {
 	const struct nftpending_state *st;
@@ -248,7 +246,7 @@ static int elem_copy(struct nftnl_set_elem *e, void *data)
 	if (!dup)
 		return -1;
 	nftnl_set_elem_add(k->to, dup);
-	if (++k->n == ELEMS_PER_MSG)
+	if (++k->n == NFTBATCH_ELEMS_PER_MSG)
 		chunk_send(k);
 	return 0;
 }
