@@ -132,7 +132,7 @@ static int parse_args(struct request *rq, int argc, const char *argv[],
 	int i;
 	size_t s;
 
-	rq->table = "epgate";
+	rq->table = NFTGEN_TABLE_DEFAULT;
 	if (argc < 2 || strcmp(argv[1], "nft")) {
 		if (argc < 2)
 			fprintf(stderr, "%s: export: missing the format (nft)\n",
@@ -326,7 +326,7 @@ static int gather(const struct request *rq, struct flowset *fs,
 
 	memset(fs, 0, sizeof(*fs));
 	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->family, sizeof(cfg->family), "inet");
+	snprintf(cfg->family, sizeof(cfg->family), NFTGEN_FAMILY_DEFAULT);
 	snprintf(cfg->table, sizeof(cfg->table), "%s", rq->table);
 	cfg->mode = EPGATE_MODE_ENFORCE;
 	cfg->hooks = EPGATE_HOOK_FORWARD;

@@ -246,21 +246,46 @@ static uint32_t port_set(struct nftbatch *x, const struct nftgen_set *s)
 	return id;
 }
 
+/* The (first, last) keys of @a's ranges, malloc()ed (NULL: no memory). */
+static uint8_t *addr_keys(const struct nftgen_addrset *a, uint32_t klen)
+{
+	uint8_t *keys = calloc(a->n ? a->n : 1, 2 * klen);
+	size_t i;
+
+	for (i = 0; keys && i < a->n; i++) {
+		memcpy(keys + 2 * i * klen, a->ranges[i].lo, klen);
+		memcpy(keys + (2 * i + 1) * klen, a->ranges[i].hi, klen);
+	}
+	return keys;
+}
+
+int nftgen_addrset_elems(const struct nftgen_addrset *a,
+			 struct nftbatch_elem **out, size_t *n)
+{
+	uint32_t klen = a->family == AF_INET ? 4 : 16;
+	uint8_t *keys = addr_keys(a, klen);
+
+	*out = calloc(2 * a->n + 1, sizeof(**out));
+	if (!keys || !*out) {
+		free(keys);
+		free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	*n = nftbatch_intervals(keys, a->n, klen, *out);
+	free(keys);
+	return 0;
+}
+
 /* An address set of @g: its intervals as (first, last) keys; its id. */
 static uint32_t addr_set(struct nftbatch *x, const struct nftgen_addrset *a)
 {
 	uint32_t klen = a->family == AF_INET ? 4 : 16, id;
-	uint8_t *keys;
-	size_t i;
+	uint8_t *keys = addr_keys(a, klen);
 
-	keys = calloc(a->n ? a->n : 1, 2 * klen);
 	if (!keys) {
 		x->err = -ENOMEM;
 		return 0;
-	}
-	for (i = 0; i < a->n; i++) {
-		memcpy(keys + 2 * i * klen, a->ranges[i].lo, klen);
-		memcpy(keys + (2 * i + 1) * klen, a->ranges[i].hi, klen);
 	}
 	id = set_msgs(x, a->name, false, true,
 		      a->family == AF_INET ? TYPE_IPADDR : TYPE_IP6ADDR, klen,

@@ -62,6 +62,9 @@
 #include "flowlist.h"
 
 #define NFTGEN_NAME_MAX		64	/* table, chain and set names */
+/* The table `export nft` writes unless --table says otherwise. */
+#define NFTGEN_FAMILY_DEFAULT	"inet"
+#define NFTGEN_TABLE_DEFAULT	"epgate"
 
 struct nftgen_config {
 	char family[8];			/* "inet" */
@@ -251,5 +254,15 @@ struct nftpending_state;
  */
 int nftgen_apply(const struct nftgen *g, unsigned int secs,
 		 struct nftpending_state *st, char *err, size_t errlen);
+
+struct nftbatch_elem;
+
+/*
+ * The elements set @a holds in nf_tables, as --apply sends them
+ * (nftbatch_intervals()), into *@out (malloc()ed) and *@n (nftapply.c).
+ * 0 or -ENOMEM.
+ */
+int nftgen_addrset_elems(const struct nftgen_addrset *a,
+			 struct nftbatch_elem **out, size_t *n);
 
 #endif

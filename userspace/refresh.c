@@ -8,7 +8,7 @@
  * data, as `enable` stored them) name a hostname, directly or in a set
  * file of sets.d.  Such a profile is compiled again from its profile file,
  * its arguments, sets.d and the names' addresses in force (hosts.h,
- * names.h), and the whole flow set is written back in one
+ * names.h, follow.h), and the whole flow set is written back in one
  * generation-checked transaction only when a flow changed: flow
  * identities (profile, flow) are kept, so every counter keeps counting.
  * A profile that cannot be compiled again (a name with no address yet, a
@@ -16,8 +16,14 @@
  * a warning: never an empty role, never an open one.  Profiles without
  * hostnames are sent back exactly as the module has them.
  *
+ * An installed `export nft` follows too: when table inet epgate exists,
+ * the elements of its sets that follow hostnames are made the module's,
+ * in one nf_tables transaction that touches nothing else (nftsync.h).
+ * Its failure is one line and changes nothing in the module's update.
+ *
  * One shot: ask DNS for every followed name once, push, write the state
- * file; exit 0 (nothing changed), 2 (the flow set changed), 1 (error).
+ * file; exit 0 (nothing changed), 2 (the flow set or the export's sets
+ * changed), 1 (error, the export's update included).
  * --daemon: the same for each name when it is due (its TTL, clamped, or
  * its retry after a failure) and for each leaving address when its grace
  * runs out, sleeping in between; SIGHUP wakes it at once (e.g. after an
@@ -38,6 +44,8 @@
 #include "flowset.h"
 #include "follow.h"
 #include "hosts.h"
+#include "nftgen.h"
+#include "nftsync.h"
 #include "resolve.h"
 #include "statusmsg.h"
 #include "subcommands.h"
@@ -84,7 +92,58 @@ struct refresh {
 	struct epgate_genl g;
 	bool daemon;
 	bool quiet;
+	/* The installed export (nftsync.h), this round: */
+	unsigned int nft_sets;		/* sets whose elements were replaced */
+	bool nft_failed;
+	char nft_err[512];		/* the failure said last (daemon: once) */
 };
+
+/*
+ * An installed `export nft` follows the module too: the sets of @fs (the
+ * module's policy, its sets knowing their hostnames) that follow names,
+ * in the export's default table, get the module's elements (nftsync.h).
+ * A failure is one line; the daemon says the same failure only once.
+ */
+static void follow_nft(struct refresh *r, const struct flowset *fs)
+{
+	/* Only the sets matter: their names and elements, not the config. */
+	struct nftgen_config cfg = {
+		.family = NFTGEN_FAMILY_DEFAULT, .table = NFTGEN_TABLE_DEFAULT,
+		.mode = EPGATE_MODE_ENFORCE, .hooks = EPGATE_HOOK_FORWARD,
+		.priority = EPGATE_PRIORITY_DEFAULT,
+	};
+	struct nftsync_result res;
+	struct nftgen g;
+	char err[512];
+	int ret;
+
+	r->nft_sets = 0;
+	r->nft_failed = false;
+	ret = nftgen_build(&fs->fl, &cfg, &g, err, sizeof(err));
+	if (!ret) {
+		ret = nftsync_sets(&g, &res, err, sizeof(err));
+		nftgen_free(&g);
+	}
+	if (ret) {
+		r->nft_failed = true;
+		if (!r->daemon || strcmp(err, r->nft_err))
+			fprintf(stderr, "%s: refresh: nft table %s %s not updated: %s\n",
+				prog, cfg.family, cfg.table, err);
+		snprintf(r->nft_err, sizeof(r->nft_err), "%s", err);
+		return;
+	}
+	if (r->nft_err[0] && r->daemon)
+		fprintf(stderr, "%s: refresh: nft table %s %s: in step again\n",
+			prog, cfg.family, cfg.table);
+	r->nft_err[0] = '\0';
+	r->nft_sets = res.nsets;
+	if (res.nsets) {
+		printf("%s: refresh: nft table %s %s: set%s %s updated\n", prog,
+		       cfg.family, cfg.table, res.nsets == 1 ? "" : "s",
+		       res.sets);
+		fflush(stdout);
+	}
+}
 
 /*
  * One round: read the module's set, follow its names, ask DNS for the
@@ -143,12 +202,17 @@ static int round_once(struct refresh *r, bool all)
 		names_expire(&r->h.ns, now);
 		ret = follow_rebuild(&r->h, &fs, follows, now, &out, r->quiet);
 		if (ret <= 0) {
+			/* The module has these flows already: the export too? */
+			if (!ret)
+				follow_nft(r, &out);
 			flowset_free(&out);
 			if (ret)
 				goto fail;
 			break;
 		}
 		ret = flowset_write(&r->g, &out, true);
+		if (!ret)
+			follow_nft(r, &out);
 		flowset_free(&out);
 		flowset_free(&fs);
 		if (flowset_retry(ret, tries))
@@ -327,7 +391,7 @@ int refresh_main(int argc, const char *argv[])
 	}
 	epgate_genl_close(&r.g);
 	hosts_free(&r.h);
-	if (ret < 0)
+	if (ret < 0 || r.nft_failed)
 		return 1;
-	return ret == 1 ? 2 : 0;
+	return ret == 1 || r.nft_sets ? 2 : 0;
 }
