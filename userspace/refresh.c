@@ -93,7 +93,7 @@ struct refresh {
 	bool daemon;
 	bool quiet;
 	/* The installed export (nftsync.h), this round: */
-	unsigned int nft_sets;		/* sets whose elements were replaced */
+	struct nftsync_result nft;	/* the sets whose elements were replaced */
 	bool nft_failed;
 	char nft_err[512];		/* the failure said last (daemon: once) */
 };
@@ -112,16 +112,13 @@ static void follow_nft(struct refresh *r, const struct flowset *fs)
 		.mode = EPGATE_MODE_ENFORCE, .hooks = EPGATE_HOOK_FORWARD,
 		.priority = EPGATE_PRIORITY_DEFAULT,
 	};
-	struct nftsync_result res;
 	struct nftgen g;
 	char err[512];
 	int ret;
 
-	r->nft_sets = 0;
-	r->nft_failed = false;
 	ret = nftgen_build(&fs->fl, &cfg, &g, err, sizeof(err));
 	if (!ret) {
-		ret = nftsync_sets(&g, &res, err, sizeof(err));
+		ret = nftsync_sets(&g, &r->nft, err, sizeof(err));
 		nftgen_free(&g);
 	}
 	if (ret) {
@@ -133,16 +130,21 @@ static void follow_nft(struct refresh *r, const struct flowset *fs)
 		return;
 	}
 	if (r->nft_err[0] && r->daemon)
-		fprintf(stderr, "%s: refresh: nft table %s %s: in step again\n",
+		fprintf(stderr, "%s: refresh: nft table %s %s: no longer failing\n",
 			prog, cfg.family, cfg.table);
 	r->nft_err[0] = '\0';
-	r->nft_sets = res.nsets;
-	if (res.nsets) {
+}
+
+/* What a round (@ret of round_once()) changed, on stdout. */
+static void say_round(const struct refresh *r, int ret)
+{
+	if (ret == 1)
+		printf("%s: refresh: flow set updated\n", prog);
+	if (ret >= 0 && r->nft.nsets)
 		printf("%s: refresh: nft table %s %s: set%s %s updated\n", prog,
-		       cfg.family, cfg.table, res.nsets == 1 ? "" : "s",
-		       res.sets);
-		fflush(stdout);
-	}
+		       NFTGEN_FAMILY_DEFAULT, NFTGEN_TABLE_DEFAULT,
+		       r->nft.nsets == 1 ? "" : "s", r->nft.sets);
+	fflush(stdout);
 }
 
 /*
@@ -162,6 +164,8 @@ static int round_once(struct refresh *r, bool all)
 	size_t n;
 	int ret;
 
+	memset(&r->nft, 0, sizeof(r->nft));
+	r->nft_failed = false;
 	for (tries = 0;; tries++) {
 		ret = flowset_read(&r->g, &fs);
 		if (ret) {
@@ -289,10 +293,7 @@ static int daemon_loop(struct refresh *r)
 		ret = round_once(r, false);
 		if (ret == -ENOMEM)
 			break;
-		if (ret == 1) {
-			printf("%s: refresh: flow set updated\n", prog);
-			fflush(stdout);
-		}
+		say_round(r, ret);
 		write_state(r);
 		pfd.fd = sfd;
 		pfd.events = POLLIN;
@@ -386,12 +387,11 @@ int refresh_main(int argc, const char *argv[])
 		ret = round_once(&r, true);
 		if (ret >= 0)
 			write_state(&r);
-		if (ret == 1)
-			printf("%s: refresh: flow set updated\n", prog);
+		say_round(&r, ret);
 	}
 	epgate_genl_close(&r.g);
 	hosts_free(&r.h);
 	if (ret < 0 || r.nft_failed)
 		return 1;
-	return ret == 1 || r.nft_sets ? 2 : 0;
+	return ret == 1 || r.nft.nsets ? 2 : 0;
 }
