@@ -51,6 +51,8 @@ struct memo {
 	u32 to;
 };
 
+#define EPG_SET_ANY	0xffffffffU	/* a set rule's unbound role */
+
 /* A compiled spec while building: the emitted rule and its address words. */
 struct brule {
 	u32 id;

@@ -259,7 +259,6 @@ struct epg_rule {
  */
 #define EPG_RULE_SETS		0xff
 #define EPG_RULE_SET_FROM	0xfe
-#define EPG_SET_ANY	0xffffffffU	/* builder: an unbound role of a set rule */
 
 /*
  * A set rule's two roles, per family: the offset from the table start of
@@ -487,6 +486,35 @@ static __always_inline u64 epg_key6_high(const __be32 *a)
 	return (u64)be32_to_cpu(a[0]) << 32 | be32_to_cpu(a[1]);
 }
 
+/*
+ * Is the IPv4 address *a in family f?  1: yes, 0: no, -1: it is in a mixed
+ * bucket beyond the bucket's first candidate, for epg_set_search4().  A
+ * bucket word >= PURE | IN: in; >= PURE: out; below: mixed.  The key is
+ * read again for the mixed bucket (READ_ONCE: not the value above), which
+ * spares the pure path a store of it to the stack (hooks.o).
+ */
+static __always_inline int epg_set_in4(const struct epg_table *t,
+				       const struct epg_set_fam *f,
+				       const __be32 *a)
+{
+	const struct epg_iv4 *iv;
+	u32 b, e, key;
+
+	b = epg_set_bucket4(f, be32_to_cpu(a[0]));
+	if (b >= f->nb)
+		return 0;
+	e = f->idx[b];
+	if (likely(e >= (EPG_SET_PURE | EPG_SET_IN)))
+		return 1;
+	if (e & EPG_SET_PURE)
+		return 0;
+	key = be32_to_cpu(READ_ONCE(a[0]));
+	iv = (const struct epg_iv4 *)((const u8 *)t + f->iv_off) + e;
+	if (key <= iv->hi)
+		return key >= iv->lo;
+	return -1;
+}
+
 /* Is the address in the set family at off?  Any bucket. */
 static __always_inline bool epg_set_has(const struct epg_table *t, u32 off,
 					u8 family, const __be32 *a)
@@ -494,15 +522,14 @@ static __always_inline bool epg_set_has(const struct epg_table *t, u32 off,
 	const struct epg_set_fam *f = epg_set_fam_at(t, off);
 	u64 kh, b;
 	u32 e;
+	int m;
 
 	if (family == AF_INET) {
-		b = epg_set_bucket4(f, be32_to_cpu(a[0]));
-		if (b >= f->nb)
-			return false;
-		e = f->idx[b];
-		if (e & EPG_SET_PURE)
-			return e & EPG_SET_IN;
-		return epg_set_search4(t, f, b, be32_to_cpu(a[0]));
+		m = epg_set_in4(t, f, a);
+		if (m >= 0)
+			return m;
+		return epg_set_search4(t, f, epg_set_bucket4(f, be32_to_cpu(a[0])),
+				       be32_to_cpu(a[0]));
 	}
 	kh = epg_key6_high(a);
 	b = epg_set_bucket6(f, kh);
@@ -542,11 +569,8 @@ static __always_inline int epg_rule_match_fast(const struct epg_table *t,
 {
 	const struct epg_rule_word *w;
 	const struct epg_set_pair *p;
-	const struct epg_set_fam *f;
-	const struct epg_iv4 *iv;
 	__be32 diff;
 	unsigned int i;
-	u32 b, e;
 
 	if (!r->family)
 		return 1;
@@ -554,26 +578,7 @@ static __always_inline int epg_rule_match_fast(const struct epg_table *t,
 		if (r->family != EPG_RULE_SET_FROM || family != AF_INET)
 			return r->family >= EPG_RULE_SET_FROM ? -1 : 0;
 		p = (const struct epg_set_pair *)((const u8 *)t + r->addr);
-		f = epg_set_fam_at(t, p->from[0]);
-		b = epg_set_bucket4(f, be32_to_cpu(saddr[0]));
-		if (b >= f->nb)
-			return 0;
-		/* a bucket word >= PURE | IN: in; >= PURE: out; below: mixed */
-		e = f->idx[b];
-		if (likely(e >= (EPG_SET_PURE | EPG_SET_IN)))
-			return 1;
-		if (e & EPG_SET_PURE)
-			return 0;
-		/*
-		 * mixed: its first candidate, if it ends at or after key.  The
-		 * key is read again (READ_ONCE: not the value above), which
-		 * spares the pure path a store of it to the stack (hooks.o).
-		 */
-		b = be32_to_cpu(READ_ONCE(saddr[0]));
-		iv = (const struct epg_iv4 *)((const u8 *)t + f->iv_off) + e;
-		if (b <= iv->hi)
-			return b >= iv->lo;
-		return -1;
+		return epg_set_in4(t, epg_set_fam_at(t, p->from[0]), saddr);
 	}
 	w = epg_table_addrs(t)[r->addr].w;
 	diff = ((saddr[0] ^ w[0].saddr) & w[0].smask) |
